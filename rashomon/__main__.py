@@ -1,0 +1,5 @@
+"""``python -m rashomon``."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,226 @@
+"""The ``rashomon`` command line: a thin typer layer over the library.
+
+Every :class:`~rashomon.errors.RashomonError` becomes one line on stderr and exit code 1; usage
+errors exit with 2 (typer's own); tracebacks are for bugs only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from . import pipeline
+from .errors import RashomonError, UsageError
+from .models import Article
+from .settings import DEFAULT_MAX_FILE_BYTES, Settings, default_db_path
+from .store import Store, open_store
+
+app = typer.Typer(
+    help="Cross-check news: ingest articles in any language, link reports of one event, compare them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option("--db", help="Database path or URL (default: $RASHOMON_DB, else the user data folder)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted: files finished before the interruption are stored; rerun to continue")
+        sys.exit(130)
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    store: Store | None = None
+    try:
+        store = open_store(db or default_db_path())
+        yield store
+    except UsageError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    except RashomonError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _article_json(store: Store, article: Article, *, full: bool) -> dict[str, Any]:
+    data = article.to_json(with_text=full)
+    data.pop("duplicate_of", None)
+    if full:
+        analysis = store.get_analysis(article.id)
+        if analysis is not None:
+            extra = analysis.to_json()
+            extra.pop("article_id", None)
+            extra["analysis_version"] = extra.pop("version")
+            data.update(extra)
+        data["copies"] = store.copies_of(article.id)
+        data["story"] = store.story_of(article.id)
+    return data
+
+
+@app.command()
+def add(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders to ingest.")],
+    source: Annotated[str | None, typer.Option("--source", help="Outlet name for all these articles.")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="ISO 639-1 language code; skips detection.")] = None,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Descend into sub-folders.")] = False,
+    max_size: Annotated[
+        int, typer.Option("--max-size", help="Refuse files larger than this many bytes (WARC is streamed).")
+    ] = DEFAULT_MAX_FILE_BYTES,
+    db: DbOption = None,
+) -> None:
+    """Ingest articles (txt, HTML, RSS/Atom, WARC, JSONL), analyse them and place them in stories."""
+    settings = Settings(max_file_bytes=max_size)
+    files = list(pipeline.iter_input_files(paths, recursive=recursive))
+    with _store(db) as store:
+        progress = Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+            TimeRemainingColumn(), console=err, transient=True, disable=len(files) < 2,
+        )
+        with progress:
+            task = progress.add_task("ingesting", total=len(files))
+
+            def advance(path: Path, _report: pipeline.AddReport) -> None:
+                progress.update(task, advance=1, description=f"ingesting {path.name[:40]}")
+
+            report = pipeline.add_paths(
+                store, files, settings=settings, source=source, language=lang, on_file=advance
+            )
+    for where, reason in report.failures:
+        err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
+    if not report.added and not report.copies and not report.failures and report.present:
+        out.print(f"nothing new: all {report.present} articles already present", markup=False)
+    out.print(report.summary(), markup=False, highlight=False)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    lang: Annotated[str | None, typer.Option("--lang", help="Only this language.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only this outlet.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only published on/after YYYY-MM-DD.")] = None,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """List stored articles."""
+    with _store(db) as store:
+        found = store.list_articles(language=lang, source=source, since=since)
+        if as_json:
+            _print_json([_article_json(store, a, full=False) for a in found])
+            return
+    table = Table("id", "published", "lang", "source", "title", box=None)
+    for a in found:
+        table.add_row(a.id, (a.published or a.updated or "")[:10], a.language or "", a.source or "", a.title)
+    out.print(table)
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or a unique prefix).")],
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Show one article: metadata, clean text and what analysis found."""
+    with _store(db) as store:
+        article = store.get_article(article_id)
+        data = _article_json(store, article, full=True)
+    if as_json:
+        _print_json(data)
+        return
+    out.print(f"[bold]{article.title}[/bold]")
+    for key in ("id", "source", "language", "published", "updated", "url", "path", "author"):
+        if data.get(key):
+            out.print(f"{key}: {data[key]}", markup=False, highlight=False)
+    if article.photo_credits:
+        out.print("photo credits: " + "; ".join(article.photo_credits), markup=False)
+    if data.get("event_date"):
+        out.print(f"event date: {data['event_date']}", markup=False)
+    out.print()
+    out.print(article.text, markup=False, highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words to find (full-text).")],
+    limit: Annotated[int, typer.Option("--limit", help="At most this many results.")] = 20,
+    as_json: JsonOption = False,
+    db: DbOption = None,
+) -> None:
+    """Full-text search over titles and bodies."""
+    with _store(db) as store:
+        hits = store.search(query, limit=limit)
+        if as_json:
+            _print_json([{**_article_json(store, h.article, full=False), "snippet": h.snippet} for h in hits])
+            return
+    for hit in hits:
+        out.print(f"[bold]{hit.article.id}[/bold] {hit.article.title}", highlight=False)
+        out.print(f"    {hit.snippet}", markup=False, highlight=False)
+    if not hits:
+        out.print("no match")
+
+
+@app.command()
+def reanalyse(
+    all_articles: Annotated[bool, typer.Option("--all", help="Redo every article, not only stale ones.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Re-run per-article analysis where it is missing or made by an older analyser version."""
+    with _store(db) as store:
+        count = pipeline.reanalyse(store, all_articles=all_articles)
+    out.print(f"reanalysed {count} articles")
+
+
+def sample_corpus() -> Path:
+    """The folder of the bundled sample corpus."""
+    return Path(str(resources.files("rashomon") / "data" / "sample" / "articles"))
+
+
+@app.command()
+def demo(
+    db: Annotated[
+        str | None, typer.Option("--db", help="Database to fill (default: a fresh temporary file).")
+    ] = None,
+) -> None:
+    """Ingest the bundled sample corpus into a fresh database and show what it holds."""
+    if db is None:
+        db = str(Path(tempfile.mkdtemp(prefix="rashomon-demo-")) / "demo.db")
+    out.print(f"database: {db}", markup=False)
+    with _store(db) as store:
+        report = pipeline.add_paths(store, [sample_corpus()], recursive=True)
+        out.print(f"sample corpus: {report.summary()}", markup=False)
+        for where, reason in report.failures:
+            err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
+        table = Table("source", "language", "articles", title="Articles per source and language")
+        for source, language, count in store.counts_by_source_language():
+            table.add_row(source or "(unknown)", language or "?", str(count))
+        out.print(table)

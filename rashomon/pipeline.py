@@ -1,0 +1,187 @@
+"""The library entry point: add files -> analyse -> resolve entities -> cluster into stories.
+
+Each input file is stored in its own transaction (a WARC every ``_WARC_BATCH`` records), so an
+interrupted run leaves only whole files behind and rerunning the same command finishes the job.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analyse import analyse
+from .dedup import fingerprint, jaccard, lsh_bands
+from .errors import InputError, RashomonError
+from .ingest import RecordError, read_path
+from .models import Article
+from .settings import Settings
+from .store import Store
+
+# Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
+_WARC_BATCH = 200
+
+
+@dataclass
+class AddReport:
+    """What one ``add`` did: counts, and one line per failure."""
+
+    added: list[str] = field(default_factory=list)
+    present: int = 0
+    copies: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file or file+record, reason)
+    files: int = 0
+
+    def summary(self) -> str:
+        """``added 120, already present 3, near-duplicates 1, failed 2``."""
+        text = f"added {len(self.added)}, already present {self.present}"
+        if self.copies:
+            text += f", near-duplicates {self.copies}"
+        return text + f", failed {len(self.failures)}"
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    article: Article
+    fingerprint: str
+    bands: list[str]
+
+
+def iter_input_files(paths: Sequence[Path], *, recursive: bool) -> Iterator[Path]:
+    """The files named, and those in named folders (all levels with ``recursive``), in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            pattern = "**/*" if recursive else "*"
+            for child in sorted(path.glob(pattern)):
+                if child.is_file() and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+def add_paths(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    settings: Settings | None = None,
+    source: str | None = None,
+    language: str | None = None,
+    recursive: bool = False,
+    on_file: Callable[[Path, AddReport], None] | None = None,
+) -> AddReport:
+    """Ingest files into the store, analysing new articles and placing them in stories.
+
+    Args:
+        store: an open store.
+        paths: files or folders.
+        settings: limits and switches; defaults when omitted.
+        source: outlet name that overrides what the files say.
+        language: ISO 639-1 code that overrides detection.
+        recursive: descend into sub-folders of folders.
+        on_file: called after each file, e.g. to advance a progress bar.
+
+    Returns:
+        An :class:`AddReport`; failures never stop the batch.
+    """
+    settings = settings or Settings()
+    report = AddReport()
+    for path in iter_input_files(paths, recursive=recursive):
+        report.files += 1
+        try:
+            _add_file(store, path, settings=settings, source=source, language=language, report=report)
+        except RashomonError as exc:
+            report.failures.append((str(path), str(exc)))
+        except OSError as exc:
+            report.failures.append((str(path), exc.strerror or str(exc)))
+        if on_file is not None:
+            on_file(path, report)
+    if report.added and settings.cluster:
+        update_links(store, report.added)
+    return report
+
+
+def _add_file(
+    store: Store, path: Path, *, settings: Settings, source: str | None, language: str | None,
+    report: AddReport,
+) -> None:
+    records = read_path(path, max_bytes=settings.max_file_bytes, source=source, language=language)
+    batch: list[_Prepared] = []
+    for record in records:
+        if isinstance(record, RecordError):
+            report.failures.append((f"{path} ({record.location})", record.reason))
+            continue
+        prepared = _prepare(record)
+        if store.article_id_by_fingerprint(prepared.fingerprint) is not None:
+            report.present += 1
+            continue
+        batch.append(prepared)
+        if len(batch) >= _WARC_BATCH:
+            _store_batch(store, batch, settings=settings, report=report)
+            batch = []
+    _store_batch(store, batch, settings=settings, report=report)
+
+
+def _prepare(article: Article) -> _Prepared:
+    if not article.text.strip():
+        raise InputError("no article text found")
+    digest = fingerprint(article.title, article.text)
+    article.id = hashlib.sha1(digest.encode("ascii")).hexdigest()[:12]
+    if article.path:
+        article.path = os.path.abspath(article.path)
+    return _Prepared(article=article, fingerprint=digest, bands=lsh_bands(article.text))
+
+
+def _store_batch(store: Store, batch: list[_Prepared], *, settings: Settings, report: AddReport) -> None:
+    """Analyse outside the write lock, then store the batch in one transaction."""
+    if not batch:
+        return
+    analyses = {p.article.id: analyse(p.article) for p in batch} if settings.analyse else {}
+    added: list[str] = []
+    with store.transaction():
+        for prepared in batch:
+            article = prepared.article
+            if store.article_id_by_fingerprint(prepared.fingerprint) is not None:
+                report.present += 1  # stored meanwhile by another process, or twice in this batch
+                continue
+            original, similarity = _near_duplicate(store, prepared, settings=settings)
+            if original is not None:
+                store.insert_copy(article, fingerprint=prepared.fingerprint, original_id=original,
+                                  similarity=similarity)
+                report.copies += 1
+                continue
+            store.insert_article(article, fingerprint=prepared.fingerprint, bands=prepared.bands)
+            if article.id in analyses:
+                store.save_analysis(analyses[article.id])
+            added.append(article.id)
+    report.added.extend(added)
+
+
+def _near_duplicate(store: Store, prepared: _Prepared, *, settings: Settings) -> tuple[str | None, float]:
+    best: tuple[str | None, float] = (None, 0.0)
+    for candidate_id in store.articles_sharing_bands(prepared.bands):
+        candidate = store.get_article(candidate_id)
+        score = jaccard(candidate.text, prepared.article.text)
+        if score >= settings.near_duplicate and score > best[1]:
+            best = (candidate_id, score)
+    return best
+
+
+def reanalyse(store: Store, *, all_articles: bool = False) -> int:
+    """Re-run analysis on articles whose stored analysis is missing or stale; returns how many."""
+    from .analyse import ANALYSIS_VERSION
+
+    ids = [a.id for a in store.list_articles()] if all_articles else store.stale_analyses(ANALYSIS_VERSION)
+    for article_id in ids:
+        analysis = analyse(store.get_article(article_id))
+        with store.transaction():
+            store.save_analysis(analysis)
+    if ids:
+        update_links(store, ids)
+    return len(ids)
+
+
+def update_links(store: Store, article_ids: Iterable[str]) -> None:
+    """Resolve entities and place new articles in stories (filled in as those stages land)."""
+    del store, article_ids
