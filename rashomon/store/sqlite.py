@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import StoreError
-from .base import SearchHit, Store, _article_from_row
+from .base import _ARTICLE_COLUMNS, SearchHit, Store, _article_from_row
 
 # Concurrent writers (several `rashomon add` and `serve`) wait this long for the write lock rather
 # than failing with "database is locked"; one file's transaction takes well under a second.
@@ -59,7 +59,7 @@ class SQLiteStore(Store):
             return []
         # Each word is quoted, so user input can never be read as FTS5 query syntax.
         match = " ".join('"' + t.replace('"', "") + '"' for t in tokens)
-        columns = ", ".join("a." + c.strip() for c in _columns())
+        columns = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
         rows = self.query(
             f"SELECT {columns}, snippet(articles_fts, 1, '[', ']', ' … ', 12) FROM articles_fts "
             "JOIN articles a ON a.rowid = articles_fts.rowid WHERE articles_fts MATCH ? "
@@ -72,8 +72,3 @@ class SQLiteStore(Store):
         """Whether ``PRAGMA integrity_check`` passes."""
         return bool(self.scalar("PRAGMA integrity_check") == "ok")
 
-
-def _columns() -> list[str]:
-    from .base import _ARTICLE_COLUMNS
-
-    return _ARTICLE_COLUMNS.split(",")

@@ -72,16 +72,6 @@ CREATE TABLE entity_mentions (
     PRIMARY KEY (article_id, local_key)
 );
 CREATE INDEX entity_mentions_entity ON entity_mentions (entity_id);
-CREATE TABLE merge_decisions (
-    id INTEGER PRIMARY KEY,
-    entity_id TEXT NOT NULL,
-    other TEXT NOT NULL,
-    score REAL,
-    evidence TEXT NOT NULL DEFAULT '[]',
-    decided_by TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-
 -- Stories: same-event clusters of articles.
 CREATE TABLE stories (
     id TEXT PRIMARY KEY,
@@ -95,16 +85,3 @@ CREATE TABLE story_articles (
     score REAL
 );
 CREATE INDEX story_articles_story ON story_articles (story_id);
--- User decisions (move, split, merge; entity merge/split) that survive a rebuild.
-CREATE TABLE user_decisions (
-    id INTEGER PRIMARY KEY,
-    kind TEXT NOT NULL,
-    data TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
--- Article embeddings, cached so clustering never recomputes them.
-CREATE TABLE article_vectors (
-    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
-    model TEXT NOT NULL,
-    vector BLOB NOT NULL
-);

