@@ -11,7 +11,6 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -202,7 +201,7 @@ def reanalyse(
 
 def sample_corpus() -> Path:
     """The folder of the bundled sample corpus."""
-    return Path(str(resources.files("rashomon") / "data" / "sample" / "articles"))
+    return Path(__file__).parent / "data" / "sample" / "articles"
 
 
 @app.command()

@@ -1,3 +1,374 @@
-"""Placeholder: being written."""
-from typing import Any
-def find_entities(*a: Any, **k: Any) -> list[Any]: return []
+"""Named entities of one article (PER, ORG, LOC, MISC), each with all its mentions.
+
+Candidate spans come from a model where one works offline (spaCy for English, natasha for Russian)
+and from rules everywhere: capitalised word runs classified by given-name, title, organisation,
+place and surname-ending lists (``data/lexicons/<lang>/``). Overlaps keep the better-evidenced
+span. Person spans are then grouped: a full name and later bare, possibly inflected, surnames are
+one entity ("Аляксандр Лукашэнка" ... "Лукашэнку"); coordinated given names share the surname
+("Viktar and Eduard Babaryka" -> two people); titles are cut ("President X" -> "X"). Last, every
+further occurrence of a known surname or one-word name in the text becomes a mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..models import Entity, EntityType, Mention, Sentence
+from .names import first_name, is_title, looks_like_surname, stem
+from .nlp import english_doc, natasha_spans
+from .wordlists import language_key, places, words
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
+_OPENING = re.compile(r"[«“„\"‘‚‹(:—–]\s*$")
+_SPACY_TYPES: dict[str, EntityType] = {
+    "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
+    "NORP": "MISC", "EVENT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "PRODUCT": "MISC",
+}  # fmt: skip
+# span priorities: rule evidence from the lexicons beats a model guess, which beats a weak rule
+_STRONG, _MODEL, _SHAPE, _WEAK = 3.0, 2.0, 2.5, 1.0
+_HEADLINE_CAPS = 0.7  # share of capitalised words above which a line is title case: rules skip it
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+    type: EntityType
+    priority: float
+    implied: str | None = None  # the full name coordination implies ("Viktar" -> "Viktar Babaryka")
+
+
+@dataclass(slots=True)
+class _Group:
+    type: EntityType
+    first: str | None = None
+    surname: str | None = None
+    key: str | None = None
+    spans: list[_Span] = field(default_factory=list)
+
+
+def _tokens(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group(0)) for m in _WORD.finditer(text, start, end)]
+
+
+def _model_spans(text: str, lang: str) -> list[_Span]:
+    if lang == "en":
+        doc = english_doc(text)
+        return [
+            _Span(ent.start_char, ent.end_char, _SPACY_TYPES[ent.label_], _MODEL)
+            for ent in doc.ents
+            if ent.label_ in _SPACY_TYPES
+        ]
+    if lang == "ru":
+        return [_Span(s, e, t, _STRONG + 0.5) for s, e, t in natasha_spans(text) if t in ("PER", "ORG", "LOC")]
+    return []
+
+
+def _is_org_word(token: str, lang: str) -> bool:
+    keywords = words(lang, "org_keywords")
+    if token in words(lang, "org_keywords", lower=False) and (token.isupper() or len(token) > 3):
+        return True
+    lowered = token.lower()
+    if lang in ("en",):
+        return lowered in keywords
+    if lang == "de":
+        return any(lowered.endswith(k) and len(k) >= 3 for k in keywords)
+    return any(lowered.startswith(k) and len(lowered) - len(k) <= 3 for k in keywords if len(k) >= 3)
+
+
+def _is_place(tokens: list[str], lang: str) -> bool:
+    known = places(lang)
+    phrase = " ".join(tokens)
+    if phrase in known:
+        return True
+    stems = _place_stems(lang)
+    return " ".join(stem(t, lang)[0] for t in tokens) in stems
+
+
+_PLACE_STEMS: dict[str, frozenset[str]] = {}
+
+
+def _place_stems(lang: str) -> frozenset[str]:
+    if lang not in _PLACE_STEMS:
+        _PLACE_STEMS[lang] = frozenset(" ".join(stem(t, lang)[0] for t in p.split()) for p in places(lang))
+    return _PLACE_STEMS[lang]
+
+
+def _is_headline(tokens: list[tuple[int, int, str]]) -> bool:
+    if len(tokens) < 3:
+        return False
+    caps = sum(1 for *_, w in tokens if w[0].isupper())
+    return caps / len(tokens) >= _HEADLINE_CAPS
+
+
+def _classify(run: list[str], *, lang: str, titled: bool, initial: bool, prev: str) -> tuple[EntityType, float] | None:
+    given = first_name(run[0], lang)
+    if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
+        return "PER", _STRONG
+    if any(_is_org_word(t, lang) for t in run):
+        return "ORG", _STRONG
+    if _is_place(run, lang):
+        return "LOC", _STRONG
+    if titled:
+        return "PER", _STRONG
+    if any(looks_like_surname(t, lang) for t in run[-1:]):
+        return "PER", _SHAPE
+    if initial or lang in ("en", "de"):
+        return None  # a capitalised first word, an English phrase spaCy did not take, a German noun
+    if prev in words(lang, "place_prepositions"):
+        return "LOC", _WEAK
+    return "MISC", _WEAK
+
+
+def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
+    stop, particles = words(lang, "stopwords"), words(lang, "name_particles")
+    spans: list[_Span] = []
+    for sentence in sentences:
+        toks = _tokens(text, sentence.start, sentence.end)
+        if lang == "en" and _is_headline(toks):
+            continue
+        i = 0
+        while i < len(toks):
+            if not toks[i][2][0].isupper():
+                i += 1
+                continue
+            j = i + 1
+            while j < len(toks):
+                gap = text[toks[j - 1][1] : toks[j][0]]
+                word = toks[j][2]
+                if gap not in (" ", "-"):
+                    break
+                if word[0].isupper() or (
+                    word in particles and j + 1 < len(toks) and toks[j + 1][2][0].isupper()
+                ):
+                    j += 1
+                    continue
+                break
+            run = toks[i:j]
+            initial = i == 0 or bool(_OPENING.search(text[sentence.start : toks[i][0]]))
+            prev = toks[i - 1][2] if i else ""
+            titled = bool(prev) and is_title(prev, lang)
+            while run and (run[0][2].lower() in stop or is_title(run[0][2], lang)):
+                titled = titled or is_title(run[0][2], lang)
+                initial = False if run[0][2].lower() in stop else initial
+                prev = run[0][2].lower()
+                run = run[1:]
+            if run:
+                spans.extend(_run_span(text, toks, j, run, lang=lang, titled=titled, initial=initial, prev=prev))
+            i = j
+    return spans
+
+
+def _run_span(
+    text: str, toks: list[tuple[int, int, str]], j: int, run: list[tuple[int, int, str]], **context: object
+) -> list[_Span]:
+    lang = str(context["lang"])
+    names = [w for *_, w in run]
+    if lang not in ("en", "de"):  # "Каардынацыйная рада": the keyword of a Slavic name is lowercase
+        for k in range(j, min(j + 2, len(toks))):
+            if toks[k][2][0].islower() and _is_org_word(toks[k][2], lang):
+                return [_Span(run[0][0], toks[k][1], "ORG", _STRONG)]
+    found = _classify(
+        names, lang=lang, titled=bool(context["titled"]), initial=bool(context["initial"]), prev=str(context["prev"])
+    )
+    if found is None:
+        return []
+    return [_Span(run[0][0], run[-1][1], found[0], found[1])]
+
+
+def _select(spans: list[_Span]) -> list[_Span]:
+    """Keep the best of overlapping spans: higher priority, then longer."""
+    chosen: list[_Span] = []
+    taken: list[tuple[int, int]] = []
+    for span in sorted(spans, key=lambda s: (-s.priority, -(s.end - s.start), s.start)):
+        if all(span.end <= a or span.start >= b for a, b in taken):
+            chosen.append(span)
+            taken.append((span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _clean(span: _Span, text: str, lang: str) -> _Span | None:
+    """Cut leading determiners and titles and a trailing possessive from a span."""
+    toks = _tokens(text, span.start, span.end)
+    stop = words(lang, "stopwords")
+    while toks and (toks[0][2].lower() in stop or (is_title(toks[0][2], lang) and len(toks) > 1)):
+        toks = toks[1:]
+    if not toks:
+        return None
+    end = toks[-1][1]
+    word = toks[-1][2]
+    if lang == "en" and word.endswith(("'s", "’s")):
+        end -= 2
+    if span.type == "PER" and any(ch.isdigit() for ch in text[toks[0][0] : end]):
+        return None
+    return _Span(toks[0][0], end, span.type, span.priority, span.implied)
+
+
+def _coordinate(spans: list[_Span], text: str, lang: str) -> list[_Span]:
+    """Split "A and B Surname" spans and give a lone given name the surname of the next name."""
+    conj = words(lang, "conjunctions") | {","}
+    out: list[_Span] = []
+    for span in spans:
+        toks = _tokens(text, span.start, span.end)
+        cut = next((k for k, t in enumerate(toks) if k and t[2].lower() in conj), None)
+        if span.type == "PER" and cut is not None:
+            out.append(_Span(toks[0][0], toks[cut - 1][1], "PER", span.priority))
+            out.append(_Span(toks[cut + 1][0], span.end, "PER", span.priority) if cut + 1 < len(toks) else span)
+        else:
+            out.append(span)
+    for a, b in zip(out, out[1:], strict=False):
+        if a.type != "PER" or b.type != "PER":
+            continue
+        between = text[a.end : b.start].strip().lower()
+        a_toks, b_toks = _tokens(text, a.start, a.end), _tokens(text, b.start, b.end)
+        if (
+            between in conj
+            and len(a_toks) == 1
+            and len(b_toks) >= 2
+            and first_name(a_toks[0][2], lang)
+            and first_name(b_toks[0][2], lang)
+        ):
+            a.implied = a_toks[0][2] + " " + " ".join(t[2] for t in b_toks[1:])
+    return out
+
+
+def _parts(span: _Span, text: str, lang: str) -> tuple[str | None, str | None, str]:
+    """(given-name stem, surname stem, gender) of a person span."""
+    name = span.implied or text[span.start : span.end]
+    toks = [w for w in re.split(r"\s+", name) if w]
+    gender = "-"
+    given = first_name(toks[0], lang) if toks else None
+    if len(toks) == 1:
+        if given and not looks_like_surname(toks[0], lang):
+            return stem(toks[0], lang)[0], None, given[1]
+        surname, gender = stem(toks[0], lang)
+        return None, surname, gender
+    surname, gender = stem(toks[-1], lang)
+    if given and given[1] != "-":
+        gender = given[1]
+    first = toks[0].rstrip(".")
+    return (first.lower() if len(first) == 1 else stem(first, lang)[0]), surname, gender
+
+
+def _compatible_first(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+def _group_people(spans: list[_Span], text: str, lang: str) -> list[_Group]:
+    groups: list[_Group] = []
+    genders: dict[int, str] = {}
+    parsed = [(s, *_parts(s, text, lang)) for s in spans if s.type == "PER"]
+    for span, first, surname, gender in parsed:  # full names first: they define the people
+        if first is None or surname is None:
+            continue
+        for g in groups:
+            same_gender = gender == "-" or genders[id(g)] in ("-", gender)
+            if g.surname == surname and _compatible_first(g.first, first) and same_gender:
+                g.spans.append(span)
+                if g.first is None or len(g.first) == 1:
+                    g.first = first
+                break
+        else:
+            group = _Group("PER", first=first, surname=surname, spans=[span])
+            groups.append(group)
+            genders[id(group)] = gender
+    for span, first, surname, gender in parsed:
+        if first is not None and surname is not None:
+            continue
+        if surname is not None:
+            pool = [g for g in groups if g.surname == surname and (gender == "-" or genders[id(g)] in ("-", gender))]
+        else:
+            pool = [g for g in groups if g.first == first and g.surname is not None]
+            pool = pool if len(pool) == 1 else [g for g in groups if g.first == first and g.surname is None]
+        if pool:
+            before = [(max(s.start for s in g.spans if s.start < span.start), g) for g in pool if g.spans[0].start < span.start]
+            best = max(before, key=lambda x: x[0])[1] if before else max(pool, key=lambda g: len(g.spans))
+            best.spans.append(span)
+        else:
+            group = _Group("PER", first=first, surname=surname, spans=[span])
+            groups.append(group)
+            genders[id(group)] = gender
+    return groups
+
+
+def _group_others(spans: list[_Span], people: list[_Group], text: str, lang: str) -> list[_Group]:
+    by_surname = {g.surname: g for g in people if g.surname and g.first}
+    groups: dict[str, _Group] = {}
+    for span in spans:
+        if span.type == "PER":
+            continue
+        toks = [w for *_, w in _tokens(text, span.start, span.end)]
+        key = " ".join(stem(t, lang)[0] for t in toks)
+        if len(toks) == 1 and key in by_surname and not _is_place(toks, lang):
+            by_surname[key].spans.append(span)  # spaCy's "Latushka" GPE next to "Paval Latushka"
+            continue
+        groups.setdefault(key, _Group(span.type, key=key)).spans.append(span)
+    return list(groups.values())
+
+
+def _propagate(groups: list[_Group], text: str, lang: str) -> None:
+    """Add every further capitalised occurrence of a known surname or one-word name."""
+    targets: dict[str, _Group] = {}
+    for g in groups:
+        if g.type == "PER" and g.surname and len(g.surname) >= 4:
+            targets.setdefault(g.surname, g)
+        elif g.type != "PER" and g.key and " " not in g.key and len(g.key) >= 3:
+            targets.setdefault(g.key, g)
+    taken = sorted((s.start, s.end) for g in groups for s in g.spans)
+    for m in _WORD.finditer(text):
+        word = m.group(0)
+        if not word[0].isupper() or any(a <= m.start() < b for a, b in taken):
+            continue
+        key = stem(word, lang)[0]
+        group = targets.get(key)
+        if group is not None and not (group.type == "PER" and len(word) < 4):
+            end = m.end() - (2 if lang == "en" and word.endswith(("'s", "’s")) else 0)
+            group.spans.append(_Span(m.start(), end, group.type, _WEAK))
+
+
+def _best_name(group: _Group, text: str, lang: str) -> str:
+    forms = Counter(s.implied or text[s.start : s.end] for s in group.spans)
+    first_seen = {f: min(s.start for s in group.spans if (s.implied or text[s.start : s.end]) == f) for f in forms}
+
+    def score(form: str) -> tuple[int, int, int, int]:
+        toks = form.split()
+        given = first_name(toks[0], lang) if len(toks) > 1 else None
+        nominative = int(bool(given) and given[0].lower() == toks[0].lower())
+        return (len(toks), nominative, forms[form], -first_seen[form])
+
+    return " ".join(max(forms, key=score).split())
+
+
+def find_entities(text: str, sentences: list[Sentence], language: str | None) -> list[Entity]:
+    """Find the named entities of one article with all their mentions.
+
+    Args:
+        text: the article's clean text.
+        sentences: its sentences from :func:`split_sentences`.
+        language: ISO 639-1 code; English uses spaCy, Russian natasha, all languages the rules.
+
+    Returns:
+        Entities ordered by first mention, keyed ``e1``, ``e2``, ...
+    """
+    lang = language_key(language)
+    candidates = _model_spans(text, lang) + _rule_spans(text, sentences, lang)
+    cleaned = [c for c in (_clean(s, text, lang) for s in candidates) if c is not None]
+    spans = _coordinate(_select(cleaned), text, lang)
+    people = _group_people(spans, text, lang)
+    groups = people + _group_others(spans, people, text, lang)
+    _propagate(groups, text, lang)
+    entities: list[tuple[int, Entity]] = []
+    for g in groups:
+        unique = {(s.start, s.end): s for s in g.spans}
+        mentions = [Mention(a, b, text[a:b]) for a, b in sorted(unique)]
+        types = Counter(s.type for s in g.spans)
+        etype: EntityType = g.type if g.type == "PER" else types.most_common(1)[0][0]
+        entities.append((mentions[0].start, Entity("", etype, _best_name(g, text, lang), mentions)))
+    entities.sort(key=lambda pair: pair[0])
+    for n, (_, entity) in enumerate(entities, 1):
+        entity.key = f"e{n}"
+    return [entity for _, entity in entities]

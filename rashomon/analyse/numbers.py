@@ -1,3 +1,234 @@
-"""Placeholder: being written."""
-from typing import Any
-def find_numbers(*a: Any, **k: Any) -> list[Any]: return []
+"""Numbers and quantities with normalised units (``numbers.v1``).
+
+Figures ("3,000", "3 000", "2,5", "80%"), number words in every case form ("four and a half hours",
+"чатыры з паловай гадзіны", "dwie godziny"), scale words ("2 млн", "1,5 mld", "2 Mio."), vague plurals
+("thousands", "тысячы" -> approximate) and units normalised to ``h``, ``min``, ``day``, ``%``, ``people``,
+``km``, ``t`` or an ISO 4217 currency code. The word tables live in ``data/lexicons/<lang>/``
+(``number_words.txt``, ``scales.txt``, ``approximate_numbers.txt``, ``number_phrases.txt``,
+``halves.txt``, ``approximators.txt``, ``units.txt``, ``number_format.txt``) and ``common/``.
+
+Not quantities: numbers inside date expressions, times of day ("13:52"), ordinals ("5-й", "3rd"),
+codes glued to letters ("COVID-19", "5G") and a year standing alone ("in 2020", "1994").
+A lone number word worth one ("one", "ein", "один") counts only with a unit: it is mostly an article
+or a pronoun.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..models import NumberMention, Sentence
+from ._tables import alternation, base_language, key, rows
+from .dates import date_spans
+
+_SP = r"[\s\u00a0]+"
+_DIGITS = (r"(?<![\w.,/])(?<!\w-)(?P<int>\d{1,3}(?:(?P<g>[,.\u00a0\u202f ])\d{3}(?!\d))(?:(?P=g)\d{3}(?!\d))*|\d+)"
+           r"(?:(?P<dec>[.,])(?P<frac>\d+))?")
+# Years standing alone are dates, not quantities.
+_YEAR_RANGE = (1900, 2100)
+_RANGE_GAP = re.compile(r"[\s\u00a0]*(?:[-–—]|to|до|да|do|bis)[\s\u00a0]*", re.IGNORECASE)
+_ID_BEFORE = re.compile(r"(?:№|\bNo\.?|\bNr\.?|\bп\.)[\s\u00a0]*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexicon:
+    words: dict[str, float]
+    scales: dict[str, float]
+    vague: dict[str, float]
+    phrases: dict[str, tuple[float, str]]
+    units: dict[str, str]
+    currencies: dict[str, str]
+    decimal: str
+    core: re.Pattern[str]
+    token: re.Pattern[str]
+    tail: re.Pattern[str]
+    before: re.Pattern[str]
+    currency_before: re.Pattern[str]
+
+
+@lru_cache(maxsize=16)
+def _lexicon(language: str | None) -> _Lexicon:
+    def table(name: str) -> list[tuple[str, ...]]:
+        return rows(language, name)
+
+    words = {key(r[0]): float(r[1]) for r in table("number_words.txt")}
+    scales = {key(r[0]): float(r[1]) for r in table("scales.txt")}
+    vague = {key(r[0]): float(r[1]) for r in table("approximate_numbers.txt")}
+    phrases = {key(r[0]): (float(r[1]), r[2]) for r in table("number_phrases.txt")}
+    units = {key(r[0]): r[1] for r in table("units.txt")}
+    currencies = {r[0]: r[1] for r in table("currency_symbols.txt")}
+    fmt = dict((r[0], r[1]) for r in table("number_format.txt") if len(r) > 1)
+    joiners = [r[1] for r in table("number_format.txt") if r[0] == "joiner"]
+    connectors = [r[1] for r in table("number_format.txt") if r[0] == "unit_connector"]
+    approx = table("approximators.txt")
+    word = alternation([r[0] for r in table("number_words.txt")] + [r[0] for r in table("scales.txt")]
+                       + [r[0] for r in table("approximate_numbers.txt")])
+    join = rf"(?:{_SP}{alternation(joiners)}{_SP}|[\s\u00a0]*-[\s\u00a0]*|{_SP})" if joiners else \
+        r"(?:[\s\u00a0]*-[\s\u00a0]*|[\s\u00a0]+)"
+    sequence = rf"(?<!\w){word}(?!\w)(?:{join}{word}(?!\w))*"
+    phrase = rf"(?<!\w){alternation(r[0] for r in table('number_phrases.txt'))}(?!\w)"
+    tail = (rf"(?P<scale>[\s\u00a0]*{alternation(r[0] for r in table('scales.txt'))}(?!\w))?"
+            rf"(?P<half>[\s\u00a0\-]+{alternation((r[0] for r in table('halves.txt')), hyphens=True)}(?!\w))?"
+            rf"(?:[\s\u00a0]*-?[\s\u00a0]*(?P<conn>{alternation(connectors)}{_SP})?"
+            rf"(?P<unit>{alternation((r[0] for r in table('units.txt')), hyphens=True)})(?!\w))?"
+            rf"(?P<after>[\s\u00a0]*{alternation(r[0] for r in approx if r[1] == 'after')}(?!\w))?")
+    return _Lexicon(
+        words=words, scales=scales, vague=vague, phrases=phrases, units=units, currencies=currencies,
+        decimal=fmt.get("decimal", "."),
+        core=re.compile(rf"(?P<phrase>{phrase})|{_DIGITS}|(?P<words>{sequence})", re.IGNORECASE),
+        token=re.compile(rf"(?<!\w){word}(?!\w)", re.IGNORECASE),
+        tail=re.compile(tail, re.IGNORECASE),
+        before=re.compile(rf"(?<!\w){alternation(r[0] for r in approx if r[1] == 'before')}"
+                          r"[\s\u00a0]+$", re.IGNORECASE),
+        currency_before=re.compile(rf"(?<![^\W\d_]){alternation(currencies)}[\s\u00a0]?$"),
+    )
+
+
+def _figure(m: re.Match[str], decimal: str) -> float:
+    """The value of a written figure, reading ``,``/``.`` by the language's decimal separator."""
+    whole, group, dec, frac = m["int"], m["g"], m["dec"], m["frac"]
+    if group in (",", ".") and whole.count(group) == 1 and dec is None and group == decimal:
+        # One group behind the language's decimal mark: "2,500" in Polish is 2.5, "1.500" in English 1.5.
+        return float(whole.replace(group, "."))
+    digits = re.sub(r"\D", "", whole)
+    return float(f"{digits}.{frac}") if dec else float(digits)
+
+
+def _words_value(spans: list[tuple[str, int, int]], lex: _Lexicon
+                 ) -> list[tuple[int, int, float, bool, bool]]:
+    """Split a run of number words into numbers: ``(start, end, value, approximate, ends_in_scale)``."""
+    out: list[tuple[int, int, float, bool, bool]] = []
+    total = current = 0.0
+    start = end = -1
+    approximate = scaled = False
+
+    def close() -> None:
+        if start >= 0:
+            out.append((start, end, total + current, approximate, scaled))
+
+    for surface, s, e in spans:
+        k = key(surface)
+        if start < 0 or (k in lex.vague and k not in lex.scales):
+            close()
+            total = current = 0.0
+            start, approximate, scaled = s, False, False
+            if k in lex.vague:
+                current, approximate, end = lex.vague[k], True, e
+                continue
+        if k in lex.scales:
+            total += (current or 1.0) * lex.scales[k]
+            current, scaled = 0.0, True
+        else:
+            value = lex.words.get(k)
+            if value is None:
+                continue
+            if value == 100 and 0 < current < 10:
+                current *= 100  # "two hundred"
+            elif current == 0 or (current % 100 == 0 and value < 100) or (
+                    current % 100 >= 20 and current % 10 == 0 and value < 10):
+                current += value
+            else:
+                close()
+                total, current, start, approximate, scaled = 0.0, value, s, False, False
+            scaled = False
+        end = e
+    close()
+    return out
+
+
+def find_numbers(text: str, sentences: list[Sentence], language: str | None) -> list[NumberMention]:
+    """Every number or quantity in ``text`` that is not part of a date, a time or a code.
+
+    Args:
+        text: the article's clean text.
+        sentences: its sentences, to assign each number a sentence index.
+        language: ISO 639-1 code choosing the word tables and the decimal mark; ``None`` uses all tables.
+
+    Returns:
+        One :class:`NumberMention` per quantity, in text order.
+    """
+    lang = base_language(language)
+    lex = _lexicon(lang)
+    blocked = date_spans(text, lang)
+    starts = [s.start for s in sentences]
+    found: list[tuple[NumberMention, float]] = []  # mention, the scale its figure was multiplied by
+    consumed = 0
+    for m in lex.core.finditer(text):
+        if m.start() < consumed or any(a < m.end() and m.start() < b for a, b in blocked):
+            continue
+        if m["phrase"]:
+            value, unit = lex.phrases[key(m["phrase"])]
+            pieces = [(m.start(), m.end(), value, False, False)]
+            fixed_unit: str | None = unit
+        elif m["int"]:
+            nxt, prev = text[m.end():m.end() + 2], text[max(m.start() - 2, 0):m.start()]
+            if (nxt[:1] == ":" and nxt[1:2].isdigit()) or (prev[-1:] == ":" and prev[:1].isdigit()):
+                continue  # time of day or a score
+            if _ID_BEFORE.search(text, max(m.start() - 4, 0), m.start()):
+                continue
+            pieces = [(m.start(), m.end(), _figure(m, lex.decimal), False, False)]
+            fixed_unit = None
+        else:
+            tokens = [(t[0], m.start() + t.start(), m.start() + t.end())
+                      for t in lex.token.finditer(m["words"])]
+            pieces = _words_value(tokens, lex)
+            fixed_unit = None
+        for start, end, value, approximate, scaled in pieces:
+            mention = _quantity(text, start, end, value, approximate, scaled, lex,
+                                is_figure=bool(m["int"]), unit=fixed_unit)
+            if mention is not None:
+                mention[0].sentence = max(bisect_right(starts, mention[0].start) - 1, 0)
+                found.append(mention)
+                consumed = max(consumed, mention[0].end)
+    _share_range_units(text, found)
+    return [n for n, _ in found]
+
+
+def _quantity(text: str, start: int, end: int, value: float, approximate: bool, scaled: bool,
+              lex: _Lexicon, *, is_figure: bool, unit: str | None) -> tuple[NumberMention, float] | None:
+    """Attach scale, half, unit and approximation around one number; ``None`` when it is no quantity."""
+    tail = lex.tail.match(text, end)
+    assert tail is not None  # every part of the tail is optional
+    multiplier = 1.0
+    if tail["scale"] and (is_figure or not scaled):
+        multiplier = lex.scales[key(tail["scale"])]
+        value *= multiplier
+        scaled = True
+    if tail["half"] and value == int(value):
+        value += 0.5
+    if unit is None and tail["unit"] and (tail["conn"] is None or approximate or scaled):
+        unit = lex.units[key(tail["unit"])]
+    stop = tail.end("unit") if unit and tail["unit"] else max(end, tail.end("half"), tail.end("scale"))
+    if tail["after"] and (unit or not tail["unit"]):
+        approximate, stop = True, tail.end("after")
+    currency = lex.currency_before.search(text, max(start - 4, 0), start)
+    if currency and unit is None:
+        unit = lex.currencies.get(currency[0].strip())
+        start = currency.start()
+    if lex.before.search(text, max(start - 30, 0), start):
+        approximate = True
+    if is_figure:
+        glued = text[end:end + 1]
+        if glued.isalpha() and not (unit or scaled) or (glued == "-" and text[end + 1:end + 2].isalpha()
+                                                        and not (unit or scaled)):
+            return None  # ordinal ("5-й", "3rd") or code ("5G")
+        if (unit is None and not scaled and value == int(value) and _YEAR_RANGE[0] <= value <= _YEAR_RANGE[1]
+                and text[start:end].isdigit()):
+            return None
+    elif value <= 1 and unit is None and not approximate:
+        return None
+    return NumberMention(text=text[start:stop], start=start, end=stop, sentence=0, value=value,
+                         unit=unit, approximate=approximate), multiplier
+
+
+def _share_range_units(text: str, found: list[tuple[NumberMention, float]]) -> None:
+    """In "60-70%" or "2-3 млн" the first figure takes the unit and the scale of the second."""
+    for (first, first_scale), (second, second_scale) in zip(found, found[1:], strict=False):
+        if first.unit is None and _RANGE_GAP.fullmatch(text, first.end, second.start):
+            first.unit = second.unit
+            first.approximate = first.approximate or second.approximate
+            if first_scale == 1.0 and second_scale != 1.0:
+                first.value *= second_scale

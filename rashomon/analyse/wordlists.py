@@ -17,12 +17,8 @@ _PLACE_COLUMNS = {"en": 0, "ru": 1, "be": 2, "uk": 3, "pl": 4, "de": 5}
 def _lines(path: Path) -> list[str]:
     if not path.exists():
         return []
-    rows = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0] if raw.lstrip().startswith("#") else raw
-        if line.strip():
-            rows.append(line.rstrip("\n"))
-    return rows
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
 
 
 def language_key(language: str | None) -> str:

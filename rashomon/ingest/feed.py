@@ -88,8 +88,9 @@ def read_feed(
         entries[index] = None  # release the parsed entry once its article is built
         location = f"entry {index + 1}"
         title = normalise_line(str(entry.get("title") or ""))
-        cleaned = clean(fragment_text(_entry_html(entry)), title=title or None, find_source=False,
-                        line_paragraphs=True)
+        cleaned = clean(
+            fragment_text(_entry_html(entry)), title=title or None, find_source=False, line_paragraphs=True
+        )
         body = cleaned.text
         if not body:
             yield RecordError(location, "no text")
@@ -97,13 +98,16 @@ def read_feed(
         if not title:
             yield RecordError(location, "no title")
             continue
+        published = _iso(entry.get("published"), entry.get("published_parsed")) or cleaned.published
+        updated = _iso(entry.get("updated"), entry.get("updated_parsed")) or cleaned.updated
         yield Article(
             title=title,
             text=body,
             source=source or feed_title,
             language=language or detect_language(f"{title}\n{body}"),
-            published=_iso(entry.get("published"), entry.get("published_parsed")) or cleaned.published,
-            updated=_iso(entry.get("updated"), entry.get("updated_parsed")) or cleaned.updated,
+            published=published,
+            # feedparser copies an RSS pubDate into "updated"; only a different date is an update
+            updated=updated if updated != published else None,
             url=entry.get("link") or None,
             path=path,
             author=entry.get("author") or None,

@@ -334,7 +334,8 @@ def clean(
     for block in blocks:
         if line_paragraphs:
             result.paragraphs.extend(block)
-        elif blank_separated:
+            continue
+        if blank_separated:
             result.paragraphs.append(" ".join(block))
             continue
         current: list[str] = []

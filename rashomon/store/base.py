@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from ..errors import NotFound
@@ -493,7 +493,7 @@ def _article_from_row(row: Sequence[Any]) -> Article:
 
 def _migrations(dialect: str) -> list[tuple[int, list[str]]]:
     """Migration scripts by version: ``NNN_name.sql`` for all backends, ``NNN_name.<dialect>.sql`` for one."""
-    folder = resources.files("rashomon.store") / "migrations"
+    folder = Path(__file__).parent / "migrations"
     by_version: dict[int, list[tuple[str, str]]] = {}
     for entry in folder.iterdir():
         name = entry.name

@@ -1,0 +1,299 @@
+"""Story clustering benchmark: quality, order dependence, incremental vs rebuild, speed.
+
+Training events: benchmarks/data/stories/train.jsonl (weights and threshold are fitted there only).
+Evaluation: benchmarks/data/stories/eval.jsonl (other events) + the sample corpus
+(rashomon/data/sample/gold.json).
+
+    python benchmarks/bench_stories.py --fit   # refit rashomon/data/story_scorer.json, then evaluate
+    python benchmarks/bench_stories.py         # evaluate; appends "## Stories" to benchmarks/results.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rashomon.analyse import analyse  # noqa: E402
+from rashomon.embeddings import article_text, embed_texts, lead  # noqa: E402
+from rashomon.ingest import read_path  # noqa: E402
+from rashomon.models import Analysis, Article  # noqa: E402
+from rashomon.stories import ArticleFeatures, Scorer, StoryIndex, cluster, features_from  # noqa: E402
+from rashomon.story_fit import DEFAULT_FEATURE_SETS, bcubed_prf, fit_scorer, pairwise_prf  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data" / "stories"
+SAMPLE = ROOT / "rashomon" / "data" / "sample"
+SCORER_PATH = ROOT / "rashomon" / "data" / "story_scorer.json"
+RESULTS = ROOT / "benchmarks" / "results.md"
+MODELS_DOC = ROOT / "docs" / "models.md"
+
+Labelled = list[tuple[Article, str]]
+TextFn = Callable[[Article], str]
+
+
+def load_jsonl(path: Path, prefix: str) -> Labelled:
+    """Articles of one labelled JSONL file with their event labels."""
+    out = []
+    for i, line in enumerate(path.read_text("utf-8").splitlines()):
+        row = json.loads(line)
+        article = Article(
+            title=row["title"], text=row["text"], language=row["language"], source=row["source"],
+            published=row["published"], id=f"{prefix}{i:03d}",
+        )
+        out.append((article, row["event"]))
+    return out
+
+
+def load_sample() -> Labelled:
+    """The sample corpus, matched to gold.json events by file and title."""
+    gold = json.loads((SAMPLE / "gold.json").read_text("utf-8"))
+    by_file: dict[str, list[Article]] = {}
+    out = []
+    for event in gold["events"]:
+        for ref in event["articles"]:
+            if ref["file"] not in by_file:
+                path = SAMPLE / "articles" / ref["file"]
+                by_file[ref["file"]] = [a for a in read_path(path, max_bytes=10**8) if isinstance(a, Article)]
+            found = [a for a in by_file[ref["file"]] if a.title.strip() == ref["title"].strip()]
+            if not found and len(by_file[ref["file"]]) == 1:
+                found = by_file[ref["file"]]
+            if not found:
+                print(f"sample: no article titled {ref['title']!r} in {ref['file']}", file=sys.stderr)
+                continue
+            article = replace(found[0], id=f"sample:{ref['file']}:{ref['title'][:40]}")
+            out.append((article, event["id"]))
+    return out
+
+
+def featurise(items: Labelled, *, text_fn: TextFn = article_text) -> list[ArticleFeatures]:
+    """Analyse and embed articles (embedding text chosen by ``text_fn``)."""
+    articles = [a for a, _ in items]
+    texts = [text_fn(a) for a in articles]
+    vectors = {m: embed_texts(texts, model=m) for m in ("e5", "use")}
+    analyses: list[Analysis] = [analyse(a) for a in articles]
+    return [
+        features_from(a, an, embeddings={m: v[i] for m, v in vectors.items()})
+        for i, (a, an) in enumerate(zip(articles, analyses, strict=True))
+    ]
+
+
+VARIANTS: dict[str, Sequence[Sequence[str]]] = {
+    "e5 only": [("cos_e5",)],
+    "USE only": [("cos_use",)],
+    "e5+USE": [("cos_e5", "cos_use")],
+    "full (e5+USE+entities+numbers+dates)": DEFAULT_FEATURE_SETS,
+}
+
+
+def evaluate(clusters: list[list[str]], gold: dict[str, str]) -> dict[str, float]:
+    p, r, f = pairwise_prf(clusters, gold)
+    bp, br, bf = bcubed_prf(clusters, gold)
+    return {"P": p, "R": r, "F1": f, "B3-P": bp, "B3-R": br, "B3-F1": bf}
+
+
+def agreement(a: list[list[str]], b: list[list[str]]) -> float:
+    """Pairwise F1 of one clustering against another (1.0 = identical)."""
+    as_gold = {x: str(i) for i, c in enumerate(b) for x in c}
+    return pairwise_prf(a, as_gold)[2]
+
+
+def incremental(features: Sequence[ArticleFeatures], scorer: Scorer) -> tuple[list[list[str]], list[float]]:
+    index = StoryIndex(scorer=scorer)
+    times = []
+    for f in features:
+        start = time.perf_counter()
+        index.add(f)
+        times.append(time.perf_counter() - start)
+    return sorted(sorted(c) for c in index.stories().values()), times
+
+
+def scaling(features: Sequence[ArticleFeatures], scorer: Scorer, *, copies: int) -> dict[str, float]:
+    """Add time with a growing archive: copies of the eval set shifted across ~10 years."""
+    index = StoryIndex(scorer=scorer)
+    rng = random.Random(0)
+    per_block: list[float] = []
+    comparisons: list[float] = []
+    for c in range(copies):
+        shift = timedelta(days=rng.randrange(0, 3650))
+        block = [
+            replace(
+                f, article_id=f"{f.article_id}#{c}",
+                published=f.published + shift if f.published else None,
+                event_date=f.event_date + shift if f.event_date else None,
+            )
+            for f in features
+        ]
+        before = index.comparisons
+        start = time.perf_counter()
+        for f in block:
+            index.add(f)
+        per_block.append((time.perf_counter() - start) / len(block))
+        comparisons.append((index.comparisons - before) / len(block))
+    return {
+        "archive": copies * len(features),
+        "first_ms": per_block[0] * 1000,
+        "last_ms": per_block[-1] * 1000,
+        "first_cmp": comparisons[0],
+        "last_cmp": comparisons[-1],
+    }
+
+
+def text_variants() -> dict[str, TextFn]:
+    return {
+        "title": lambda a: a.title,
+        "title + 1 sentence": lambda a: f"{a.title}. {lead(a.text, sentences=1)}",
+        "title + 3 sentences (default)": article_text,
+        "title + 6 sentences": lambda a: f"{a.title}. {lead(a.text, sentences=6, max_chars=1500)}",
+        "full text": lambda a: f"{a.title}. {a.text}",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--fit", action="store_true", help="refit and write rashomon/data/story_scorer.json")
+    parser.add_argument("--quick", action="store_true", help="skip the lead-length and scaling runs")
+    parser.add_argument("--no-write", action="store_true", help="print only; do not touch results.md")
+    args = parser.parse_args()
+
+    train = load_jsonl(DATA / "train.jsonl", "train:")
+    own_eval = load_jsonl(DATA / "eval.jsonl", "eval:")
+    sample = load_sample()
+    evaluation = own_eval + sample
+    gold_all = {a.id: e for a, e in evaluation}
+    gold_own = {a.id: e for a, e in own_eval}
+    gold_sample = {a.id: e for a, e in sample}
+    langs = sorted({a.language or "?" for a, _ in evaluation})
+    print(f"train {len(train)} articles/{len({e for _, e in train})} events; eval {len(own_eval)} own + "
+          f"{len(sample)} sample articles, {len(set(gold_all.values()))} events, languages {langs}")
+
+    start = time.perf_counter()
+    train_f = featurise(train)
+    eval_f = featurise(evaluation)
+    print(f"featurised in {time.perf_counter() - start:.1f} s")
+
+    description = (
+        "Logistic regression (balanced classes, L2=1) over pair features of benchmarks/data/stories/"
+        "train.jsonl (14 events, en/ru/be/uk/pl/de, incl. same-actor events on other days); "
+        "threshold = middle of the best B-cubed F1 plateau of average-linkage clustering on it. "
+        "Refit with: python benchmarks/bench_stories.py --fit"
+    )
+    scorers = {
+        name: fit_scorer(train_f, [e for _, e in train], feature_sets=sets, meta={"description": description})
+        for name, sets in VARIANTS.items()
+    }
+    full = scorers["full (e5+USE+entities+numbers+dates)"]
+    if args.fit:
+        full.save(SCORER_PATH)
+        print(f"wrote {SCORER_PATH.relative_to(ROOT)} (threshold {full.threshold})")
+
+    lines = ["## Stories", "", f"Run {time.strftime('%Y-%m-%d')}, `python benchmarks/bench_stories.py`. "
+             f"Fitted on {len(train)} articles / {len({e for _, e in train})} events (train.jsonl); "
+             f"evaluated on {len(own_eval)} own articles / {len(set(gold_own.values()))} other events "
+             f"(eval.jsonl) + {len(sample)} sample-corpus articles / {len(set(gold_sample.values()))} events; "
+             f"languages {', '.join(langs)}.", "",
+             "| scorer | threshold | eval set | pair P | pair R | pair F1 | B³ P | B³ R | B³ F1 |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, scorer in scorers.items():
+        clusters = cluster(eval_f, scorer=scorer)
+        for set_name, gold in (("own", gold_own), ("sample", gold_sample), ("all", gold_all)):
+            m = evaluate(clusters, gold)
+            lines.append(f"| {name} | {scorer.threshold:.3f} | {set_name} | {m['P']:.3f} | {m['R']:.3f} | "
+                         f"{m['F1']:.3f} | {m['B3-P']:.3f} | {m['B3-R']:.3f} | {m['B3-F1']:.3f} |")
+    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(full.models[0].features, full.models[0].weights,
+                                                            strict=True))
+    lines += ["", f"Full model weights (standardised): {weights}.", ""]
+
+    # Order dependence and incremental vs rebuild, full scorer.
+    rebuild = cluster(eval_f, scorer=full)
+    runs, times = [], []
+    chronological = sorted(eval_f, key=lambda f: (f.day or 0, f.article_id))
+    chrono_clusters, chrono_times = incremental(chronological, full)
+    for seed in range(5):
+        order = list(eval_f)
+        random.Random(seed).shuffle(order)
+        clusters, t = incremental(order, full)
+        runs.append(clusters)
+        times += t
+    pair_agree = [agreement(a, b) for a, b in itertools.combinations(runs, 2)]
+    f1s = [evaluate(c, gold_all)["B3-F1"] for c in runs]
+    lines += [
+        "Order dependence and incremental assignment (full scorer, all eval articles):", "",
+        "| measure | value |", "|---|---|",
+        f"| pairwise F1 between 5 random arrival orders (mean / min) | {statistics.mean(pair_agree):.3f} / "
+        f"{min(pair_agree):.3f} |",
+        f"| B³ F1 vs gold over the 5 orders (mean ± sd) | {statistics.mean(f1s):.3f} ± {statistics.pstdev(f1s):.3f} |",
+        f"| incremental (chronological) vs full rebuild, pairwise F1 | {agreement(chrono_clusters, rebuild):.3f} |",
+        f"| incremental (random orders) vs full rebuild, pairwise F1 (mean) | "
+        f"{statistics.mean(agreement(c, rebuild) for c in runs):.3f} |",
+        f"| B³ F1: full rebuild / incremental chronological | {evaluate(rebuild, gold_all)['B3-F1']:.3f} / "
+        f"{evaluate(chrono_clusters, gold_all)['B3-F1']:.3f} |",
+        f"| `StoryIndex.add` per article, mean / p95 (features precomputed) | "
+        f"{statistics.mean(times) * 1000:.2f} ms / {np.percentile(times, 95) * 1000:.2f} ms |",
+    ]
+    start = time.perf_counter()
+    cluster(eval_f, scorer=full)
+    lines.append(f"| `cluster` full rebuild of {len(eval_f)} articles | {time.perf_counter() - start:.2f} s |")
+
+    if not args.quick:
+        s = scaling(eval_f, full, copies=60)
+        lines.append(
+            f"| add with archive growing to {s['archive']:,} articles: ms / comparisons per add, first vs last "
+            f"block | {s['first_ms']:.2f} → {s['last_ms']:.2f} ms; {s['first_cmp']:.1f} → {s['last_cmp']:.1f} |"
+        )
+        # What to embed: quality (e5+USE cosines only, so the text choice is what varies) vs cost.
+        lines += ["", "What to embed (e5+USE scorer refitted per choice; cost = e5 + USE embedding time "
+                  "per sample-corpus article, mean length "
+                  f"{statistics.mean(len(a.text.split()) for a, _ in sample):.0f} words):", "",
+                  "| text | B³ F1 own | B³ F1 sample | e5 tokens/article | e5 ms/article | USE ms/article |",
+                  "|---|---|---|---|---|---|"]
+        from rashomon.embeddings import _e5
+
+        for name, fn in text_variants().items():
+            tr = featurise(train, text_fn=fn)
+            ev = featurise(evaluation, text_fn=fn)
+            scorer = fit_scorer(tr, [e for _, e in train], feature_sets=VARIANTS["e5+USE"])
+            clusters = cluster(ev, scorer=scorer)
+            texts = [fn(a) + " " for a, _ in sample]  # a trailing space defeats the embedding cache
+            tokens = statistics.mean(_e5().token_count(t) for t in texts)
+            t0 = time.perf_counter()
+            embed_texts(texts, model="e5")
+            t1 = time.perf_counter()
+            embed_texts(texts, model="use")
+            t2 = time.perf_counter()
+            lines.append(f"| {name} | {evaluate(clusters, gold_own)['B3-F1']:.3f} | "
+                         f"{evaluate(clusters, gold_sample)['B3-F1']:.3f} | {tokens:.0f} | "
+                         f"{(t1 - t0) / len(texts) * 1000:.0f} | {(t2 - t1) / len(texts) * 1000:.0f} |")
+
+    report = "\n".join(lines) + "\n"
+    print(report)
+    if not args.no_write:
+        _replace_section(RESULTS, "## Stories", report)
+
+
+def _replace_section(path: Path, heading: str, body: str) -> None:
+    """Replace (or append) the section starting at ``heading`` up to the next ``## `` heading."""
+    text = path.read_text("utf-8") if path.exists() else "# Benchmark results\n"
+    start = text.find(heading + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + body
+    else:
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start] + body + (text[end + 1 :] if end >= 0 else "")
+    path.write_text(text, "utf-8")
+
+
+if __name__ == "__main__":
+    main()

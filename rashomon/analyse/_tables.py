@@ -1,0 +1,88 @@
+"""Read the per-language word tables in ``rashomon/data/lexicons`` and turn them into regex alternations.
+
+A table is a text file, one entry a line, columns separated by tabs, ``#`` starting a comment line.
+``common/`` is merged into every language; ``language=None`` merges every language folder.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+
+LEXICONS = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+_SPACES = re.compile(r"[\s\u00a0\-]+")
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+
+
+def base_language(language: str | None) -> str | None:
+    """``"en-GB"`` -> ``"en"``; ``None`` stays ``None``."""
+    if not language:
+        return None
+    return language.split("-")[0].split("_")[0].lower()
+
+
+@lru_cache(maxsize=512)
+def _read(folder: str, name: str) -> tuple[tuple[str, ...], ...]:
+    path = LEXICONS / folder / name
+    if not path.is_file():
+        return ()
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        rows.append(tuple(cell.strip() for cell in line.split("\t")))
+    return tuple(rows)
+
+
+@lru_cache(maxsize=1)
+def _all_languages() -> tuple[str, ...]:
+    return tuple(sorted(p.name for p in LEXICONS.iterdir() if p.is_dir() and p.name != "common"))
+
+
+def rows(language: str | None, name: str) -> list[tuple[str, ...]]:
+    """Rows of table ``name`` for ``language`` (plus ``common/``); every language when it is ``None``."""
+    lang = base_language(language)
+    folders = ["common", *([lang] if lang else _all_languages())]
+    return [row for folder in folders for row in _read(folder, name)]
+
+
+def key(surface: str) -> str:
+    """Lookup key of a matched surface or a table form: lowercase, one space, plain apostrophe, no end dot."""
+    return _SPACES.sub(" ", surface.translate(_APOSTROPHES).lower()).strip(" .")
+
+
+def _pattern(form: str, *, exact: bool, hyphens: bool) -> str:
+    body = form.rstrip(".") if form.endswith(".") and len(form) > 1 else form
+    gap = r"[\s\u00a0\-]+" if hyphens else r"[\s\u00a0]+"
+    out = []
+    for ch in body:
+        if ch.isspace():
+            out.append(gap)
+        elif ch in "'’ʼ":
+            out.append("['’ʼ]")
+        else:
+            out.append(re.escape(ch))
+    text = "".join(out) + (r"\.?" if body != form else "")
+    # A capitalised form ("May", "Oktober", "USD") matches only as written: the verb "may" is no month.
+    return f"(?-i:{text})" if exact or form != form.lower() else text
+
+
+def alternation(forms: Iterable[str], *, exact: Iterable[str] = (), hyphens: bool = False) -> str:
+    """A regex alternation of ``forms``, longest first; compile it with ``re.IGNORECASE``.
+
+    Args:
+        forms: table forms; a trailing ``.`` makes the dot optional (abbreviations).
+        exact: forms to match case-sensitively even when lowercase (German ``morgen``).
+        hyphens: whether a hyphen may stand for a space ("four-and-a-half").
+
+    Returns:
+        ``(?:a|b|...)``, or a pattern that never matches when ``forms`` is empty.
+    """
+    exact_set = set(exact)
+    unique = sorted(set(forms), key=lambda f: (-len(f), f))
+    if not unique:
+        return r"(?!x)x"
+    parts = [_pattern(f, exact=f in exact_set, hyphens=hyphens) for f in unique]
+    return "(?:" + "|".join(parts) + ")"

@@ -1,0 +1,117 @@
+"""Name forms: stems of inflected names, given names, titles and grammatical gender.
+
+Slavic languages inflect names ("Лукашэнка", "Лукашэнку", "Łukaszence"); cutting the longest case
+ending listed in ``name_endings.txt`` gives a stem shared by all forms of one name, and the ending
+often tells the gender ("Ціханоўская" F, "Ціханоўскі" M).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from ..models import Entity
+from .wordlists import language_key, rows, tagged, words
+
+Gender = str  # "M", "F", "P" (plural) or "-" (unknown)
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
+_MIN_STEM = 3
+
+
+@lru_cache(maxsize=16)
+def _endings(language: str) -> tuple[tuple[str, str, str], ...]:
+    table = [(r[0], r[1] if len(r) > 1 else "", r[2] if len(r) > 2 else "-") for r in rows(language, "name_endings")]
+    return tuple(sorted(table, key=lambda e: -len(e[0])))
+
+
+def stem(token: str, language: str | None) -> tuple[str, Gender]:
+    """The comparable stem of one name token and the gender its ending marks.
+
+    Args:
+        token: a capitalised word ("Лукашэнкам", "Lukashenka’s").
+        language: ISO 639-1 code.
+
+    Returns:
+        ``(stem, gender)``; ``gender`` is ``"-"`` when the ending does not tell.
+    """
+    lang = language_key(language)
+    word = _POSSESSIVE.sub("", token) if lang == "en" else token
+    lowered = word.lower().replace("’", "'")
+    for ending, tail, gender in _endings(lang):
+        if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
+            return lowered[: len(lowered) - len(ending)] + tail, gender
+    return lowered, "-"
+
+
+@lru_cache(maxsize=16)
+def _first_names(language: str) -> dict[str, tuple[str, Gender]]:
+    """Stem of a given name -> (nominative form, gender)."""
+    table: dict[str, tuple[str, Gender]] = {}
+    for name, gender in tagged(language, "first_names").items():
+        table.setdefault(stem(name, language)[0], (name.title(), gender))
+    if language == "en":  # the press transliterates East Slavic given names (Аляксандр -> Alyaksandr)
+        for other in ("be", "ru", "uk"):
+            for name, gender in tagged(other, "first_names").items():
+                latin = anyascii(name).replace("'", "").title()
+                table.setdefault(stem(latin, "en")[0], (latin, gender))
+    return table
+
+
+def first_name(token: str, language: str | None) -> tuple[str, Gender] | None:
+    """``(nominative, gender)`` when ``token`` is a given name in any case form, else ``None``."""
+    if not token[:1].isupper():
+        return None
+    lang = language_key(language)
+    table = _first_names(lang)
+    found = table.get(token.lower().replace("’", "'")) or table.get(stem(token, lang)[0])
+    return found
+
+
+def is_title(token: str, language: str | None) -> bool:
+    """Whether ``token`` is a title or role word that precedes names ("President", "прэзідэнта")."""
+    lang = language_key(language)
+    lowered = token.lower().rstrip(".")
+    titles = words(lang, "titles")
+    if lowered in titles:
+        return True
+    if lang in ("en", "de"):
+        return False
+    base = stem(lowered, lang)[0]
+    return any(len(t) >= 4 and stem(t, lang)[0] == base for t in titles if " " not in t)
+
+
+@lru_cache(maxsize=16)
+def _shapes(language: str) -> re.Pattern[str]:
+    endings = set(words(language, "surname_shapes"))
+    endings |= {stem("xxx" + e, language)[0][3:] for e in endings} - {""}  # "энка" -> "энк"
+    ordered = sorted(endings, key=len, reverse=True)
+    return re.compile(r"(?:" + "|".join(map(re.escape, ordered)) + r")$") if ordered else re.compile(r"(?!)")
+
+
+def looks_like_surname(token: str, language: str | None) -> bool:
+    """Whether ``token`` has a typical surname ending ("-enka", "-ская", "-ski") and is long enough."""
+    lang = language_key(language)
+    word = _POSSESSIVE.sub("", token) if lang == "en" else token
+    if len(word) < 5 or not word[:1].isupper() or word.isupper():
+        return False
+    return bool(_shapes(lang).search(word.lower()) or _shapes(lang).search(stem(word, lang)[0]))
+
+
+def person_gender(entity: Entity, language: str | None) -> Gender:
+    """The gender of a person entity from its given name or its surname ending, ``"-"`` if unknown."""
+    tokens = entity.name.split()
+    if not tokens:
+        return "-"
+    given = first_name(tokens[0], language) if len(tokens) > 1 else None
+    if given and given[1] in ("M", "F"):
+        return given[1]
+    lang = language_key(language)
+    last = tokens[-1]
+    if lang == "en":
+        lowered = last.lower()
+        if lowered.endswith(("aya", "ava", "ova", "eva", "ina", "ska", "skaja")):
+            return "F"
+        return "M" if lowered.endswith(("ski", "sky", "ov", "ev", "in", "enka", "enko", "ich")) else "-"
+    return stem(last, lang)[1]

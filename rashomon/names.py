@@ -1,0 +1,340 @@
+"""Person and organisation names reduced to script-independent keys.
+
+A name in Cyrillic (Belarusian, Russian, Ukrainian) or in any Latin spelling (English press,
+BGN/PCGN, passport, Polish, Belarusian Łacinka, German) becomes:
+
+* ``latin``: one ASCII transliteration (Belarusian ``Ціханоўская`` -> ``Tsikhanouskaya``);
+* a **phonetic skeleton** per token that absorbs the differences between transliteration systems and
+  between Belarusian and Russian spelling. Rules, in order (see :func:`skeleton`):
+
+  1. a word-initial ``u`` before a consonant is ``v`` (Belarusian ``Ул-`` = Russian ``Вл-``);
+  2. ``a``/``e``/``o`` + ``u`` before a consonant or at the end is ``+v`` (Belarusian ``ў``:
+     ``-ou`` = ``-ov``, ``-au`` = ``-av``);
+  3. digraphs become one symbol: shch, dzh, zh, kh, ch, sh; ``ts`` -> ``t`` and ``dz`` -> ``d``
+     (Belarusian tsekanne/dzekanne: ``Ц`` for Russian ``Т``); ``g``, ``h``, ``kh`` -> ``H``
+     (Belarusian/Ukrainian ``Г`` = Russian ``Г``); ``x`` -> ``ks``, ``w`` -> ``v``, ``c``/``q`` -> ``k``;
+  4. repeated symbols collapse (``ll`` -> ``l``; before vowels go, so Babaryka keeps ``b-b``);
+  5. a word-initial vowel becomes ``A``; every other vowel (a e i o u y, and ``j``) is dropped
+     (akanne, и/ы/і, passport ``ia`` vs ``ya``).
+
+  Lossy by design (Galina and Khalina share a skeleton): one signal among several.
+* given-name groups from ``data/names/given_names.tsv``; the surname's gender-neutral stem and
+  gender from ``data/names/surname_endings.tsv``; initials.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+from importlib import resources
+from typing import Literal
+
+from anyascii import anyascii
+
+Gender = Literal["m", "f"]
+NameKind = Literal["full", "surname", "given", "initials", "other"]
+
+_VOWELS = "aeiouy"
+_QUOTES = "«»“”„‟\"'’‘`()[]"
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_POSSESSIVE = re.compile(r"(?:'s|’s|')$", re.IGNORECASE)
+_PATRONYMIC = re.compile(r"(?:vich|vych|vna|ichna|ivna|yevna|ievna|auna|euna|ouna)$")
+_SLAVIC_LATIN = re.compile(r"[ąęłńśźżćčšžŭ]|sz|cz|rz", re.IGNORECASE)
+_GERMAN = re.compile(r"[äöüß]|sch", re.IGNORECASE)
+_SKELETON_RULES = {
+    "shch": "SC", "dzh": "J", "zh": "Z", "kh": "H", "tch": "C", "ch": "C", "sh": "S", "ts": "t",
+    "tz": "t", "dz": "d", "ph": "f", "ck": "k", "x": "ks", "q": "k", "w": "v", "g": "H", "h": "H",
+    "c": "k", "j": "y",
+}  # fmt: skip
+_SKELETON_RE = re.compile("|".join(sorted(_SKELETON_RULES, key=len, reverse=True)))
+
+
+def _data(name: str) -> list[list[str]]:
+    """Rows of a tab-separated file in ``rashomon/data/names`` (comments and blanks skipped)."""
+    text = resources.files("rashomon").joinpath("data", "names", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@cache
+def _cyrillic_table() -> dict[str, dict[str, tuple[str, str]]]:
+    """language -> letter -> (after consonant, word-initial or after vowel)."""
+    table: dict[str, dict[str, tuple[str, str]]] = {"ru": {}, "be": {}, "uk": {}}
+    for row in _data("cyrillic_latin.tsv"):
+        letter, cells = row[0], (row[1:] + ["", "", ""])[:3]
+        ru = cells[0]
+        for lang, cell in zip(("ru", "be", "uk"), cells, strict=True):
+            value = cell if cell else ru
+            plain, _, initial = value.partition("|")
+            table[lang][letter] = (plain, initial or plain)
+    return table
+
+
+@cache
+def _latin_rules() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
+    """mode -> (single-pass regex, replacement map) from ``latin_rewrites.tsv``."""
+    modes: dict[str, dict[str, str]] = {}
+    for mode, src, dst in _data("latin_rewrites.tsv"):
+        modes.setdefault(mode, {})[src] = dst
+    return {
+        mode: (re.compile("|".join(re.escape(k) for k in sorted(m, key=len, reverse=True))), m)
+        for mode, m in modes.items()
+    }
+
+
+def script(text: str) -> str:
+    """``Cyrl``, ``Latn`` or ``Other`` by the majority of letters."""
+    cyr = len(_CYRILLIC.findall(text))
+    lat = sum(1 for ch in text if ch.isascii() and ch.isalpha()) + sum(
+        1 for ch in text if not ch.isascii() and ch.isalpha() and "LATIN" in unicodedata.name(ch, "")
+    )
+    if not cyr and not lat:
+        return "Other"
+    return "Cyrl" if cyr >= lat else "Latn"
+
+
+def guess_cyrillic_language(text: str) -> str:
+    """``be``, ``uk`` or ``ru`` from the letters only Belarusian or Ukrainian use."""
+    low = text.lower()
+    if "ў" in low or ("і" in low and re.search("[ыэ]", low)):
+        return "be"
+    if re.search("[їєґ]", low) or ("і" in low and "и" in low):
+        return "uk"
+    return "be" if "і" in low else "ru"
+
+
+def _translit_cyrillic(word: str, lang: str) -> str:
+    table = _cyrillic_table()[lang]
+    out: list[str] = []
+    previous = ""
+    for ch in word.lower():
+        if ch in table:
+            plain, initial = table[ch]
+            out.append(initial if (not previous or previous in "аеёиоуыэюяіїєў'’ьъ") else plain)
+        else:
+            out.append(anyascii(ch).lower())
+        previous = ch
+    return "".join(out)
+
+
+def _latin_mode(text: str, language: str | None) -> str:
+    if language in ("pl", "cs", "sk", "be-Latn") or _SLAVIC_LATIN.search(text):
+        return "slavic"
+    if language == "de" or _GERMAN.search(text):
+        return "de"
+    return "en"
+
+
+def _rewrite(word: str, mode: str) -> str:
+    rules = _latin_rules()
+    for name in ("all", mode):
+        if name in rules:
+            pattern, table = rules[name]
+            word = pattern.sub(lambda m, t=table: t[m.group(0)], word)
+    return word
+
+
+def to_ascii(word: str, *, language: str | None = None, mode: str | None = None) -> str:
+    """One word as lowercase ASCII in the English-press convention (``Łukašenka`` -> ``lukashenka``)."""
+    word = unicodedata.normalize("NFC", word.strip(_QUOTES + ".,;:!?"))
+    word = _POSSESSIVE.sub("", word)
+    if _CYRILLIC.search(word):
+        lang = language if language in ("ru", "be", "uk") else guess_cyrillic_language(word)
+        ascii_word = _translit_cyrillic(word, lang)
+    else:
+        ascii_word = anyascii(_rewrite(word.lower(), mode or _latin_mode(word, language))).lower()
+    return re.sub(r"[^a-z-]", "", ascii_word)
+
+
+def skeleton(word: str) -> str:
+    """The phonetic skeleton of one ASCII word (rules in the module docstring)."""
+    s = re.sub(r"^u(?=[^aeiouy])", "v", word.lower().replace("-", ""))
+    s = re.sub(r"([aeo])u(?=[^aeiouy]|$)", r"\1v", s)
+    s = _SKELETON_RE.sub(lambda m: _SKELETON_RULES[m.group(0)], s)
+    if not s:
+        return ""
+    s = re.sub(r"(.)\1+", r"\1", s)
+    head = "A" if s[0] in _VOWELS else s[0]
+    return head + "".join(ch for ch in s[1:] if ch not in _VOWELS)
+
+
+def _initial(ascii_word: str) -> str:
+    """Initial letter folded over transliteration variants (Ю/Yu/Iu, Г/G/H, У/U/V)."""
+    first = ascii_word[:1]
+    return {"i": "y", "j": "y", "e": "y", "g": "h", "u": "v", "w": "v", "c": "k"}.get(first, first)
+
+
+def given_key(ascii_word: str) -> str:
+    """Skeleton plus a final-``a`` marker, so Aleksandr and Aleksandra stay apart."""
+    return skeleton(ascii_word) + ("+a" if ascii_word.endswith("a") else "")
+
+
+@dataclass(frozen=True, slots=True)
+class GivenName:
+    """A given-name group: canonical English form, gender and the initials of all its variants."""
+
+    group: str
+    gender: Gender
+    initials: frozenset[str]
+
+
+@cache
+def _given_names() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]], dict[str, GivenName]]:
+    """(exact ascii form -> groups, phonetic key -> groups, group -> GivenName)."""
+    exact: dict[str, set[str]] = {}
+    keyed: dict[str, set[str]] = {}
+    variants: dict[str, list[str]] = {}
+    genders: dict[str, Gender] = {}
+    for group, gender, forms in _data("given_names.tsv"):
+        genders[group] = "f" if gender.strip() == "f" else "m"
+        for form in re.split(r"[,|]", forms):
+            if not form.strip():
+                continue
+            word = to_ascii(form.strip())
+            exact.setdefault(word, set()).add(group)
+            keyed.setdefault(given_key(word), set()).add(group)
+            variants.setdefault(group, []).append(word)
+    info = {
+        g: GivenName(g, genders[g], frozenset(_initial(w) for w in ws)) for g, ws in variants.items()
+    }
+    return (
+        {k: frozenset(v) for k, v in exact.items()},
+        {k: frozenset(v) for k, v in keyed.items()},
+        info,
+    )
+
+
+def given_groups(ascii_word: str) -> frozenset[str]:
+    """Groups a given name belongs to (exact spelling first, then phonetic key); empty if unknown."""
+    exact, keyed, _ = _given_names()
+    return exact.get(ascii_word) or keyed.get(given_key(ascii_word), frozenset())
+
+
+def given_name_info(group: str) -> GivenName | None:
+    """The :class:`GivenName` of a group id."""
+    return _given_names()[2].get(group)
+
+
+@cache
+def _surname_rules() -> list[tuple[re.Pattern[str], Gender]]:
+    return [(re.compile(p), "f" if g.strip() == "f" else "m") for p, g in _data("surname_endings.tsv")]
+
+
+def surname_stem(ascii_word: str) -> tuple[str, Gender | None]:
+    """Gender-neutral stem and grammatical gender of a surname (``None`` when it does not inflect)."""
+    for pattern, gender in _surname_rules():
+        match = pattern.match(ascii_word)
+        if match:
+            return match.group(1), gender
+    return ascii_word, None
+
+
+@dataclass(frozen=True, slots=True)
+class NameKeys:
+    """Normalised forms of one name; see the module docstring for the rules."""
+
+    latin: str
+    tokens: tuple[str, ...]
+    skeleton: str
+    kind: NameKind
+    given: str | None = None
+    given_groups: frozenset[str] = frozenset()
+    given_gender: Gender | None = None
+    initials: tuple[str, ...] = ()
+    patronymic: str | None = None
+    surname: str | None = None
+    surname_stem: str | None = None
+    surname_skeleton: str | None = None
+    gender: Gender | None = None
+
+    @property
+    def any_gender(self) -> Gender | None:
+        """The surname's gender, else the given name's."""
+        return self.gender or self.given_gender
+
+
+def _is_initial(token: str) -> bool:
+    return bool(re.fullmatch(r"(?:\w{1,2}\.)+|\w", token)) and token[:1].isupper()
+
+
+@lru_cache(maxsize=65536)
+def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> NameKeys:
+    """Normalised forms of ``name`` (an entity of ``type``) for cross-script matching.
+
+    Args:
+        name: the name as written, in any script.
+        type: ``PER``, ``ORG``, ``LOC`` or ``MISC``; only ``PER`` is split into given name/surname.
+        language: ISO code of the text it came from, if known (chooses Г -> g/h, Polish c = ts ...).
+
+    Returns:
+        The :class:`NameKeys`.
+    """
+    clean = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip(" " + _QUOTES)
+    surname_first = False
+    if type == "PER" and clean.count(",") == 1:
+        last, first = (part.strip() for part in clean.split(","))
+        clean, surname_first = f"{first} {last}", False
+    raw = [t for t in re.split(r"[\s,]+", clean) if t.strip(_QUOTES + ".,-")]
+    mode = _latin_mode(clean, language)
+    words = [to_ascii(t, language=language, mode=mode) for t in raw]
+    pairs = [(r, w) for r, w in zip(raw, words, strict=True) if w.strip("-")]
+    latin = " ".join(w.capitalize() for _, w in pairs)
+    skel = " ".join(skeleton(w) for _, w in pairs)
+    if type != "PER" or not pairs:
+        return NameKeys(latin=latin, tokens=tuple(w for _, w in pairs), skeleton=skel, kind="other")
+    initials = tuple(_initial(to_ascii(r[:1])) for r, _ in pairs if _is_initial(r) or len(r) == 1)
+    full = [(r, w) for r, w in pairs if not (_is_initial(r) or len(r) == 1)]
+    patronymic = None
+    if len(full) >= 3 and _PATRONYMIC.search(full[1][1]) and given_groups(full[0][1]):
+        patronymic = full.pop(1)[1]
+    elif len(full) >= 3 and _PATRONYMIC.search(full[2][1]) and given_groups(full[1][1]):
+        patronymic = full.pop(2)[1]
+        surname_first = True
+    if len(full) == 2 and not surname_first:
+        # "Lukashenko Alexander" / "LUKASHENKO Alexander": surname first when only the last is a given name
+        first_given, last_given = given_groups(full[0][1]), given_groups(full[1][1])
+        upper_first = full[0][0].isupper() and len(full[0][0]) > 1 and not full[1][0].isupper()
+        surname_first = upper_first or (bool(last_given) and not first_given)
+    if surname_first and len(full) >= 2:
+        full = full[1:] + full[:1]
+    tokens = tuple(w for _, w in full)
+    if len(full) == 1:
+        word = full[0][1]
+        groups = given_groups(word)
+        if groups and not initials:
+            return _with_given(NameKeys(latin, tokens, skel, "given"), word, groups)
+        return _with_surname(NameKeys(latin, tokens, skel, "initials" if initials else "surname",
+                                      initials=initials), word)  # fmt: skip
+    if not full:
+        return NameKeys(latin=latin, tokens=tokens, skeleton=skel, kind="other", initials=initials)
+    given_word, surname_word = full[0][1], full[-1][1]
+    keys = NameKeys(latin, tokens, skel, "full", initials=initials, patronymic=patronymic)
+    return _with_surname(_with_given(keys, given_word, given_groups(given_word)), surname_word)
+
+
+def _with_given(keys: NameKeys, word: str, groups: frozenset[str]) -> NameKeys:
+    genders = {info.gender for g in groups if (info := given_name_info(g))}
+    own = groups or frozenset({"?" + given_key(word)})
+    return _replace(keys, given=word, given_groups=own,
+                    given_gender=genders.pop() if len(genders) == 1 else None)  # fmt: skip
+
+
+def _with_surname(keys: NameKeys, word: str) -> NameKeys:
+    stem, gender = surname_stem(word)
+    return _replace(keys, surname=word, surname_stem=stem, surname_skeleton=skeleton(stem), gender=gender)
+
+
+def _replace(keys: NameKeys, **changes: object) -> NameKeys:
+    return replace(keys, **changes)  # type: ignore[arg-type]
+
+
+def given_initials(keys: NameKeys) -> frozenset[str]:
+    """Initials a given name may be abbreviated to (over all spellings of its groups)."""
+    out: set[str] = set()
+    for group in keys.given_groups:
+        info = given_name_info(group)
+        out |= info.initials if info else set()
+    if keys.given:
+        out.add(_initial(keys.given))
+    return frozenset(out)

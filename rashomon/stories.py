@@ -1,0 +1,628 @@
+"""Same-event clustering: which articles report one real-world event (a meeting on one day; a
+factory visit two days later by the same people is another story).
+
+An article becomes :class:`ArticleFeatures`: title+lead embeddings from two cross-lingual models,
+language-independent entity keys, the event date, mentioned dates and numbers. :func:`same_event_score`
+combines them with a logistic model fitted on labelled pairs (``data/story_scorer.json``, written by
+``benchmarks/bench_stories.py --fit``). Two ways to group articles, with one threshold:
+
+* :class:`StoryIndex` assigns each new article to the best recent story or opens one; only stories
+  within a date window (or sharing an entity key when the article has no date) are scored, so the
+  cost of an ``add`` does not grow with the archive.
+* :func:`cluster` rebuilds from scratch with average linkage (order-independent) and honours user
+  decisions (pinned articles, forced merges and splits).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from anyascii import anyascii
+
+from .embeddings import MODELS, ModelName, article_embeddings
+from .errors import UsageError
+from .models import Analysis, Article
+
+__all__ = [
+    "FEATURE_NAMES",
+    "ArticleFeatures",
+    "Scorer",
+    "StoryIndex",
+    "cluster",
+    "features_from",
+    "features_from_many",
+    "name_key",
+    "pair_features",
+    "same_event_score",
+    "similarity_of_texts",
+]
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "cos_e5",  # cosine of the e5 title+lead embeddings
+    "cos_use",  # cosine of the USE title+lead embeddings
+    "entities",  # shared entity keys, |A & B| / sqrt(|A| |B|)
+    "numbers",  # shared numbers (years left out), same measure
+    "same_day",  # 1 when both event dates are the same day
+    "event_gap",  # log1p(days between event dates)
+    "published_gap",  # log1p(days between publication dates)
+)
+_EVENT_FEATURES = {"same_day", "event_gap"}
+# Stories whose dates lie further apart than this are never compared: within one event, reports in
+# the training set were at most 1 day apart, and the fitted model gives < 0.01 at 7 days.
+DEFAULT_WINDOW_DAYS = 7
+# Members of a story a new article is compared with (the most recent ones): bounds `add` cost.
+MAX_MEMBERS = 30
+# Stories with no dated articles kept as candidates for undated articles, most recent first.
+UNDATED_CANDIDATES = 200
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s+|[\"«„“(]\s*)$")
+_PHONETIC = (
+    ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("kh", "h"), ("ch", "h"), ("ts", "t"), ("tz", "t"),
+    ("ph", "f"), ("th", "t"), ("w", "v"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("j", "i"),
+)
+
+
+@dataclass(slots=True, kw_only=True)
+class ArticleFeatures:
+    """What story clustering knows about one article; every field is language-independent."""
+
+    article_id: str
+    published: date | None = None
+    event_date: date | None = None
+    language: str | None = None
+    embeddings: dict[str, np.ndarray] = field(default_factory=dict)
+    entity_keys: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+
+    @property
+    def day(self) -> int | None:
+        """The ordinal of the event date (else the publication date), for date blocking."""
+        d = self.event_date or self.published
+        return d.toordinal() if d else None
+
+
+# --- features ------------------------------------------------------------------------------------
+
+
+def _parse_day(value: str | None) -> date | None:
+    if not value or len(value) < 10:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def name_key(word: str) -> str:
+    """A lossy cross-script key of a name: transliterate, trim inflection, keep 4 consonant sounds.
+
+    Лукашэнка, Лукашенку, Lukashenko, Łukaszenka and Lukaschenko all give ``lksh``.
+    """
+    s = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    if len(s) >= 6:  # case endings: Путиным/Putin, Лукашенку/Lukashenko
+        s = s[:-2]
+    if len(s) > 1 and s[0] == "u" and s[1] not in "aeiouy":  # Belarusian ў-/у-: Ulasava ~ Vlasova
+        s = "v" + s[1:]
+    s = re.sub(r"ou(?=[^aeiouy]|$)", "ov", s)
+    for old, new in _PHONETIC:
+        s = s.replace(old, new)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    skeleton = s[:1] + re.sub(r"[aeiouy]", "", s[1:])
+    return skeleton[:4]
+
+
+def _keys_from_analysis(analysis: Analysis) -> set[str]:
+    keys: set[str] = set()
+    for entity in analysis.entities:
+        if entity.global_id:
+            keys.add(entity.global_id)
+            continue
+        words = [w for w in _WORD.findall(entity.name) if len(w) >= 3]
+        if entity.type == "PER" and words:
+            words = words[-1:]  # the surname; first names are written too many ways
+        keys.update(k for k in map(name_key, words) if len(k) >= 2)
+    return keys
+
+
+def _capitalised_keys(text: str) -> set[str]:
+    """Keys of capitalised words that do not start a sentence: a stand-in when no entities are known."""
+    keys: set[str] = set()
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if len(word) < 3 or not word[0].isupper():
+            continue
+        if _SENTENCE_START.search(text[max(0, m.start() - 3) : m.start()]) and not word.isupper():
+            continue
+        key = name_key(word)
+        if len(key) >= 2:
+            keys.add(key)
+    return keys
+
+
+def _number_value(raw: str) -> float | None:
+    s = re.sub(r"[ \u00a0\u202f]", "", raw)
+    if re.fullmatch(r"\d{1,3}(,\d{3})+", s):
+        s = s.replace(",", "")
+    s = s.replace(",", ".")
+    if s.count(".") > 1:
+        s = s.replace(".", "")
+    try:
+        return float(s)
+    except ValueError:
+        return None
+
+
+def _number_keys(values: Iterable[float]) -> frozenset[str]:
+    # Years and small counts (days, scores) are shared by too many unrelated stories.
+    return frozenset(
+        f"{v:g}" for v in values if v >= 3 and not (v.is_integer() and 1900 <= v <= 2100)
+    )
+
+
+def features_from(
+    article: Article,
+    analysis: Analysis | None = None,
+    *,
+    entity_ids: set[str] | None = None,
+    embeddings: Mapping[str, np.ndarray] | None = None,
+    models: tuple[ModelName, ...] = MODELS,
+) -> ArticleFeatures:
+    """Build one article's features.
+
+    Args:
+        article: the article (``id``, ``title``, ``text``, ``published``, ``language`` are used).
+        analysis: its analysis; entities, dates, numbers and the event date come from here. Without
+            one (or when it found no entities/numbers) capitalised words and digits stand in.
+        entity_ids: canonical entity ids from cross-article resolution; used instead of name keys.
+        embeddings: precomputed ``{model: vector}``; computed with :mod:`rashomon.embeddings` if absent.
+        models: which embedding models to compute.
+
+    Returns:
+        The :class:`ArticleFeatures`.
+    """
+    if embeddings is None:
+        embeddings = {m: v[0] for m, v in article_embeddings([article], models=models).items()}
+    published = _parse_day(article.published or article.updated)
+    event_date = _parse_day(analysis.event_date) if analysis else None
+    if entity_ids is not None:
+        keys = set(entity_ids)
+    elif analysis and analysis.entities:
+        keys = _keys_from_analysis(analysis)
+    else:
+        keys = _capitalised_keys(f"{article.title}. {article.text}")
+    if analysis and analysis.numbers:
+        numbers = _number_keys(n.value for n in analysis.numbers)
+    else:
+        found = (_number_value(m.group()) for m in _NUMBER.finditer(article.text))
+        numbers = _number_keys(v for v in found if v is not None)
+    dates = frozenset(d.value for d in analysis.dates) if analysis else frozenset()
+    return ArticleFeatures(
+        article_id=article.id,
+        published=published,
+        event_date=event_date or published,
+        language=article.language,
+        embeddings=dict(embeddings),
+        entity_keys=frozenset(keys),
+        dates=dates,
+        numbers=numbers,
+    )
+
+
+def features_from_many(
+    articles: Sequence[Article],
+    analyses: Sequence[Analysis | None] | None = None,
+    *,
+    entity_ids: Sequence[set[str] | None] | None = None,
+    models: tuple[ModelName, ...] = MODELS,
+) -> list[ArticleFeatures]:
+    """:func:`features_from` for many articles, embedding them in batches."""
+    embedded = article_embeddings(list(articles), models=models)
+    out = []
+    for i, article in enumerate(articles):
+        out.append(
+            features_from(
+                article,
+                analyses[i] if analyses else None,
+                entity_ids=entity_ids[i] if entity_ids else None,
+                embeddings={m: v[i] for m, v in embedded.items()},
+            )
+        )
+    return out
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def _set_overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / math.sqrt(len(a) * len(b))
+
+
+def pair_features(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
+    """The scorer's inputs for one pair; a feature that cannot be computed is left out."""
+    out: dict[str, float] = {}
+    for model in MODELS:
+        va, vb = a.embeddings.get(model), b.embeddings.get(model)
+        if va is not None and vb is not None:
+            out[f"cos_{model}"] = float(np.dot(va, vb))
+    out["entities"] = _set_overlap(a.entity_keys, b.entity_keys)
+    out["numbers"] = _set_overlap(a.numbers, b.numbers)
+    if a.event_date and b.event_date:
+        gap = abs((a.event_date - b.event_date).days)
+        out["same_day"] = float(gap == 0)
+        out["event_gap"] = math.log1p(gap)
+    if a.published and b.published:
+        out["published_gap"] = math.log1p(abs((a.published - b.published).days))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Logistic:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    def score(self, x: Mapping[str, float]) -> float:
+        z = (np.array([x[f] for f in self.features]) - self.mean) / self.scale
+        return float(1.0 / (1.0 + math.exp(-float(z @ self.weights + self.bias))))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "weights": self.weights.round(6).tolist(),
+            "bias": round(self.bias, 6),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> _Logistic:
+        return cls(
+            features=tuple(data["features"]),
+            mean=np.array(data["mean"], dtype=float),
+            scale=np.array(data["scale"], dtype=float),
+            weights=np.array(data["weights"], dtype=float),
+            bias=float(data["bias"]),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Scorer:
+    """Logistic models over pair features, most complete first, plus the clustering threshold.
+
+    A pair is scored by the first model whose features it has (articles without dates fall back to
+    a model fitted without the date features).
+    """
+
+    models: tuple[_Logistic, ...]
+    threshold: float
+    window_days: int = DEFAULT_WINDOW_DAYS
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def score(self, x: Mapping[str, float]) -> float:
+        """Same-event probability for one pair's features."""
+        for model in self.models:
+            if all(f in x for f in model.features):
+                return model.score(x)
+        raise UsageError(f"no story model accepts the features {sorted(x)}")
+
+    def score_pair(self, a: ArticleFeatures, b: ArticleFeatures) -> float:
+        """Same-event probability of two articles (0 when their dates are outside the window)."""
+        da, db = a.day, b.day
+        if da is not None and db is not None and abs(da - db) > self.window_days:
+            return 0.0
+        return self.score(pair_features(a, b))
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready dict (the format of ``data/story_scorer.json``)."""
+        return {
+            **self.meta,
+            "threshold": round(self.threshold, 4),
+            "window_days": self.window_days,
+            "models": [m.to_json() for m in self.models],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Scorer:
+        """Rebuild a scorer saved with :meth:`to_json`."""
+        meta = {k: v for k, v in data.items() if k not in ("threshold", "window_days", "models")}
+        return cls(
+            models=tuple(_Logistic.from_json(m) for m in data["models"]),
+            threshold=float(data["threshold"]),
+            window_days=int(data.get("window_days", DEFAULT_WINDOW_DAYS)),
+            meta=meta,
+        )
+
+    def save(self, path: str | Path) -> None:
+        """Write the scorer as JSON."""
+        Path(path).write_text(json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n", "utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Scorer:
+        """Load a scorer; the bundled ``data/story_scorer.json`` by default."""
+        if path is None:
+            return _bundled_scorer()
+        return cls.from_json(json.loads(Path(path).read_text("utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _bundled_scorer() -> Scorer:
+    text = resources.files("rashomon").joinpath("data/story_scorer.json").read_text("utf-8")
+    return Scorer.from_json(json.loads(text))
+
+
+def same_event_score(a: ArticleFeatures, b: ArticleFeatures, *, scorer: Scorer | None = None) -> float:
+    """Probability (0..1) that two articles report the same real-world event."""
+    return (scorer or _bundled_scorer()).score_pair(a, b)
+
+
+# --- incremental assignment ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Story:
+    key: str
+    members: list[ArticleFeatures]
+    days: set[int]
+
+
+class StoryIndex:
+    """Incremental story assignment over recent stories (not a dataclass: ``add`` keeps indexes).
+
+    Candidate stories for a new article are those with an article dated within ``window_days`` of
+    it; an undated article is compared with recent stories that share an entity key. The article
+    joins the candidate with the highest average score over its (latest ``MAX_MEMBERS``) members if
+    that is at least the threshold, else it opens a story keyed by its own id.
+    """
+
+    def __init__(
+        self,
+        *,
+        scorer: Scorer | None = None,
+        threshold: float | None = None,
+        max_members: int = MAX_MEMBERS,
+    ) -> None:
+        self.scorer = scorer or _bundled_scorer()
+        self.threshold = self.scorer.threshold if threshold is None else threshold
+        self.max_members = max_members
+        self._stories: dict[str, _Story] = {}
+        self._story_of: dict[str, str] = {}
+        self._by_day: dict[int, set[str]] = defaultdict(set)
+        self._recent_by_entity: dict[str, OrderedDict[str, None]] = defaultdict(OrderedDict)
+        self.comparisons = 0  # pair scores computed so far: the cost `add` is bounded by
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    def story_of(self, article_id: str) -> str | None:
+        """The key of the story an article was assigned to."""
+        return self._story_of.get(article_id)
+
+    def stories(self) -> dict[str, list[str]]:
+        """Every story's key and its article ids, in arrival order."""
+        return {k: [m.article_id for m in s.members] for k, s in self._stories.items()}
+
+    def _candidates(self, features: ArticleFeatures) -> set[str]:
+        day = features.day
+        if day is not None:
+            w = self.scorer.window_days
+            found: set[str] = set()
+            for d in range(day - w, day + w + 1):
+                found |= self._by_day.get(d, set())
+            return found
+        found = set()
+        for key in features.entity_keys:
+            found.update(list(self._recent_by_entity.get(key, {}))[-UNDATED_CANDIDATES:])
+        return found
+
+    def score_story(self, features: ArticleFeatures, story_key: str) -> float:
+        """Average same-event score of an article with a story's latest members."""
+        members = self._stories[story_key].members[-self.max_members :]
+        self.comparisons += len(members)
+        return sum(self.scorer.score_pair(features, m) for m in members) / len(members)
+
+    def add(self, features: ArticleFeatures, *, story_key: str | None = None) -> str:
+        """Assign an article to the best existing story or open a new one.
+
+        Args:
+            features: the article's features.
+            story_key: put the article in this story (a user decision) instead of choosing.
+
+        Returns:
+            The key of the story the article is now in.
+        """
+        if features.article_id in self._story_of:
+            return self._story_of[features.article_id]
+        if story_key is None:
+            best, best_score = None, self.threshold
+            for key in sorted(self._candidates(features)):
+                score = self.score_story(features, key)
+                if score >= best_score:
+                    best, best_score = key, score
+            story_key = best or features.article_id
+        story = self._stories.get(story_key)
+        if story is None:
+            story = self._stories[story_key] = _Story(story_key, [], set())
+        story.members.append(features)
+        self._story_of[features.article_id] = story_key
+        if features.day is not None:
+            story.days.add(features.day)
+            self._by_day[features.day].add(story_key)
+        for key in features.entity_keys:
+            recent = self._recent_by_entity[key]
+            recent.pop(story_key, None)
+            recent[story_key] = None
+            if len(recent) > UNDATED_CANDIDATES:
+                recent.popitem(last=False)
+        return story_key
+
+
+# --- full rebuild --------------------------------------------------------------------------------
+
+
+class _UnionFind:
+    def __init__(self, n: int) -> None:
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.parent[max(ri, rj)] = min(ri, rj)
+
+
+def score_matrix(features: Sequence[ArticleFeatures], *, scorer: Scorer | None = None) -> np.ndarray:
+    """Symmetric matrix of same-event scores (pairs outside the date window score 0)."""
+    scorer = scorer or _bundled_scorer()
+    n = len(features)
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            out[i, j] = out[j, i] = scorer.score_pair(features[i], features[j])
+    return out
+
+
+def _average_linkage(
+    scores: np.ndarray, groups: list[list[int]], cannot: set[tuple[int, int]], threshold: float
+) -> list[list[int]]:
+    """Merge groups while the best average pair score between two groups reaches the threshold."""
+    k = len(groups)
+    sums = np.array([[scores[np.ix_(a, b)].sum() for b in groups] for a in groups]).reshape(k, k)
+    sizes = np.array([len(g) for g in groups], dtype=float)
+    blocked = np.zeros((k, k), dtype=bool)
+    for a in range(k):
+        for b in range(k):
+            blocked[a, b] = a == b or any((min(i, j), max(i, j)) in cannot for i in groups[a] for j in groups[b])
+    alive = np.ones(k, dtype=bool)
+    members = [list(g) for g in groups]
+    while True:
+        avg = sums / np.outer(sizes, sizes)
+        avg[blocked | ~alive[:, None] | ~alive[None, :]] = -np.inf
+        flat = int(np.argmax(avg))
+        a, b = divmod(flat, k)
+        if avg[a, b] < threshold:
+            break
+        a, b = min(a, b), max(a, b)
+        members[a] += members[b]
+        sums[a, :] += sums[b, :]
+        sums[:, a] += sums[:, b]
+        sizes[a] += sizes[b]
+        blocked[a, :] |= blocked[b, :]
+        blocked[:, a] |= blocked[:, b]
+        blocked[a, a] = True
+        alive[b] = False
+    return [members[i] for i in range(k) if alive[i]]
+
+
+def cluster(
+    features: Sequence[ArticleFeatures],
+    *,
+    scorer: Scorer | None = None,
+    threshold: float | None = None,
+    pinned: Mapping[str, str] | None = None,
+    merge: Iterable[tuple[str, str]] = (),
+    split: Iterable[tuple[str, str]] = (),
+) -> list[list[str]]:
+    """Group articles into stories from scratch: average linkage, independent of input order.
+
+    Args:
+        features: every article's features.
+        scorer: the pair scorer; the bundled one by default.
+        threshold: the lowest average score at which two groups merge; the scorer's by default.
+        pinned: user decisions ``{article_id: story_key}``; articles pinned to one key always share a
+            story, articles pinned to different keys never do.
+        merge: article pairs a user put in one story.
+        split: article pairs a user put in different stories.
+
+    Returns:
+        Stories as sorted lists of article ids, ordered by their first id.
+
+    Raises:
+        UsageError: the user decisions contradict each other.
+    """
+    scorer = scorer or _bundled_scorer()
+    threshold = scorer.threshold if threshold is None else threshold
+    ordered = sorted(features, key=lambda f: f.article_id)
+    index = {f.article_id: i for i, f in enumerate(ordered)}
+    n = len(ordered)
+    pinned = {a: s for a, s in (pinned or {}).items() if a in index}
+    must = _UnionFind(n)
+    by_story: dict[str, list[int]] = defaultdict(list)
+    for article_id, story in pinned.items():
+        by_story[story].append(index[article_id])
+    for ids in by_story.values():
+        for i in ids[1:]:
+            must.union(ids[0], i)
+    for a, b in merge:
+        if a in index and b in index:
+            must.union(index[a], index[b])
+    cannot = {
+        (min(index[a], index[b]), max(index[a], index[b])) for a, b in split if a in index and b in index
+    }
+    stories = list(by_story)
+    for x, s in enumerate(stories):
+        for t in stories[x + 1 :]:
+            cannot |= {(min(i, j), max(i, j)) for i in by_story[s] for j in by_story[t]}
+    for i, j in cannot:
+        if must.find(i) == must.find(j):
+            raise UsageError(f"{ordered[i].article_id} and {ordered[j].article_id} are both merged and split")
+
+    scores = score_matrix(ordered, scorer=scorer)
+    # Average linkage can only join groups linked by at least one pair at/above the threshold, so
+    # the connected components of that graph are clustered independently (keeps it near-linear).
+    components = _UnionFind(n)
+    for i, j in zip(*np.nonzero(np.triu(scores >= threshold, 1)), strict=True):
+        components.union(int(i), int(j))
+    for i in range(n):
+        components.union(i, must.find(i))
+    by_component: dict[int, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i in range(n):
+        by_component[components.find(i)][must.find(i)].append(i)
+    out: list[list[str]] = []
+    for groups in by_component.values():
+        for merged in _average_linkage(scores, list(groups.values()), cannot, threshold):
+            out.append(sorted(ordered[i].article_id for i in merged))
+    return sorted(out)
+
+
+# --- the `similarity` command --------------------------------------------------------------------
+
+
+def similarity_of_texts(
+    text1: str, text2: str, lang1: str | None = None, lang2: str | None = None, *, scorer: Scorer | None = None
+) -> float:
+    """Same-event similarity (0..1) of two bare texts, e.g. for ``rashomon similarity A B``.
+
+    The texts are analysed (entities, dates, numbers) like ingested articles; with no publication
+    dates the scorer's date-free model decides unless the texts themselves give event dates.
+    """
+    from .analyse import analyse
+    from .analyse.language import detect_language
+
+    features = []
+    for i, (text, lang) in enumerate(((text1, lang1), (text2, lang2))):
+        article = Article(title="", text=text, language=lang or detect_language(text), id=f"text{i + 1}")
+        features.append(features_from(article, analyse(article)))
+    return same_event_score(features[0], features[1], scorer=scorer)

@@ -1,0 +1,124 @@
+"""Helpers shared by the views: the per-request store, rendering, labels and date display."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from ..models import Article, Story
+from ..store import Store, open_store
+
+LANGUAGE_NAMES = {
+    "be": "Belarusian", "de": "German", "en": "English", "fr": "French", "lt": "Lithuanian",
+    "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
+}
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def get_store(request: Request) -> Iterator[Store]:
+    """Dependency: a store opened for this request and closed after it (connections stay in one thread)."""
+    store = open_store(request.app.state.db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+
+
+def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
+    """Render a page template with the shared helpers in its context."""
+    templates: Jinja2Templates = request.app.state.templates
+    context = {
+        "language_name": language_name, "show_date": show_date, "source_label": source_label,
+        "token_mode": request.app.state.token is not None, **context,
+    }
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+HTML = HTMLResponse
+
+
+def language_name(code: str | None) -> str:
+    """``be`` -> ``Belarusian``; unknown codes are shown as they are."""
+    if not code:
+        return "unknown language"
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def source_label(article: Article | None) -> str:
+    """The outlet's name, or a placeholder when the page did not say."""
+    if article is None:
+        return "unknown article"
+    return article.source or "Unknown source"
+
+
+def article_date(article: Article) -> str | None:
+    """The date a reader would put on the article: published, else updated, else when it was added."""
+    return article.published or article.updated or article.added_at
+
+
+def show_date(value: str | None, *, time: bool = False) -> str:
+    """An ISO date(-time) for people: ``2023-03-14T08:40`` -> ``14 Mar 2023`` (``08:40`` with ``time``)."""
+    if not value:
+        return ""
+    if value.startswith("--") and len(value) == 7:  # --MM-DD: no year known
+        month, day = int(value[2:4]), int(value[5:7])
+        return f"{day} {_MONTHS[month - 1]} (year unknown)" if 1 <= month <= 12 else value
+    try:
+        if len(value) == 4:
+            return value
+        if len(value) == 7:
+            parsed = datetime.strptime(value, "%Y-%m")
+            return f"{_MONTHS[parsed.month - 1]} {parsed.year}"
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    text = f"{parsed.day} {_MONTHS[parsed.month - 1]} {parsed.year}"
+    if time and len(value) > 10 and (parsed.hour or parsed.minute):
+        text += f", {parsed.hour:02d}:{parsed.minute:02d}"
+    return text
+
+
+def coverage(story: Story) -> str:
+    """``covered by 5 sources in 3 languages``."""
+    sources = len(story.sources) or (1 if story.article_ids else 0)
+    languages = len(story.languages)
+    text = f"covered by {sources} source{'s' if sources != 1 else ''}"
+    if languages:
+        text += f" in {languages} language{'s' if languages != 1 else ''}"
+    return text
+
+
+def story_articles(store: Store, story: Story) -> list[Article]:
+    """A story's articles in the story's order (oldest first)."""
+    by_id = {a.id: a for a in store.list_articles(ids=story.article_ids)}
+    return [by_id[i] for i in story.article_ids if i in by_id]
+
+
+def load_compare(request: Request) -> Callable[[Store, str], dict[str, Any]] | None:
+    """``rashomon.compare.compare_story``, or ``None`` while that module is not available."""
+    seam = request.app.state.compare_story
+    if seam is not None:
+        return seam  # type: ignore[no-any-return]
+    try:
+        from ..compare import compare_story  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:
+        return None
+    return compare_story  # type: ignore[no-any-return, unused-ignore]
+
+
+def clamp(value: int, low: int, high: int) -> int:
+    """``value`` kept within ``[low, high]``."""
+    return max(low, min(high, value))
+
+
+def unique(items: Sequence[str]) -> list[str]:
+    """Items without repeats, first occurrence kept."""
+    return list(dict.fromkeys(items))

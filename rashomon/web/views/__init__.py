@@ -1,0 +1,1 @@
+"""One module per page type; each holds an ``APIRouter`` named ``router``."""

@@ -1,0 +1,84 @@
+"""The stories list: full-text search and filters by language, source and date range."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ...errors import UsageError
+from ...models import Story
+from ...store import Store
+from ..common import StoreDep, article_date, coverage, render
+
+router = APIRouter(include_in_schema=False)
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PAGE_SIZE = 50
+
+
+def check_date(value: str | None, name: str) -> str | None:
+    """An optional ``YYYY-MM-DD`` filter value; anything else is a usage error."""
+    value = (value or "").strip() or None
+    if value is not None and not _DATE.match(value):
+        raise UsageError(f"{name} must be a date like 2024-03-14, not {value!r}")
+    return value
+
+
+def find_stories(
+    store: Store,
+    *,
+    q: str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[Story]:
+    """Stories matching the filters; ``since``/``until`` bound the dates of their articles."""
+    since, until = check_date(since, "since"), check_date(until, "until")
+    if since and until and since > until:
+        raise UsageError(f"the date range is empty: {since} is after {until}")
+    found = store.list_stories(language=lang or None, source=source or None, since=since,
+                               query=(q or "").strip() or None)
+    if until:
+        ids = [i for s in found for i in s.article_ids]
+        dates = {a.id: article_date(a) or "" for a in store.list_articles(ids=ids)}
+        # A story is in range when one of its articles is dated on or before the end of `until`.
+        found = [s for s in found if any(dates.get(i, "9999")[:10] <= until for i in s.article_ids)]
+    return found
+
+
+@router.get("/", response_class=HTMLResponse)
+def stories_page(
+    request: Request,
+    store: StoreDep,
+    q: str = "",
+    lang: str = "",
+    source: str = "",
+    since: str = "",
+    until: str = "",
+    page: int = 1,
+) -> Response:
+    """The stories list."""
+    found = find_stories(store, q=q, lang=lang, source=source, since=since, until=until)
+    page = max(1, page)
+    shown = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    counts = store.counts_by_source_language()
+    languages = sorted({lang_ for _src, lang_, _n in counts if lang_})
+    sources = sorted({src for src, _lang, _n in counts if src}, key=str.casefold)
+    filters: dict[str, Any] = {"q": q, "lang": lang, "source": source, "since": since, "until": until}
+    active = {k: v for k, v in filters.items() if v}
+    return render(request, "stories.html", {
+        "title": "Stories",
+        "stories": [{"story": s, "coverage": coverage(s)} for s in shown],
+        "total": len(found),
+        "page": page,
+        "pages": max(1, -(-len(found) // PAGE_SIZE)),
+        "filters": filters,
+        "active": active,
+        "languages": languages,
+        "sources": sources,
+        "article_count": store.count_articles(),
+    })

@@ -1,0 +1,168 @@
+"""One story: its articles side by side, statements aligned in rows, quotes, descriptors, timeline.
+
+The comparison comes from ``rashomon.compare.compare_story`` (imported lazily); while it is not
+available the page falls back to the articles' texts side by side.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ...models import Analysis, Article
+from ...store import Store
+from ..common import StoreDep, coverage, load_compare, render, show_date, source_label, story_articles
+from ..highlight import highlight
+
+router = APIRouter(include_in_schema=False)
+
+STATUSES = ("conflict", "shared", "unique")
+STATUS_LABELS = {"shared": "Shared", "unique": "Unique", "conflict": "Conflict"}
+STATUS_HELP = {
+    "shared": "two or more articles state it",
+    "unique": "only one article states it",
+    "conflict": "the articles state incompatible things",
+}
+
+
+def _columns(articles: list[Article]) -> list[dict[str, Any]]:
+    labels = [source_label(a) for a in articles]
+    columns = []
+    for article, label in zip(articles, labels, strict=True):
+        if labels.count(label) > 1:  # two articles of one outlet: tell them apart by language/date
+            label = f"{label} ({article.language or show_date(article.published)})"
+        columns.append({"article": article, "label": label})
+    return columns
+
+
+def statement_rows(result: dict[str, Any], article_ids: list[str], status: str | None) -> list[dict[str, Any]]:
+    """Statements as rows with one cell (a list of claims) per article column."""
+    rows = []
+    for statement in result.get("statements", []):
+        if status and statement.get("status") != status:
+            continue
+        cells: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for claim in statement.get("claims", []):
+            cells[claim["article"]].append(claim)
+        rows.append({
+            "id": statement.get("id", ""),
+            "status": statement.get("status", "unique"),
+            "note": statement.get("note"),
+            "cells": [cells.get(a, []) for a in article_ids],
+            "count": len({c["article"] for c in statement.get("claims", [])}),
+        })
+    return rows
+
+
+def descriptor_rows(result: dict[str, Any], article_ids: list[str]) -> list[dict[str, Any]]:
+    """One row per entity, one cell per article: how each source labels it."""
+    names = {e["id"]: e for e in result.get("entities", [])}
+    by_entity: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for d in result.get("descriptors", []):
+        texts = by_entity[d["entity"]][d["article"]]
+        if d["text"] not in texts:
+            texts.append(d["text"])
+    rows = []
+    for entity_id, per_article in by_entity.items():
+        entity = names.get(entity_id)
+        rows.append({
+            "id": entity_id,
+            "name": entity["name"] if entity else entity_id,
+            "type": entity["type"] if entity else None,
+            "cells": [per_article.get(a, []) for a in article_ids],
+        })
+    return sorted(rows, key=lambda r: (-sum(bool(c) for c in r["cells"]), r["name"].casefold()))
+
+
+def timeline(articles: list[Article], analyses: dict[str, Analysis | None]) -> list[dict[str, Any]]:
+    """Dates of the story: when each article was published/updated and the dates the articles mention."""
+    events: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    labels = {c["article"].id: c["label"] for c in _columns(articles)}
+    for article in articles:
+        for kind, stamp in (("published", article.published), ("updated", article.updated)):
+            if stamp:
+                events[stamp[:10]].append({"kind": kind, "article": article, "label": labels[article.id],
+                                           "time": stamp, "text": None, "sentence": None})
+        analysis = analyses.get(article.id)
+        if analysis is None:
+            continue
+        seen: set[str] = set()
+        for date in analysis.dates:
+            if date.value in seen:
+                continue
+            seen.add(date.value)
+            events[date.value[:10]].append({
+                "kind": "mentioned", "article": article, "label": labels[article.id], "time": None,
+                "text": date.text, "sentence": date.sentence, "uncertain": date.uncertain,
+            })
+    order = {"published": 0, "updated": 1, "mentioned": 2}
+
+    def sort_key(day: str) -> str:
+        return "~" + day if day.startswith("--") else day  # year unknown: last
+
+    return [
+        {"day": day, "display": show_date(day),
+         "events": sorted(events[day], key=lambda e: (order[e["kind"]], e["time"] or "", e["label"]))}
+        for day in sorted(events, key=sort_key)
+    ]
+
+
+def _entity_url(store: Store, article_id: str) -> Any:
+    links = store.entity_links(article_id)
+
+    def url(key: str) -> str | None:
+        return f"/entities/{links[key]}" if key in links else None
+
+    return url
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str, store: StoreDep, status: str = "") -> Response:
+    """The comparison page of one story."""
+    story = store.get_story(story_id)
+    articles = story_articles(store, story)
+    columns = _columns(articles)
+    article_ids = [a.id for a in articles]
+    analyses = {a.id: store.get_analysis(a.id) for a in articles}
+    status = status if status in STATUSES else ""
+
+    result: dict[str, Any] | None = None
+    compare = load_compare(request)
+    if compare is not None:
+        try:
+            result = compare(store, story.id)
+        except ImportError:
+            result = None
+    context: dict[str, Any] = {
+        "title": story.title,
+        "story": story,
+        "coverage": coverage(story),
+        "columns": columns,
+        "timeline": timeline(articles, analyses),
+        "status": status,
+        "status_labels": STATUS_LABELS,
+        "status_help": STATUS_HELP,
+        "compared": result is not None,
+    }
+    if result is not None:
+        all_rows = statement_rows(result, article_ids, None)
+        labels = {c["article"].id: c["label"] for c in columns}
+        context.update({
+            "rows": [r for r in all_rows if not status or r["status"] == status],
+            "counts": {s: sum(r["status"] == s for r in all_rows) for s in STATUSES},
+            "quotes": [
+                {**group, "variants": [{**v, "label": labels.get(v["article"], v["article"])}
+                                       for v in group.get("variants", [])]}
+                for group in result.get("quotes", [])
+            ],
+            "descriptors": descriptor_rows(result, article_ids),
+            "entities": result.get("entities", []),
+        })
+    else:
+        context["texts"] = {
+            a.id: highlight(a.text, analyses[a.id], entity_url=_entity_url(store, a.id)) for a in articles
+        }
+    return render(request, "story.html", context)
