@@ -25,7 +25,7 @@ from ._tables import alternation, base_language, key, rows
 from .dates import date_spans
 
 _SP = r"[\s\u00a0]+"
-_DIGITS = (r"(?<![\w.,/])(?<!\w-)(?P<int>\d{1,3}(?:(?P<g>[,.\u00a0\u202f ])\d{3}(?!\d))(?:(?P=g)\d{3}(?!\d))*|\d+)"
+_DIGITS = (r"(?<![\w.,/])(?<![^\W\d_]-)(?P<int>\d{1,3}(?:(?P<g>[,.\u00a0\u202f ])\d{3}(?!\d))(?:(?P=g)\d{3}(?!\d))*|\d+)"
            r"(?:(?P<dec>[.,])(?P<frac>\d+))?")
 # Years standing alone are dates, not quantities.
 _YEAR_RANGE = (1900, 2100)

@@ -100,11 +100,13 @@ class Store(ABC):
 
     def migrate(self) -> None:
         """Apply every migration newer than the database's schema version, each in one transaction."""
-        current = self._schema_version()
         for version, scripts in _migrations(self.dialect):
-            if version <= current:
+            if version <= self._schema_version():
                 continue
             with self.transaction():
+                # Checked again under the write lock: another process may have migrated meanwhile.
+                if version <= self._schema_version():
+                    continue
                 for script in scripts:
                     self._executescript(script)
                 self._set_schema_version(version)

@@ -1,0 +1,571 @@
+"""Compare how the articles of one story report it (``contract/compare.schema.json``).
+
+* **statements**: each article's sentences (headlines, captions and fragments skipped), embedded and
+  aligned across articles by mutual-best cosine above a calibrated threshold, with shared entities as a
+  support signal. A group of aligned sentences is ``shared``; a sentence no other article echoes is
+  ``unique``; aligned sentences that disagree on a number with the same unit, a date, a negation or a
+  place/person are a ``conflict``, with a ``note`` such as ``4.5 h vs 3 h``. Sentences of different
+  articles that are related but not aligned (same entities, same unit, different figure) are checked
+  for number conflicts too.
+* **quotes**: grouped by speaker (global entity id), then by what was said (embedding cosine), so one
+  saying quoted in different words or languages is one group with a variant per article.
+* **descriptors**: how each article labels each entity; **entities**: the story's entities merged
+  across articles, with every surface form seen.
+
+Only the Store API and stored :class:`~rashomon.models.Analysis` objects are read; nothing is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+from anyascii import anyascii
+
+from .models import Analysis, Article, DateMention, Entity, NumberMention, Sentence
+from .store import Store
+
+Embedder = Callable[[list[str]], np.ndarray]
+
+# Weight of e5 in the embedding score (USE gets the rest). On benchmarks/data/statement_pairs.tsv
+# (36 same-statement vs 38 same-event-other-statement pairs, en/ru/be/uk/pl/de) 0.9*e5 + 0.1*USE had
+# ROC AUC 0.974 against 0.944 for e5 alone and 0.938 for the plain mean (docs/models.md).
+E5_WEIGHT = 0.9
+# Best-accuracy cut-off of that score on the same pairs (accuracy 0.92); mutual-best matching between
+# two articles adds precision on top, so the cut-off is not raised further.
+ALIGN_THRESHOLD = 0.825
+# Added to the score of two sentences that name the same resolved entity: enough to tip a borderline
+# paraphrase (scores 0.80-0.83) over the cut-off, too little to align unrelated sentences (<= 0.79).
+ENTITY_SUPPORT = 0.02
+# Sentences of different articles that are not aligned but related enough (and share an entity, a unit
+# and a mutual-best pairing among the sentences carrying that unit) are checked for number conflicts:
+# "the hearing lasted 4 hours" vs "the session ended after 3 hours" score 0.78-0.82.
+RELATED_THRESHOLD = 0.78
+# A negation alone flips a statement only between near-translations: paraphrases often swap a negated
+# verb for an antonym ("did not recognise" / "refused to recognise").
+NEGATION_THRESHOLD = 0.86
+# Quotes of one speaker that are one saying: direct vs reported wording of the same words sits at
+# 0.82-0.90, two different sayings of one speaker on one topic at 0.74-0.80.
+QUOTE_THRESHOLD = 0.81
+# Figures are equal within 1% (rounding: 1.2 km vs 1,200 m), or within 10% when either side says
+# "about"/"nearly" ("about 2,000" vs "2,100" agree; "about 4 hours" vs "about 3 hours" do not).
+EXACT_TOLERANCE = 0.01
+APPROX_TOLERANCE = 0.10
+# Shorter sentences are headlines, captions, bylines or fragments, not statements.
+MIN_STATEMENT_WORDS = 5
+# An unpunctuated line shorter than this is a headline or caption.
+MIN_UNPUNCTUATED_WORDS = 12
+
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+_END_PUNCT = re.compile(r"[.!?…\"'»”“)]\s*$")
+_FALLBACK_SPLIT = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])|\n\s*\n")
+
+__all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder"]
+
+
+def default_embedder(texts: list[str]) -> np.ndarray:
+    """e5 and USE vectors joined so that a dot product is ``E5_WEIGHT*e5 + (1-E5_WEIGHT)*USE`` cosine."""
+    from .embeddings import embed_texts  # cached per text in-process
+
+    e5 = embed_texts(texts, model="e5") * np.float32(np.sqrt(E5_WEIGHT))
+    use = embed_texts(texts, model="use") * np.float32(np.sqrt(1 - E5_WEIGHT))
+    return np.hstack([e5, use])
+
+
+@dataclass(slots=True)
+class _Claim:
+    """One candidate statement: a sentence of one article, with what analysis found in it."""
+
+    article: str
+    sentence: int
+    text: str
+    entities: dict[str, str]  # story entity id -> type
+    numbers: list[NumberMention]
+    dates: list[DateMention]
+    negated: bool
+    row: int = 0
+
+
+@dataclass(slots=True)
+class _StoryEntity:
+    id: str
+    type: str
+    names: Counter[str] = field(default_factory=Counter)
+    aliases: Counter[str] = field(default_factory=Counter)
+    articles: list[str] = field(default_factory=list)
+    resolved: bool = True
+
+
+@dataclass(slots=True)
+class _Doc:
+    article: Article
+    analysis: Analysis
+    ids: dict[str, str]  # local entity key -> story entity id
+
+
+def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = None) -> dict[str, Any]:
+    """Compare the articles of one story.
+
+    Args:
+        store: an open store holding the story, its articles, analyses and entity links.
+        story_id: the story's id.
+        embedder: texts -> L2-normalised row vectors; :func:`default_embedder` when omitted.
+
+    Returns:
+        A dict following ``compare.schema.json``.
+
+    Raises:
+        NotFound: no story with this id.
+    """
+    embed = embedder or default_embedder
+    story = store.get_story(story_id)
+    docs = [_load(store, article_id) for article_id in story.article_ids]
+    entities = _merge_entities(store, docs)
+    order = {d.article.id: i for i, d in enumerate(docs)}
+
+    claims = [c for d in docs for c in _claims(d)]
+    quotes = [(d, q) for d in docs for q in d.analysis.quotes if q.text.strip()]
+    texts = [c.text for c in claims] + [q.text for _d, q in quotes]
+    vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+    for row, claim in enumerate(claims):
+        claim.row = row
+    sims = vectors[: len(claims)] @ vectors[: len(claims)].T if claims else np.zeros((0, 0))
+
+    statements = _statements(claims, sims, docs, order)
+    quote_groups = _quote_groups(quotes, vectors[len(claims):], entities, order)
+    languages = story.languages or sorted({d.article.language for d in docs if d.article.language})
+    return {
+        "story": {
+            "id": story.id,
+            "title": story.title,
+            "event_date": _event_date([d.analysis.event_date for d in docs]) or story.event_date,
+            "languages": languages,
+            "articles": [_article_json(d.article) for d in docs],
+        },
+        "entities": _entities_json(entities, order),
+        "statements": statements,
+        "quotes": quote_groups,
+        "descriptors": _descriptors(docs),
+    }
+
+
+# -- loading ---------------------------------------------------------------------------------------
+
+
+def _load(store: Store, article_id: str) -> _Doc:
+    article = store.get_article(article_id)
+    analysis = store.get_analysis(article_id) or Analysis(article_id=article_id, version="none")
+    if not analysis.sentences:  # not analysed yet: split plainly so the article still takes part
+        analysis.sentences = _split(article.text)
+    return _Doc(article=article, analysis=analysis, ids=store.entity_links(article_id))
+
+
+def _split(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    start = 0
+    for match in [*_FALLBACK_SPLIT.finditer(text), None]:
+        end = match.start() if match else len(text)
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            offset = start + chunk.index(stripped)
+            out.append(Sentence(index=len(out), start=offset, end=offset + len(stripped), text=stripped))
+        if match:
+            start = match.end()
+    return out
+
+
+def _fold(name: str) -> str:
+    return " ".join(_WORD.findall(anyascii(name).lower()))
+
+
+def _merge_entities(store: Store, docs: Sequence[_Doc]) -> dict[str, _StoryEntity]:
+    """Story entities by id: resolved ones by global id, unresolved ones merged by folded name."""
+    rows = {row.id: row for row in store.list_entities(article_ids=[d.article.id for d in docs])}
+    merged: dict[str, _StoryEntity] = {}
+    local_ids: dict[tuple[str, str], str] = {}
+    for doc in docs:
+        links = doc.ids
+        doc.ids = {}
+        for entity in doc.analysis.entities:
+            global_id = links.get(entity.key) or entity.global_id
+            if global_id:
+                row = rows.get(global_id)
+                item = merged.setdefault(global_id, _StoryEntity(id=global_id, type=row.type if row else entity.type))
+                if row:
+                    item.names[row.name] += 1000  # the registry's canonical name wins
+            else:
+                fold = (entity.type, _fold(entity.name))
+                item_id = local_ids.setdefault(fold, f"{doc.article.id}:{entity.key}")
+                item = merged.setdefault(item_id, _StoryEntity(id=item_id, type=entity.type, resolved=False))
+            doc.ids[entity.key] = item.id
+            item.names[entity.name] += 1
+            item.aliases[entity.name] += 1
+            for mention in entity.mentions:
+                item.aliases[" ".join(mention.text.split())] += 1
+            if doc.article.id not in item.articles:
+                item.articles.append(doc.article.id)
+    return merged
+
+
+def _entities_json(entities: dict[str, _StoryEntity], order: dict[str, int]) -> list[dict[str, Any]]:
+    items = sorted(entities.values(), key=lambda e: (-len(e.articles), -sum(e.aliases.values()), e.id))
+    return [
+        {
+            "id": e.id,
+            "name": e.names.most_common(1)[0][0],
+            "type": e.type if e.type in ("PER", "ORG", "LOC", "MISC") else "MISC",
+            "aliases": [alias for alias, _n in e.aliases.most_common() if alias],
+            "articles": sorted(e.articles, key=order.__getitem__),
+        }
+        for e in items
+    ]
+
+
+def _article_json(article: Article) -> dict[str, Any]:
+    data = article.to_json()
+    data.pop("duplicate_of", None)
+    return data
+
+
+# -- statements ------------------------------------------------------------------------------------
+
+
+def _is_statement(text: str, title: str) -> bool:
+    """False for headlines, captions, bylines and fragments."""
+    words = len(_WORD.findall(text))
+    if words < MIN_STATEMENT_WORDS:
+        return False
+    folded, folded_title = _fold(text), _fold(title)
+    if folded_title and (folded == folded_title or folded in folded_title):
+        return False
+    return bool(_END_PUNCT.search(text)) or words >= MIN_UNPUNCTUATED_WORDS
+
+
+def _claims(doc: _Doc) -> list[_Claim]:
+    analysis, language = doc.analysis, doc.article.language
+    out = []
+    for sentence in analysis.sentences:
+        text = " ".join(sentence.text.split())
+        if not _is_statement(text, doc.article.title):
+            continue
+        inside = lambda start, s=sentence: s.start <= start < s.end  # noqa: E731
+        entities = {
+            doc.ids[e.key]: e.type
+            for e in analysis.entities
+            if e.key in doc.ids and any(inside(m.start) for m in e.mentions)
+        }
+        dates = [d for d in analysis.dates if d.sentence == sentence.index and not d.uncertain]
+        spans = [(d.start, d.end) for d in dates]
+        numbers = [
+            n for n in analysis.numbers
+            if n.sentence == sentence.index and not any(a <= n.start < b for a, b in spans)
+            and not _year_like(n)
+        ]
+        out.append(_Claim(
+            article=doc.article.id, sentence=sentence.index, text=text, entities=entities,
+            numbers=numbers, dates=dates, negated=_negated(text, language),
+        ))
+    return out
+
+
+def _year_like(number: NumberMention) -> bool:
+    return number.unit is None and number.value.is_integer() and 1800 <= number.value <= 2100
+
+
+@lru_cache(maxsize=1)
+def _negations() -> dict[str, frozenset[str]]:
+    path = resources.files("rashomon") / "data" / "compare" / "negations.tsv"
+    words: dict[str, set[str]] = defaultdict(set)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            language, word = line.split("\t")
+            words[language].add(word.strip())
+    return {k: frozenset(v) for k, v in words.items()}
+
+
+def _negated(text: str, language: str | None) -> bool:
+    lexicon = _negations()
+    words = lexicon.get(language or "", frozenset().union(*lexicon.values()))
+    for token in _WORD.findall(text.lower()):
+        if token in words or token.endswith(("n't", "n’t")):
+            return True
+        if any(w.endswith("*") and token.startswith(w[:-1]) for w in words):
+            return True
+    return False
+
+
+def _statements(
+    claims: list[_Claim], sims: np.ndarray, docs: Sequence[_Doc], order: dict[str, int]
+) -> list[dict[str, Any]]:
+    by_article: dict[str, list[_Claim]] = defaultdict(list)
+    for claim in claims:
+        by_article[claim.article].append(claim)
+    support = _support(claims, sims)
+
+    group_of = {c.row: i for i, c in enumerate(claims)}
+    groups: dict[int, list[_Claim]] = {i: [c] for i, c in enumerate(claims)}
+    for _score, a, b in sorted(_mutual_best(by_article, support, ALIGN_THRESHOLD), reverse=True):
+        ga, gb = group_of[a.row], group_of[b.row]
+        if ga == gb or {c.article for c in groups[ga]} & {c.article for c in groups[gb]}:
+            continue  # one sentence per article in a statement
+        groups[ga].extend(groups.pop(gb))
+        for c in groups[ga]:
+            group_of[c.row] = ga
+
+    notes: dict[int, list[str]] = {g: _group_conflicts(members, sims) for g, members in groups.items()}
+    extra: list[tuple[list[_Claim], list[str]]] = []
+    for a, b, note in _related_number_conflicts(by_article, sims, support, group_of):
+        ga, gb = group_of[a.row], group_of[b.row]
+        if ga == gb:
+            continue
+        if {c.article for c in groups[ga]} & {c.article for c in groups[gb]}:
+            extra.append(([a, b], [note]))
+            continue
+        groups[ga].extend(groups.pop(gb))
+        notes[ga] = _unique([*notes[ga], *notes.pop(gb), note])
+        for c in groups[ga]:
+            group_of[c.row] = ga
+
+    items = [(members, notes[g]) for g, members in groups.items()] + extra
+    items.sort(key=lambda item: min((order[c.article], c.sentence) for c in item[0]))
+    out = []
+    for number, (members, found) in enumerate(items, start=1):
+        members = sorted(members, key=lambda c: (order[c.article], c.sentence))
+        status = "conflict" if found else ("shared" if len({c.article for c in members}) > 1 else "unique")
+        out.append({
+            "id": f"s{number}",
+            "status": status,
+            "claims": [{"article": c.article, "sentence": c.sentence, "text": c.text} for c in members],
+            "note": "; ".join(found) if found else None,
+        })
+    return out
+
+
+def _support(claims: list[_Claim], sims: np.ndarray) -> np.ndarray:
+    """Cosine plus :data:`ENTITY_SUPPORT` where two sentences name the same resolved entity."""
+    support = sims.copy()
+    for a, b in combinations(claims, 2):
+        if a.article != b.article and set(a.entities) & set(b.entities):
+            support[a.row, b.row] += ENTITY_SUPPORT
+            support[b.row, a.row] += ENTITY_SUPPORT
+    return support
+
+
+def _mutual_best(
+    by_article: dict[str, list[_Claim]], scores: np.ndarray, threshold: float
+) -> list[tuple[float, _Claim, _Claim]]:
+    """Pairs of sentences of two articles that are each other's best match, scoring ``>= threshold``."""
+    pairs = []
+    for left, right in combinations(by_article.values(), 2):
+        sub = scores[np.ix_([c.row for c in left], [c.row for c in right])]
+        best_right, best_left = sub.argmax(axis=1), sub.argmax(axis=0)
+        for i, j in enumerate(best_right):
+            if best_left[j] == i and sub[i, j] >= threshold:
+                pairs.append((float(sub[i, j]), left[i], right[j]))
+    return pairs
+
+
+def _group_conflicts(members: list[_Claim], sims: np.ndarray) -> list[str]:
+    notes: list[str] = []
+    for a, b in combinations(members, 2):
+        notes.extend(_number_conflicts(a, b, units=None))
+        dates = _date_conflict(a, b)
+        if dates:
+            notes.append(dates)
+        if a.negated != b.negated and sims[a.row, b.row] >= NEGATION_THRESHOLD:
+            notes.append(f"negated in one source only: “{(a if a.negated else b).text}”")
+        notes.extend(_name_conflicts(a, b))
+    return _merge_notes(notes)
+
+
+def _close(a: NumberMention, b: NumberMention) -> bool:
+    tolerance = APPROX_TOLERANCE if a.approximate or b.approximate else EXACT_TOLERANCE
+    return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
+
+
+def _number_conflicts(a: _Claim, b: _Claim, *, units: set[str | None] | None) -> list[str]:
+    """``"4.5 h vs 3 h"`` for each unit in which both sentences give figures that match none of the other's."""
+    notes = []
+    shared = {n.unit for n in a.numbers} & {n.unit for n in b.numbers}
+    for unit in sorted(shared if units is None else shared & units, key=str):
+        left = [n for n in a.numbers if n.unit == unit]
+        right = [n for n in b.numbers if n.unit == unit]
+        only_left = [n for n in left if not any(_close(n, m) for m in right)]
+        only_right = [m for m in right if not any(_close(m, n) for n in left)]
+        if only_left and only_right:
+            notes.append(f"{_number(only_left[0])} vs {_number(only_right[0])}")
+    return notes
+
+
+def _number(n: NumberMention) -> str:
+    value = f"{int(n.value):,}" if n.value.is_integer() else f"{n.value:,.2f}".rstrip("0").rstrip(".")
+    prefix = "~" if n.approximate else ""
+    if not n.unit:
+        return prefix + value
+    return f"{prefix}{value}{n.unit}" if n.unit == "%" else f"{prefix}{value} {n.unit}"
+
+
+def _date_parts(value: str) -> tuple[str | None, str | None, str | None]:
+    if value.startswith("--"):
+        month, _, day = value[2:].partition("-")
+        return None, month or None, day or None
+    parts = value[:10].split("-")
+    parts += [""] * (3 - len(parts))
+    return parts[0] or None, parts[1] or None, parts[2] or None
+
+
+def _dates_compatible(x: str, y: str) -> bool:
+    return all(p is None or q is None or p == q for p, q in zip(_date_parts(x), _date_parts(y), strict=True))
+
+
+def _date_conflict(a: _Claim, b: _Claim) -> str | None:
+    if not a.dates or not b.dates:
+        return None
+    only_a = [d for d in a.dates if not any(_dates_compatible(d.value, e.value) for e in b.dates)]
+    only_b = [e for e in b.dates if not any(_dates_compatible(e.value, d.value) for d in a.dates)]
+    if only_a and only_b:
+        return f"{only_a[0].value} vs {only_b[0].value}"
+    return None
+
+
+def _name_conflicts(a: _Claim, b: _Claim) -> list[str]:
+    """A place or person in each sentence that the other sentence's article never names at all."""
+    notes = []
+    for kind in ("LOC", "PER"):
+        left = {e for e, t in a.entities.items() if t == kind and ":" not in e}
+        right = {e for e, t in b.entities.items() if t == kind and ":" not in e}
+        if left and right and not left & right:
+            notes.append(f"{kind}:{sorted(left)[0]} vs {kind}:{sorted(right)[0]}")
+    return notes
+
+
+def _related_number_conflicts(
+    by_article: dict[str, list[_Claim]], sims: np.ndarray, support: np.ndarray, group_of: dict[int, int]
+) -> list[tuple[_Claim, _Claim, str]]:
+    """Number conflicts between related, unaligned sentences of two articles that share a unit and an entity."""
+    found = []
+    for left, right in combinations(by_article.values(), 2):
+        units = {n.unit for c in left for n in c.numbers if n.unit} & {
+            n.unit for c in right for n in c.numbers if n.unit
+        }
+        for unit in sorted(units, key=str):
+            with_left = [c for c in left if any(n.unit == unit for n in c.numbers)]
+            with_right = [c for c in right if any(n.unit == unit for n in c.numbers)]
+            for score, a, b in _mutual_best({"l": with_left, "r": with_right}, support, RELATED_THRESHOLD):
+                if group_of[a.row] == group_of[b.row] or not set(a.entities) & set(b.entities):
+                    continue
+                del score
+                for note in _number_conflicts(a, b, units={unit}):
+                    found.append((a, b, note))
+    return found
+
+
+def _merge_notes(notes: list[str]) -> list[str]:
+    """One note per kind of difference: ``38,000 vs 45,000`` and ``45,000 vs 38,000`` read as one."""
+    seen: dict[frozenset[str], str] = {}
+    for note in notes:
+        seen.setdefault(frozenset(note.split(" vs ")), note)
+    return list(seen.values())
+
+
+def _unique(notes: list[str]) -> list[str]:
+    return _merge_notes(notes)
+
+
+# -- quotes, descriptors, dates --------------------------------------------------------------------
+
+
+def _quote_groups(
+    quotes: list[tuple[_Doc, Any]], vectors: np.ndarray, entities: dict[str, _StoryEntity], order: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Quotes grouped by speaker, then greedily by the similarity of what was said."""
+    by_speaker: dict[str | None, list[int]] = defaultdict(list)
+    names: dict[str | None, Counter[str]] = defaultdict(Counter)
+    for i, (doc, quote) in enumerate(quotes):
+        speaker = doc.ids.get(quote.speaker) if quote.speaker else None
+        by_speaker[speaker].append(i)
+        if quote.speaker_text:
+            names[speaker][quote.speaker_text] += 1
+    groups: list[tuple[str | None, list[int]]] = []
+    for speaker, members in by_speaker.items():
+        clusters: list[list[int]] = []
+        for i in members:
+            best, best_score = None, QUOTE_THRESHOLD
+            for cluster in clusters:
+                score = float(max(vectors[i] @ vectors[j] for j in cluster))
+                if score >= best_score:
+                    best, best_score = cluster, score
+            if best is None:
+                clusters.append([i])
+            else:
+                best.append(i)
+        groups.extend((speaker, c) for c in clusters)
+    out = []
+    for speaker, members in groups:
+        entity = entities.get(speaker) if speaker else None
+        name = entity.names.most_common(1)[0][0] if entity else None
+        variants = sorted(
+            ({"article": quotes[i][0].article.id, "text": " ".join(quotes[i][1].text.split()),
+              "direct": bool(quotes[i][1].direct)} for i in members),
+            key=lambda v: order[v["article"]],
+        )
+        out.append({
+            "speaker": speaker,
+            "speaker_name": name or (names[speaker].most_common(1)[0][0] if names[speaker] else "unknown"),
+            "variants": variants,
+        })
+    out.sort(key=lambda g: (g["speaker"] is None, -len({v["article"] for v in g["variants"]}),
+                            g["speaker_name"]))
+    return out
+
+
+def _descriptors(docs: Sequence[_Doc]) -> list[dict[str, Any]]:
+    out, seen = [], set()
+    for doc in docs:
+        for d in doc.analysis.descriptors:
+            entity = doc.ids.get(d.entity, f"{doc.article.id}:{d.entity}")
+            text = " ".join(d.text.split())
+            if text and (entity, doc.article.id, text.lower()) not in seen:
+                seen.add((entity, doc.article.id, text.lower()))
+                out.append({"entity": entity, "article": doc.article.id, "text": text})
+    return out
+
+
+def _event_date(values: Sequence[str | None]) -> str | None:
+    """The day most articles give; ``--MM-DD`` unless some source states the year of that day."""
+    days: Counter[str] = Counter()
+    years: dict[str, Counter[str]] = defaultdict(Counter)
+    coarse: Counter[str] = Counter()
+    for value in values:
+        if not value:
+            continue
+        year, month, day = _date_parts(value)
+        if month and day:
+            days[f"{month}-{day}"] += 1
+            if year:
+                years[f"{month}-{day}"][year] += 1
+        else:
+            coarse[value] += 1
+    if days:
+        best = max(days, key=lambda d: (days[d], sum(years[d].values())))
+        return f"{years[best].most_common(1)[0][0]}-{best}" if years[best] else f"--{best}"
+    return coarse.most_common(1)[0][0] if coarse else None
+
+
+def entity_name(result: dict[str, Any], entity_id: str) -> str:
+    """Display name of an entity id in a comparison result (the id itself when unknown)."""
+    for item in result["entities"]:
+        if item["id"] == entity_id:
+            return str(item["name"])
+    return entity_id.split(":", 1)[-1]
+
+
+_ = Entity  # re-exported type used in annotations of callers
