@@ -50,8 +50,12 @@ def load_jsonl(path: Path, prefix: str) -> Labelled:
     for i, line in enumerate(path.read_text("utf-8").splitlines()):
         row = json.loads(line)
         article = Article(
-            title=row["title"], text=row["text"], language=row["language"], source=row["source"],
-            published=row["published"], id=f"{prefix}{i:03d}",
+            title=row["title"],
+            text=row["text"],
+            language=row["language"],
+            source=row["source"],
+            published=row["published"],
+            id=f"{prefix}{i:03d}",
         )
         out.append((article, row["event"]))
     return out
@@ -90,6 +94,7 @@ def featurise(items: Labelled, *, text_fn: TextFn = article_text) -> list[Articl
     ]
 
 
+NO_WINDOW = 100_000
 VARIANTS: dict[str, Sequence[Sequence[str]]] = {
     "e5 only": [("cos_e5",)],
     "USE only": [("cos_use",)],
@@ -130,7 +135,8 @@ def scaling(features: Sequence[ArticleFeatures], scorer: Scorer, *, copies: int)
         shift = timedelta(days=rng.randrange(0, 3650))
         block = [
             replace(
-                f, article_id=f"{f.article_id}#{c}",
+                f,
+                article_id=f"{f.article_id}#{c}",
                 published=f.published + shift if f.published else None,
                 event_date=f.event_date + shift if f.event_date else None,
             )
@@ -176,8 +182,10 @@ def main() -> None:
     gold_own = {a.id: e for a, e in own_eval}
     gold_sample = {a.id: e for a, e in sample}
     langs = sorted({a.language or "?" for a, _ in evaluation})
-    print(f"train {len(train)} articles/{len({e for _, e in train})} events; eval {len(own_eval)} own + "
-          f"{len(sample)} sample articles, {len(set(gold_all.values()))} events, languages {langs}")
+    print(
+        f"train {len(train)} articles/{len({e for _, e in train})} events; eval {len(own_eval)} own + "
+        f"{len(sample)} sample articles, {len(set(gold_all.values()))} events, languages {langs}"
+    )
 
     start = time.perf_counter()
     train_f = featurise(train)
@@ -186,12 +194,20 @@ def main() -> None:
 
     description = (
         "Logistic regression (balanced classes, L2=1) over pair features of benchmarks/data/stories/"
-        "train.jsonl (14 events, en/ru/be/uk/pl/de, incl. same-actor events on other days); "
+        f"train.jsonl ({len(train)} articles, {len({e for _, e in train})} events, en/ru/be/uk/pl/de, incl. "
+        "same-actor events 2-3 days and months apart); "
         "threshold = middle of the best B-cubed F1 plateau of average-linkage clustering on it. "
         "Refit with: python benchmarks/bench_stories.py --fit"
     )
+    # Text-only variants get no date window, so they show what the text alone does.
     scorers = {
-        name: fit_scorer(train_f, [e for _, e in train], feature_sets=sets, meta={"description": description})
+        name: fit_scorer(
+            train_f,
+            [e for _, e in train],
+            feature_sets=sets,
+            meta={"description": description},
+            **({} if name.startswith("full") else {"window_days": NO_WINDOW}),
+        )
         for name, sets in VARIANTS.items()
     }
     full = scorers["full (e5+USE+entities+numbers+dates)"]
@@ -199,21 +215,30 @@ def main() -> None:
         full.save(SCORER_PATH)
         print(f"wrote {SCORER_PATH.relative_to(ROOT)} (threshold {full.threshold})")
 
-    lines = ["## Stories", "", f"Run {time.strftime('%Y-%m-%d')}, `python benchmarks/bench_stories.py`. "
-             f"Fitted on {len(train)} articles / {len({e for _, e in train})} events (train.jsonl); "
-             f"evaluated on {len(own_eval)} own articles / {len(set(gold_own.values()))} other events "
-             f"(eval.jsonl) + {len(sample)} sample-corpus articles / {len(set(gold_sample.values()))} events; "
-             f"languages {', '.join(langs)}.", "",
-             "| scorer | threshold | eval set | pair P | pair R | pair F1 | B³ P | B³ R | B³ F1 |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Stories",
+        "",
+        f"Run {time.strftime('%Y-%m-%d')}, `python benchmarks/bench_stories.py`. "
+        f"Fitted on {len(train)} articles / {len({e for _, e in train})} events (train.jsonl); "
+        f"evaluated on {len(own_eval)} own articles / {len(set(gold_own.values()))} other events "
+        f"(eval.jsonl) + {len(sample)} sample-corpus articles / "
+        f"{len(set(gold_sample.values()))} events; "
+        f"languages {', '.join(langs)}.",
+        "",
+        "| scorer | threshold | eval set | pair P | pair R | pair F1 | B³ P | B³ R | B³ F1 |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for name, scorer in scorers.items():
         clusters = cluster(eval_f, scorer=scorer)
         for set_name, gold in (("own", gold_own), ("sample", gold_sample), ("all", gold_all)):
             m = evaluate(clusters, gold)
-            lines.append(f"| {name} | {scorer.threshold:.3f} | {set_name} | {m['P']:.3f} | {m['R']:.3f} | "
-                         f"{m['F1']:.3f} | {m['B3-P']:.3f} | {m['B3-R']:.3f} | {m['B3-F1']:.3f} |")
-    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(full.models[0].features, full.models[0].weights,
-                                                            strict=True))
+            lines.append(
+                f"| {name} | {scorer.threshold:.3f} | {set_name} | {m['P']:.3f} | {m['R']:.3f} | "
+                f"{m['F1']:.3f} | {m['B3-P']:.3f} | {m['B3-R']:.3f} | {m['B3-F1']:.3f} |"
+            )
+    weights = ", ".join(
+        f"{n} {w:+.2f}" for n, w in zip(full.models[0].features, full.models[0].weights, strict=True)
+    )
     lines += ["", f"Full model weights (standardised): {weights}.", ""]
 
     # Order dependence and incremental vs rebuild, full scorer.
@@ -230,12 +255,16 @@ def main() -> None:
     pair_agree = [agreement(a, b) for a, b in itertools.combinations(runs, 2)]
     f1s = [evaluate(c, gold_all)["B3-F1"] for c in runs]
     lines += [
-        "Order dependence and incremental assignment (full scorer, all eval articles):", "",
-        "| measure | value |", "|---|---|",
+        "Order dependence and incremental assignment (full scorer, all eval articles):",
+        "",
+        "| measure | value |",
+        "|---|---|",
         f"| pairwise F1 between 5 random arrival orders (mean / min) | {statistics.mean(pair_agree):.3f} / "
         f"{min(pair_agree):.3f} |",
-        f"| B³ F1 vs gold over the 5 orders (mean ± sd) | {statistics.mean(f1s):.3f} ± {statistics.pstdev(f1s):.3f} |",
-        f"| incremental (chronological) vs full rebuild, pairwise F1 | {agreement(chrono_clusters, rebuild):.3f} |",
+        f"| B³ F1 vs gold over the 5 orders (mean ± sd) | {statistics.mean(f1s):.3f} ± "
+        f"{statistics.pstdev(f1s):.3f} |",
+        f"| incremental (chronological) vs full rebuild, pairwise F1 | "
+        f"{agreement(chrono_clusters, rebuild):.3f} |",
         f"| incremental (random orders) vs full rebuild, pairwise F1 (mean) | "
         f"{statistics.mean(agreement(c, rebuild) for c in runs):.3f} |",
         f"| B³ F1: full rebuild / incremental chronological | {evaluate(rebuild, gold_all)['B3-F1']:.3f} / "
@@ -245,26 +274,35 @@ def main() -> None:
     ]
     start = time.perf_counter()
     cluster(eval_f, scorer=full)
-    lines.append(f"| `cluster` full rebuild of {len(eval_f)} articles | {time.perf_counter() - start:.2f} s |")
+    lines.append(
+        f"| `cluster` full rebuild of {len(eval_f)} articles | {time.perf_counter() - start:.2f} s |"
+    )
 
     if not args.quick:
         s = scaling(eval_f, full, copies=60)
         lines.append(
-            f"| add with archive growing to {s['archive']:,} articles: ms / comparisons per add, first vs last "
-            f"block | {s['first_ms']:.2f} → {s['last_ms']:.2f} ms; {s['first_cmp']:.1f} → {s['last_cmp']:.1f} |"
+            f"| add with archive growing to {s['archive']:,} articles: ms / comparisons per add, "
+            f"first vs last block | {s['first_ms']:.2f} → {s['last_ms']:.2f} ms; "
+            f"{s['first_cmp']:.1f} → {s['last_cmp']:.1f} |"
         )
         # What to embed: quality (e5+USE cosines only, so the text choice is what varies) vs cost.
-        lines += ["", "What to embed (e5+USE scorer refitted per choice; cost = e5 + USE embedding time "
-                  "per sample-corpus article, mean length "
-                  f"{statistics.mean(len(a.text.split()) for a, _ in sample):.0f} words):", "",
-                  "| text | B³ F1 own | B³ F1 sample | e5 tokens/article | e5 ms/article | USE ms/article |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "What to embed (e5+USE scorer refitted per choice; cost = e5 + USE embedding time "
+            "per sample-corpus article, mean length "
+            f"{statistics.mean(len(a.text.split()) for a, _ in sample):.0f} words):",
+            "",
+            "| text | B³ F1 own | B³ F1 sample | e5 tokens/article | e5 ms/article | USE ms/article |",
+            "|---|---|---|---|---|---|",
+        ]
         from rashomon.embeddings import _e5
 
         for name, fn in text_variants().items():
             tr = featurise(train, text_fn=fn)
             ev = featurise(evaluation, text_fn=fn)
-            scorer = fit_scorer(tr, [e for _, e in train], feature_sets=VARIANTS["e5+USE"])
+            scorer = fit_scorer(
+                tr, [e for _, e in train], feature_sets=VARIANTS["e5+USE"], window_days=NO_WINDOW
+            )
             clusters = cluster(ev, scorer=scorer)
             texts = [fn(a) + " " for a, _ in sample]  # a trailing space defeats the embedding cache
             tokens = statistics.mean(_e5().token_count(t) for t in texts)
@@ -273,9 +311,11 @@ def main() -> None:
             t1 = time.perf_counter()
             embed_texts(texts, model="use")
             t2 = time.perf_counter()
-            lines.append(f"| {name} | {evaluate(clusters, gold_own)['B3-F1']:.3f} | "
-                         f"{evaluate(clusters, gold_sample)['B3-F1']:.3f} | {tokens:.0f} | "
-                         f"{(t1 - t0) / len(texts) * 1000:.0f} | {(t2 - t1) / len(texts) * 1000:.0f} |")
+            lines.append(
+                f"| {name} | {evaluate(clusters, gold_own)['B3-F1']:.3f} | "
+                f"{evaluate(clusters, gold_sample)['B3-F1']:.3f} | {tokens:.0f} | "
+                f"{(t1 - t0) / len(texts) * 1000:.0f} | {(t2 - t1) / len(texts) * 1000:.0f} |"
+            )
 
     report = "\n".join(lines) + "\n"
     print(report)

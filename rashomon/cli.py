@@ -223,3 +223,44 @@ def demo(
         for source, language, count in store.counts_by_source_language():
             table.add_row(source or "(unknown)", language or "?", str(count))
         out.print(table)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", envvar="RASHOMON_TOKEN",
+                     help="Access token every request must carry; required to listen beyond this machine."),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Run the web interface and JSON API (http://127.0.0.1:8000 by default)."""
+    if not _is_loopback(host) and not token:
+        err.print(f"error: listening on {host} would share the database with the network; "
+                  "set an access token with --token or $RASHOMON_TOKEN", markup=False, highlight=False)
+        raise typer.Exit(2)
+    import uvicorn
+
+    from .web import create_app
+
+    path = db or default_db_path()
+    with _store(path):
+        pass  # create/migrate now, so a bad --db fails here with one line, not on the first request
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"rashomon: serving {path} at http://{shown}:{port}/" + (" (token required)" if token else ""),
+              markup=False, highlight=False)
+    uvicorn.run(create_app(db=path, token=token), host=host, port=port, log_level="warning",
+                server_header=False)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from anyascii import anyascii
 
-from .models import Analysis, Article, DateMention, Entity, NumberMention, Sentence
+from .models import Analysis, Article, DateMention, NumberMention, Quote, Sentence
 from .store import Store
 
 Embedder = Callable[[list[str]], np.ndarray]
@@ -58,8 +58,9 @@ QUOTE_THRESHOLD = 0.81
 # "about"/"nearly" ("about 2,000" vs "2,100" agree; "about 4 hours" vs "about 3 hours" do not).
 EXACT_TOLERANCE = 0.01
 APPROX_TOLERANCE = 0.10
-# Shorter sentences are headlines, captions, bylines or fragments, not statements.
-MIN_STATEMENT_WORDS = 5
+# Shorter sentences are captions, bylines or fragments, not statements ("Капитана баржи задержала
+# милиция." is a 4-word statement: Russian and Belarusian are terse).
+MIN_STATEMENT_WORDS = 4
 # An unpunctuated line shorter than this is a headline or caption.
 MIN_UNPUNCTUATED_WORDS = 12
 
@@ -138,7 +139,8 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
         claim.row = row
     sims = vectors[: len(claims)] @ vectors[: len(claims)].T if claims else np.zeros((0, 0))
 
-    statements = _statements(claims, sims, docs, order)
+    names = {e.id: e.names.most_common(1)[0][0] for e in entities.values() if e.resolved}
+    statements = _statements(claims, sims, order, names)
     quote_groups = _quote_groups(quotes, vectors[len(claims):], entities, order)
     languages = story.languages or sorted({d.article.language for d in docs if d.article.language})
     return {
@@ -198,7 +200,8 @@ def _merge_entities(store: Store, docs: Sequence[_Doc]) -> dict[str, _StoryEntit
             global_id = links.get(entity.key) or entity.global_id
             if global_id:
                 row = rows.get(global_id)
-                item = merged.setdefault(global_id, _StoryEntity(id=global_id, type=row.type if row else entity.type))
+                kind = row.type if row else entity.type
+                item = merged.setdefault(global_id, _StoryEntity(id=global_id, type=kind))
                 if row:
                     item.names[row.name] += 1000  # the registry's canonical name wins
             else:
@@ -256,11 +259,10 @@ def _claims(doc: _Doc) -> list[_Claim]:
         text = " ".join(sentence.text.split())
         if not _is_statement(text, doc.article.title):
             continue
-        inside = lambda start, s=sentence: s.start <= start < s.end  # noqa: E731
-        entities = {
+        entities: dict[str, str] = {
             doc.ids[e.key]: e.type
             for e in analysis.entities
-            if e.key in doc.ids and any(inside(m.start) for m in e.mentions)
+            if e.key in doc.ids and any(sentence.start <= m.start < sentence.end for m in e.mentions)
         }
         dates = [d for d in analysis.dates if d.sentence == sentence.index and not d.uncertain]
         spans = [(d.start, d.end) for d in dates]
@@ -303,16 +305,19 @@ def _negated(text: str, language: str | None) -> bool:
 
 
 def _statements(
-    claims: list[_Claim], sims: np.ndarray, docs: Sequence[_Doc], order: dict[str, int]
+    claims: list[_Claim], sims: np.ndarray, order: dict[str, int], names: dict[str, str]
 ) -> list[dict[str, Any]]:
     by_article: dict[str, list[_Claim]] = defaultdict(list)
+    named: dict[str, set[str]] = defaultdict(set)  # article -> entities named anywhere in it
     for claim in claims:
         by_article[claim.article].append(claim)
+        named[claim.article].update(claim.entities)
     support = _support(claims, sims)
 
     group_of = {c.row: i for i, c in enumerate(claims)}
     groups: dict[int, list[_Claim]] = {i: [c] for i, c in enumerate(claims)}
-    for _score, a, b in sorted(_mutual_best(by_article, support, ALIGN_THRESHOLD), reverse=True):
+    pairs = _mutual_best(by_article, support, ALIGN_THRESHOLD)
+    for _score, a, b in sorted(pairs, key=lambda p: (-p[0], p[1].row, p[2].row)):
         ga, gb = group_of[a.row], group_of[b.row]
         if ga == gb or {c.article for c in groups[ga]} & {c.article for c in groups[gb]}:
             continue  # one sentence per article in a statement
@@ -320,7 +325,7 @@ def _statements(
         for c in groups[ga]:
             group_of[c.row] = ga
 
-    notes: dict[int, list[str]] = {g: _group_conflicts(members, sims) for g, members in groups.items()}
+    notes = {g: _group_conflicts(members, sims, named, names) for g, members in groups.items()}
     extra: list[tuple[list[_Claim], list[str]]] = []
     for a, b, note in _related_number_conflicts(by_article, sims, support, group_of):
         ga, gb = group_of[a.row], group_of[b.row]
@@ -330,7 +335,7 @@ def _statements(
             extra.append(([a, b], [note]))
             continue
         groups[ga].extend(groups.pop(gb))
-        notes[ga] = _unique([*notes[ga], *notes.pop(gb), note])
+        notes[ga] = _merge_notes([*notes[ga], *notes.pop(gb), note])
         for c in groups[ga]:
             group_of[c.row] = ga
 
@@ -373,7 +378,9 @@ def _mutual_best(
     return pairs
 
 
-def _group_conflicts(members: list[_Claim], sims: np.ndarray) -> list[str]:
+def _group_conflicts(
+    members: list[_Claim], sims: np.ndarray, named: dict[str, set[str]], names: dict[str, str]
+) -> list[str]:
     notes: list[str] = []
     for a, b in combinations(members, 2):
         notes.extend(_number_conflicts(a, b, units=None))
@@ -382,7 +389,7 @@ def _group_conflicts(members: list[_Claim], sims: np.ndarray) -> list[str]:
             notes.append(dates)
         if a.negated != b.negated and sims[a.row, b.row] >= NEGATION_THRESHOLD:
             notes.append(f"negated in one source only: “{(a if a.negated else b).text}”")
-        notes.extend(_name_conflicts(a, b))
+        notes.extend(_name_conflicts(a, b, named, names))
     return _merge_notes(notes)
 
 
@@ -392,7 +399,7 @@ def _close(a: NumberMention, b: NumberMention) -> bool:
 
 
 def _number_conflicts(a: _Claim, b: _Claim, *, units: set[str | None] | None) -> list[str]:
-    """``"4.5 h vs 3 h"`` for each unit in which both sentences give figures that match none of the other's."""
+    """``"4.5 h vs 3 h"`` per unit in which both sentences give figures matching none of the other's."""
     notes = []
     shared = {n.unit for n in a.numbers} & {n.unit for n in b.numbers}
     for unit in sorted(shared if units is None else shared & units, key=str):
@@ -436,21 +443,29 @@ def _date_conflict(a: _Claim, b: _Claim) -> str | None:
     return None
 
 
-def _name_conflicts(a: _Claim, b: _Claim) -> list[str]:
-    """A place or person in each sentence that the other sentence's article never names at all."""
+def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dict[str, str]) -> list[str]:
+    """A place or person in each sentence that the other sentence's article never names at all.
+
+    Only resolved entities (those in ``names``) count: an unresolved one may be the other's spelling
+    in another script.
+    """
+
+    def only(x: _Claim, y: _Claim, kind: str) -> list[str]:
+        absent = [e for e, t in sorted(x.entities.items()) if t == kind and e not in named[y.article]]
+        return [e for e in absent if e in names]
+
     notes = []
     for kind in ("LOC", "PER"):
-        left = {e for e, t in a.entities.items() if t == kind and ":" not in e}
-        right = {e for e, t in b.entities.items() if t == kind and ":" not in e}
-        if left and right and not left & right:
-            notes.append(f"{kind}:{sorted(left)[0]} vs {kind}:{sorted(right)[0]}")
+        left, right = only(a, b, kind), only(b, a, kind)
+        if left and right:
+            notes.append(f"{names[left[0]]} vs {names[right[0]]}")
     return notes
 
 
 def _related_number_conflicts(
     by_article: dict[str, list[_Claim]], sims: np.ndarray, support: np.ndarray, group_of: dict[int, int]
 ) -> list[tuple[_Claim, _Claim, str]]:
-    """Number conflicts between related, unaligned sentences of two articles that share a unit and an entity."""
+    """Number conflicts between related, unaligned sentences of two articles sharing a unit and an entity."""
     found = []
     for left, right in combinations(by_article.values(), 2):
         units = {n.unit for c in left for n in c.numbers if n.unit} & {
@@ -459,10 +474,9 @@ def _related_number_conflicts(
         for unit in sorted(units, key=str):
             with_left = [c for c in left if any(n.unit == unit for n in c.numbers)]
             with_right = [c for c in right if any(n.unit == unit for n in c.numbers)]
-            for score, a, b in _mutual_best({"l": with_left, "r": with_right}, support, RELATED_THRESHOLD):
+            for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, support, RELATED_THRESHOLD):
                 if group_of[a.row] == group_of[b.row] or not set(a.entities) & set(b.entities):
                     continue
-                del score
                 for note in _number_conflicts(a, b, units={unit}):
                     found.append((a, b, note))
     return found
@@ -476,15 +490,14 @@ def _merge_notes(notes: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def _unique(notes: list[str]) -> list[str]:
-    return _merge_notes(notes)
-
-
 # -- quotes, descriptors, dates --------------------------------------------------------------------
 
 
 def _quote_groups(
-    quotes: list[tuple[_Doc, Any]], vectors: np.ndarray, entities: dict[str, _StoryEntity], order: dict[str, int]
+    quotes: Sequence[tuple[_Doc, Quote]],
+    vectors: np.ndarray,
+    entities: dict[str, _StoryEntity],
+    order: dict[str, int],
 ) -> list[dict[str, Any]]:
     """Quotes grouped by speaker, then greedily by the similarity of what was said."""
     by_speaker: dict[str | None, list[int]] = defaultdict(list)
@@ -508,23 +521,21 @@ def _quote_groups(
             else:
                 best.append(i)
         groups.extend((speaker, c) for c in clusters)
-    out = []
+    out: list[tuple[tuple[bool, int, str], dict[str, Any]]] = []
     for speaker, members in groups:
         entity = entities.get(speaker) if speaker else None
-        name = entity.names.most_common(1)[0][0] if entity else None
-        variants = sorted(
-            ({"article": quotes[i][0].article.id, "text": " ".join(quotes[i][1].text.split()),
-              "direct": bool(quotes[i][1].direct)} for i in members),
-            key=lambda v: order[v["article"]],
-        )
-        out.append({
-            "speaker": speaker,
-            "speaker_name": name or (names[speaker].most_common(1)[0][0] if names[speaker] else "unknown"),
-            "variants": variants,
-        })
-    out.sort(key=lambda g: (g["speaker"] is None, -len({v["article"] for v in g["variants"]}),
-                            g["speaker_name"]))
-    return out
+        said_by = names[speaker].most_common(1)[0][0] if names[speaker] else "unknown"
+        name = entity.names.most_common(1)[0][0] if entity else said_by
+        members.sort(key=lambda i: order[quotes[i][0].article.id])
+        variants = [
+            {"article": quotes[i][0].article.id, "text": " ".join(quotes[i][1].text.split()),
+             "direct": bool(quotes[i][1].direct)}
+            for i in members
+        ]
+        spread = len({quotes[i][0].article.id for i in members})
+        out.append(((speaker is None, -spread, name), {"speaker": speaker, "speaker_name": name,
+                                                       "variants": variants}))
+    return [group for _key, group in sorted(out, key=lambda item: item[0])]
 
 
 def _descriptors(docs: Sequence[_Doc]) -> list[dict[str, Any]]:
@@ -567,5 +578,3 @@ def entity_name(result: dict[str, Any], entity_id: str) -> str:
             return str(item["name"])
     return entity_id.split(":", 1)[-1]
 
-
-_ = Entity  # re-exported type used in annotations of callers

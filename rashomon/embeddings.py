@@ -78,7 +78,8 @@ def _encode(texts: list[str], model: ModelName) -> np.ndarray:
         raise ValueError(f"unknown embedding model {model!r}; expected one of {MODELS}")
     vectors = np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
+    normalised: np.ndarray = vectors / np.maximum(norms, 1e-12)
+    return normalised
 
 
 def embed_texts(texts: list[str], *, model: ModelName = "e5") -> np.ndarray:

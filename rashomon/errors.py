@@ -7,7 +7,8 @@
     │   └── EmptyInput        the file holds no article text
     ├── StoreError            the database cannot be opened or written
     │   └── NotFound          an article, story or entity id does not exist
-    └── UsageError            arguments that make no sense together
+    ├── UsageError            arguments that make no sense together
+    └── EngineError           the batch engine (pyspark, Java) is missing or cannot start
 """
 
 from __future__ import annotations
@@ -43,3 +44,7 @@ class NotFound(StoreError):
 
 class UsageError(RashomonError):
     """Arguments that make no sense together."""
+
+
+class EngineError(RashomonError):
+    """The batch engine (pyspark, Java) is missing or cannot start."""

@@ -73,14 +73,17 @@ def _cyrillic_table() -> dict[str, dict[str, tuple[str, str]]]:
 
 @cache
 def _latin_rules() -> dict[str, tuple[re.Pattern[str], dict[str, str]]]:
-    """mode -> (single-pass regex, replacement map) from ``latin_rewrites.tsv``."""
-    modes: dict[str, dict[str, str]] = {}
+    """mode -> (one single-pass regex over the "all" rules plus the mode's, replacement map)."""
+    modes: dict[str, dict[str, str]] = {"en": {}}
     for mode, src, dst in _data("latin_rewrites.tsv"):
         modes.setdefault(mode, {})[src] = dst
-    return {
-        mode: (re.compile("|".join(re.escape(k) for k in sorted(m, key=len, reverse=True))), m)
-        for mode, m in modes.items()
-    }
+    common = modes.pop("all", {})
+    out = {}
+    for mode, rules in modes.items():
+        merged = {**common, **rules}
+        pattern = re.compile("|".join(re.escape(k) for k in sorted(merged, key=len, reverse=True)))
+        out[mode] = (pattern, merged)
+    return out
 
 
 def script(text: str) -> str:
@@ -127,12 +130,8 @@ def _latin_mode(text: str, language: str | None) -> str:
 
 
 def _rewrite(word: str, mode: str) -> str:
-    rules = _latin_rules()
-    for name in ("all", mode):
-        if name in rules:
-            pattern, table = rules[name]
-            word = pattern.sub(lambda m, t=table: t[m.group(0)], word)
-    return word
+    pattern, table = _latin_rules()[mode]
+    return pattern.sub(lambda m: table[m.group(0)], word)
 
 
 def to_ascii(word: str, *, language: str | None = None, mode: str | None = None) -> str:
@@ -217,6 +216,49 @@ def given_name_info(group: str) -> GivenName | None:
 
 
 @cache
+def _titles() -> frozenset[str]:
+    return frozenset(row[0].strip().lower() for row in _data("titles.tsv"))
+
+
+_CASE_ENDINGS = ("iem", "em", "om", "am", "ym", "im", "oy", "ey", "oi", "ei", "ie", "ya", "yu", "a", "u", "e", "y", "i")
+_LEMMA_TAILS = ("", "a", "y", "ya", "iy", "i", "o")
+
+
+def given_lemma(ascii_word: str) -> tuple[str, frozenset[str]] | None:
+    """Nominative of an inflected given name found in the table (``andreya`` -> ``andrey``), or None."""
+    exact = _given_names()[0]
+    if ascii_word in exact:
+        return None
+    for end in _CASE_ENDINGS:
+        if ascii_word.endswith(end) and len(ascii_word) - len(end) >= 3:
+            base = ascii_word[: -len(end)]
+            for tail in _LEMMA_TAILS:
+                if base + tail != ascii_word and base + tail in exact:
+                    return base + tail, exact[base + tail]
+    return None
+
+
+_SURNAME_CASES = {
+    "m": (("skogo", "ski"), ("skoho", "ski"), ("skaga", "ski"), ("skaha", "ski"), ("skiego", "ski"),
+          ("skomu", "ski"), ("skamu", "ski"), ("skim", "ski"), ("skym", "ski"), ("skiem", "ski"),
+          ("ym", ""), ("im", ""), ("om", ""), ("em", ""), ("am", ""), ("iem", "")),
+    "f": (("skuyu", "skaya"), ("skuiu", "skaya"), ("skoy", "skaya"), ("skoi", "skaya"), ("skay", "skaya"),
+          ("skaj", "skaya"), ("skiej", "ska"), ("skej", "skaya"), ("skoj", "skaya"), ("oy", "a"), ("ey", "a"),
+          ("oi", "a"), ("ei", "a"), ("u", "a"), ("e", "a"), ("y", "a"), ("i", "a")),
+}  # fmt: skip
+
+
+def surname_nominative(ascii_word: str, gender: Gender) -> str:
+    """Undo a case ending of a surname whose given name was inflected (``kavalyovym`` -> ``kavalyov``)."""
+    for end, repl in _SURNAME_CASES[gender]:
+        if ascii_word.endswith(end) and len(ascii_word) - len(end) >= 3:
+            return ascii_word[: -len(end)] + repl
+    if gender == "m" and ascii_word[-1:] in ("a", "u", "e") and not ascii_word.endswith(("ka", "ko")):
+        return ascii_word[:-1]
+    return ascii_word
+
+
+@cache
 def _surname_rules() -> list[tuple[re.Pattern[str], Gender]]:
     return [(re.compile(p), "f" if g.strip() == "f" else "m") for p, g in _data("surname_endings.tsv")]
 
@@ -276,6 +318,8 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
         last, first = (part.strip() for part in clean.split(","))
         clean, surname_first = f"{first} {last}", False
     raw = [t for t in re.split(r"[\s,]+", clean) if t.strip(_QUOTES + ".,-")]
+    if type == "PER":
+        raw = [t for t in raw if t.lower().strip(".") not in _titles()] or raw
     mode = _latin_mode(clean, language)
     words = [to_ascii(t, language=language, mode=mode) for t in raw]
     pairs = [(r, w) for r, w in zip(raw, words, strict=True) if w.strip("-")]
@@ -310,6 +354,15 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
         return NameKeys(latin=latin, tokens=tokens, skeleton=skel, kind="other", initials=initials)
     given_word, surname_word = full[0][1], full[-1][1]
     keys = NameKeys(latin, tokens, skel, "full", initials=initials, patronymic=patronymic)
+    lemma = given_lemma(given_word)
+    if lemma:  # an inflected name ("Андрэя Кавалёва"): the surname is in the same case
+        keys = _with_given(keys, lemma[0], lemma[1])
+        if keys.given_gender:
+            keys = _with_surname(keys, surname_nominative(surname_word, keys.given_gender))
+            if keys.gender and keys.gender != keys.given_gender:
+                keys = _replace(keys, gender=keys.given_gender)
+            return keys
+        return _with_surname(keys, surname_word)
     return _with_surname(_with_given(keys, given_word, given_groups(given_word)), surname_word)
 
 

@@ -58,9 +58,9 @@ FEATURE_NAMES: tuple[str, ...] = (
     "published_gap",  # log1p(days between publication dates)
 )
 _EVENT_FEATURES = {"same_day", "event_gap"}
-# Stories whose dates lie further apart than this are never compared: within one event, reports in
-# the training set were at most 1 day apart, and the fitted model gives < 0.01 at 7 days.
-DEFAULT_WINDOW_DAYS = 7
+# Articles whose event dates lie further apart than this are never one story: within one event, reports in
+# the training and sample sets are at most 1 day apart; a week later, same people, is a new story.
+DEFAULT_WINDOW_DAYS = 3
 # Members of a story a new article is compared with (the most recent ones): bounds `add` cost.
 MAX_MEMBERS = 30
 # Stories with no dated articles kept as candidates for undated articles, most recent first.
@@ -70,8 +70,21 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s+|[\"«„“(]\s*)$")
 _PHONETIC = (
-    ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("kh", "h"), ("ch", "h"), ("ts", "t"), ("tz", "t"),
-    ("ph", "f"), ("th", "t"), ("w", "v"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("j", "i"),
+    ("sch", "sh"),
+    ("sz", "sh"),
+    ("cz", "ch"),
+    ("kh", "h"),
+    ("ch", "h"),
+    ("ts", "t"),
+    ("tz", "t"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("w", "v"),
+    ("x", "ks"),
+    ("q", "k"),
+    ("c", "k"),
+    ("z", "s"),
+    ("j", "i"),
 )
 
 
@@ -168,9 +181,7 @@ def _number_value(raw: str) -> float | None:
 
 def _number_keys(values: Iterable[float]) -> frozenset[str]:
     # Years and small counts (days, scores) are shared by too many unrelated stories.
-    return frozenset(
-        f"{v:g}" for v in values if v >= 3 and not (v.is_integer() and 1900 <= v <= 2100)
-    )
+    return frozenset(f"{v:g}" for v in values if v >= 3 and not (v.is_integer() and 1900 <= v <= 2100))
 
 
 def features_from(
@@ -514,7 +525,9 @@ def _average_linkage(
     blocked = np.zeros((k, k), dtype=bool)
     for a in range(k):
         for b in range(k):
-            blocked[a, b] = a == b or any((min(i, j), max(i, j)) in cannot for i in groups[a] for j in groups[b])
+            blocked[a, b] = a == b or any(
+                (min(i, j), max(i, j)) in cannot for i in groups[a] for j in groups[b]
+            )
     alive = np.ones(k, dtype=bool)
     members = [list(g) for g in groups]
     while True:
@@ -611,7 +624,12 @@ def cluster(
 
 
 def similarity_of_texts(
-    text1: str, text2: str, lang1: str | None = None, lang2: str | None = None, *, scorer: Scorer | None = None
+    text1: str,
+    text2: str,
+    lang1: str | None = None,
+    lang2: str | None = None,
+    *,
+    scorer: Scorer | None = None,
 ) -> float:
     """Same-event similarity (0..1) of two bare texts, e.g. for ``rashomon similarity A B``.
 

@@ -9,7 +9,7 @@ on the same training events. ``benchmarks/bench_stories.py --fit`` runs this and
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -141,9 +141,7 @@ def fit_scorer(
     # The middle of the best plateau: less brittle than its first point.
     plateau = [t for t, f in results.items() if f >= best_f1 - 1e-9]
     threshold = plateau[len(plateau) // 2]
-    events = defaultdict(int)
-    for label in labels:
-        events[label] += 1
+    events = Counter(labels)
     info = {
         **(meta or {}),
         "train_articles": len(features),

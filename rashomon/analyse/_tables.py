@@ -86,3 +86,25 @@ def alternation(forms: Iterable[str], *, exact: Iterable[str] = (), hyphens: boo
         return r"(?!x)x"
     parts = [_pattern(f, exact=f in exact_set, hyphens=hyphens) for f in unique]
     return "(?:" + "|".join(parts) + ")"
+
+
+TOKEN = re.compile(r"\w+(?:['’ʼ]\w+)*")
+
+
+def token_key(token: str) -> str:
+    """The key a word token is looked up by in :func:`first_words` sets."""
+    return token.translate(_APOSTROPHES).lower()
+
+
+def first_words(forms: Iterable[str]) -> frozenset[str]:
+    """The first words of ``forms``: a word-led pattern is only tried where a token is one of them.
+
+    Python's ``re`` tries a large alternation at every position (3 ms per article with all languages'
+    tables); trying it only after a dictionary hit on the token keeps matching linear in the tokens.
+    """
+    out = set()
+    for form in forms:
+        m = TOKEN.search(form)
+        if m:
+            out.add(token_key(m[0]))
+    return frozenset(out)

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from ..models import DateMention, Sentence
-from ._tables import alternation, key, rows
+from ._tables import TOKEN, alternation, first_words, key, rows, token_key
 
 # A report may announce a date a few days ahead ("the protest on October 17" in an article of
 # October 12); a day-month further ahead than this is taken to be last year's.
@@ -50,7 +50,9 @@ class _Lexicon:
     modifiers: dict[str, int]
     relative_days: dict[str, int]
     periods: dict[str, tuple[str, int]]
-    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]  # led by a digit: run over the whole text
+    word_patterns: tuple[tuple[str, re.Pattern[str], frozenset[str]], ...]  # tried at trigger words only
+    triggers: frozenset[str]
 
 
 @lru_cache(maxsize=16)
@@ -61,6 +63,9 @@ def _lexicon(language: str | None) -> _Lexicon:
 
     def role(name: str) -> str:
         return alternation(r[0] for r in words if r[1] == name)
+
+    def role_words(name: str) -> frozenset[str]:
+        return first_words(r[0] for r in words if r[1] == name)
 
     weekdays = rows(language, "weekdays.txt")
     modifiers = rows(language, "weekday_modifiers.txt")
@@ -73,22 +78,30 @@ def _lexicon(language: str | None) -> _Lexicon:
     ordinal = role("ordinal")
     year_after = rf"(?:{_OPT_SP}{role('year_after')}(?!\w)\.?)?"
     day = r"(?P<d>\d{1,2})"
-    patterns = [
+    digit_led = [
         ("iso", rf"(?<![\d\w])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?!\d)"),
         ("numeric", rf"(?<![\d.\w]){day}(?P<sep>[./-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}})(?![\d])"
          + year_after),
         ("day_month", rf"(?<![\w.,]){day}(?:{_OPT_SP}[-–—]{_OPT_SP}\d{{1,2}})?(?:{ordinal})?\.?{_SP}"
-         rf"(?:of{_SP})?(?P<mon>{month})(?!\w)\.?(?:,?{_SP}{_YEAR}{year_after})?"),
-        ("month_day", rf"(?<!\w)(?P<mon>{month_first})\.?{_SP}{day}(?:{ordinal})?(?![\d\w])"
-         rf"(?:,?{_SP}{_YEAR})?"),
-        ("month_year", rf"(?<!\w)(?P<mon>{month})\.?{_SP}{_YEAR}{year_after}"),
-        ("month", rf"(?<!\w){role('month_before')}{_SP}(?P<mon>{month})(?!\w)(?!\.?{_SP}\d)"),
-        ("year", rf"(?<!\w){role('year_before')}{_SP}{_YEAR}(?![\w,.]\d)"),
+         rf"(?:of{_SP})?(?P<mon>{month})(?!\w)(?:,?{_SP}{_YEAR}{year_after})?"),
         ("year", rf"(?<![\w.,]){_YEAR}{_OPT_SP}{role('year_after')}(?!\w)\.?"),
-        ("relday", rf"(?<!\w)(?P<rel>{alternation((r[0] for r in reldays), exact=(r[0] for r in reldays if r[2:] == ('exact',)))})(?!\w)"),
-        ("period", rf"(?<!\w)(?P<per>{alternation(r[0] for r in periods)})(?!\w)"),
+    ]
+    relday_exact = (r[0] for r in reldays if r[2:] == ("exact",))
+    month_words = first_words(month_forms)
+    word_led = [
+        ("month_day", rf"(?<!\w)(?P<mon>{month_first}){_SP}{day}(?:{ordinal})?(?![\d\w])"
+         rf"(?:,?{_SP}{_YEAR})?", month_words),
+        ("month_year", rf"(?<!\w)(?P<mon>{month}){_SP}{_YEAR}{year_after}", month_words),
+        ("month", rf"(?<!\w){role('month_before')}{_SP}(?P<mon>{month})(?!\w)(?!\.?{_SP}\d)",
+         role_words("month_before")),
+        ("year", rf"(?<!\w){role('year_before')}{_SP}{_YEAR}(?![\w,.]\d)", role_words("year_before")),
+        ("relday", rf"(?<!\w)(?P<rel>{alternation((r[0] for r in reldays), exact=relday_exact)})(?!\w)",
+         first_words(r[0] for r in reldays)),
+        ("period", rf"(?<!\w)(?P<per>{alternation(r[0] for r in periods)})(?!\w)",
+         first_words(r[0] for r in periods)),
         ("weekday", rf"(?<!\w)(?:(?P<mod>{alternation(r[0] for r in modifiers)}){_SP})?"
-         rf"(?P<wd>{alternation(r[0] for r in weekdays)})(?!\w)"),
+         rf"(?P<wd>{alternation(r[0] for r in weekdays)})(?!\w)",
+         first_words(r[0] for r in [*modifiers, *weekdays])),
     ]
     return _Lexicon(
         months=months,
@@ -96,13 +109,23 @@ def _lexicon(language: str | None) -> _Lexicon:
         modifiers={key(r[0]): int(r[1]) for r in modifiers},
         relative_days={key(r[0]): int(r[1]) for r in reldays},
         periods={key(r[0]): (r[1], int(r[2])) for r in periods},
-        patterns=tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in patterns),
+        patterns=tuple((kind, re.compile(p, re.IGNORECASE)) for kind, p in digit_led),
+        word_patterns=tuple((kind, re.compile(p, re.IGNORECASE), w) for kind, p, w in word_led),
+        triggers=frozenset().union(*(w for _k, _p, w in word_led)),
     )
 
 
-def _matches(text: str, language: str | None) -> list[tuple[str, re.Match[str]]]:
+@lru_cache(maxsize=4)  # find_numbers asks for the same article's date spans right after find_dates
+def _matches(text: str, language: str | None) -> tuple[tuple[str, re.Match[str]], ...]:
     """Non-overlapping matches, earliest first, the longest winning at one position."""
-    found = [(kind, m) for kind, rx in _lexicon(language).patterns for m in rx.finditer(text)]
+    lex = _lexicon(language)
+    found = [(kind, m) for kind, rx in lex.patterns for m in rx.finditer(text)]
+    for token in TOKEN.finditer(text):
+        word = token_key(token[0])
+        if word in lex.triggers:
+            for kind, rx, words in lex.word_patterns:
+                if word in words and (m := rx.match(text, token.start())):
+                    found.append((kind, m))
     found.sort(key=lambda km: (km[1].start(), -km[1].end()))
     kept: list[tuple[str, re.Match[str]]] = []
     last_end = -1
@@ -110,7 +133,7 @@ def _matches(text: str, language: str | None) -> list[tuple[str, re.Match[str]]]
         if m.start() >= last_end:
             kept.append((kind, m))
             last_end = m.end()
-    return kept
+    return tuple(kept)
 
 
 def date_spans(text: str, language: str | None) -> list[tuple[int, int]]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..models import Entity, EntityType, Mention, Sentence
-from .names import first_name, is_title, looks_like_surname, stem
+from .names import first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, natasha_spans
 from .wordlists import language_key, places, words
 
@@ -67,37 +68,47 @@ def _model_spans(text: str, lang: str) -> list[_Span]:
 
 
 def _is_org_word(token: str, lang: str) -> bool:
-    keywords = words(lang, "org_keywords")
-    if token in words(lang, "org_keywords", lower=False) and (token.isupper() or len(token) > 3):
+    cased = words(lang, "org_keywords", lower=False)
+    if token in cased and (token.isupper() or len(token) > 3):
         return True
     lowered = token.lower()
-    if lang in ("en",):
+    keywords = [k.lower() for k in cased if not k.isupper() and len(k) >= 3]  # acronyms match exactly only
+    if lang == "en":
         return lowered in keywords
     if lang == "de":
-        return any(lowered.endswith(k) and len(k) >= 3 for k in keywords)
-    return any(lowered.startswith(k) and len(lowered) - len(k) <= 3 for k in keywords if len(k) >= 3)
+        return any(lowered.endswith(k) for k in keywords)
+    return any(lowered.startswith(k) and len(lowered) - len(k) <= 3 for k in keywords)
+
+
+@lru_cache(maxsize=16)
+def _place_index(lang: str) -> dict[str, str]:
+    """Stem (or stem phrase) of every known place -> the place's name as listed."""
+    index: dict[str, str] = {}
+    for place in places(lang):
+        toks = place.split()
+        if len(toks) == 1:
+            for key in stems(place, lang):
+                index.setdefault(key, place)
+        index.setdefault(" ".join(stem(t, lang)[0] for t in toks), place)
+        index.setdefault(place.lower(), place)
+    return index
+
+
+def _place(tokens: list[str], lang: str) -> str | None:
+    """The listed name of the place ``tokens`` name in any case form, else ``None``."""
+    index = _place_index(lang)
+    found = index.get(" ".join(tokens).lower()) or index.get(" ".join(stem(t, lang)[0] for t in tokens))
+    if found is None and len(tokens) == 1:
+        found = next((index[k] for k in stems(tokens[0], lang) if k in index), None)
+    return found
 
 
 def _is_place(tokens: list[str], lang: str) -> bool:
-    known = places(lang)
-    phrase = " ".join(tokens)
-    if phrase in known:
-        return True
-    stems = _place_stems(lang)
-    return " ".join(stem(t, lang)[0] for t in tokens) in stems
+    return _place(tokens, lang) is not None
 
 
-_PLACE_STEMS: dict[str, frozenset[str]] = {}
-
-
-def _place_stems(lang: str) -> frozenset[str]:
-    if lang not in _PLACE_STEMS:
-        _PLACE_STEMS[lang] = frozenset(" ".join(stem(t, lang)[0] for t in p.split()) for p in places(lang))
-    return _PLACE_STEMS[lang]
-
-
-def _is_headline(tokens: list[tuple[int, int, str]]) -> bool:
-    if len(tokens) < 3:
+def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool:
+    if len(tokens) < 3 or sentence.text.rstrip("»”\"’')]").endswith((".", "!", "?", "…")):
         return False
     caps = sum(1 for *_, w in tokens if w[0].isupper())
     return caps / len(tokens) >= _HEADLINE_CAPS
@@ -123,11 +134,12 @@ def _classify(run: list[str], *, lang: str, titled: bool, initial: bool, prev: s
 
 
 def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
-    stop, particles = words(lang, "stopwords"), words(lang, "name_particles")
+    stop = words(lang, "stopwords") | {w for w in words(lang, "according_to") if " " not in w}
+    particles = words(lang, "name_particles")
     spans: list[_Span] = []
     for sentence in sentences:
         toks = _tokens(text, sentence.start, sentence.end)
-        if lang == "en" and _is_headline(toks):
+        if lang == "en" and _is_headline(sentence, toks):
             continue
         i = 0
         while i < len(toks):
@@ -146,6 +158,10 @@ def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
                     j += 1
                     continue
                 break
+            for k in range(i + 1, j):
+                if first_name(toks[k][2], lang) and not first_name(toks[k - 1][2], lang):
+                    j = k
+                    break
             run = toks[i:j]
             initial = i == 0 or bool(_OPENING.search(text[sentence.start : toks[i][0]]))
             prev = toks[i - 1][2] if i else ""
@@ -166,7 +182,8 @@ def _run_span(
 ) -> list[_Span]:
     lang = str(context["lang"])
     names = [w for *_, w in run]
-    if lang not in ("en", "de"):  # "Каардынацыйная рада": the keyword of a Slavic name is lowercase
+    plain = len(names) == 1 and not first_name(names[0], lang) and not looks_like_surname(names[0], lang)
+    if lang not in ("en", "de") and plain:  # "Каардынацыйная рада": a Slavic name's keyword is lowercase
         for k in range(j, min(j + 2, len(toks))):
             if toks[k][2][0].islower() and _is_org_word(toks[k][2], lang):
                 return [_Span(run[0][0], toks[k][1], "ORG", _STRONG)]
@@ -189,6 +206,18 @@ def _select(spans: list[_Span]) -> list[_Span]:
     return sorted(chosen, key=lambda s: s.start)
 
 
+_DEMONYM = re.compile(r"(?:ian|an|ese|ish|i)$")
+
+
+def _is_demonym(word: str, lang: str) -> bool:
+    """English nationality words spaCy sometimes takes for people ("Belarusian", "Polish")."""
+    match = _DEMONYM.search(word) if lang == "en" else None
+    if match is None or match.start() < 4:
+        return False
+    base = word[: match.start()]
+    return any(place.startswith(base) for place in places(lang))
+
+
 def _clean(span: _Span, text: str, lang: str) -> _Span | None:
     """Cut leading determiners and titles and a trailing possessive from a span."""
     toks = _tokens(text, span.start, span.end)
@@ -203,7 +232,8 @@ def _clean(span: _Span, text: str, lang: str) -> _Span | None:
         end -= 2
     if span.type == "PER" and any(ch.isdigit() for ch in text[toks[0][0] : end]):
         return None
-    return _Span(toks[0][0], end, span.type, span.priority, span.implied)
+    etype: EntityType = "MISC" if len(toks) == 1 and _is_demonym(word, lang) else span.type
+    return _Span(toks[0][0], end, etype, span.priority, span.implied)
 
 
 def _coordinate(spans: list[_Span], text: str, lang: str) -> list[_Span]:
@@ -284,10 +314,12 @@ def _group_people(spans: list[_Span], text: str, lang: str) -> list[_Group]:
         else:
             pool = [g for g in groups if g.first == first and g.surname is not None]
             pool = pool if len(pool) == 1 else [g for g in groups if g.first == first and g.surname is None]
-        if pool:
-            before = [(max(s.start for s in g.spans if s.start < span.start), g) for g in pool if g.spans[0].start < span.start]
-            best = max(before, key=lambda x: x[0])[1] if before else max(pool, key=lambda g: len(g.spans))
-            best.spans.append(span)
+        if pool:  # the most often fully named candidate; among equals the one named last before
+
+            def weight(g: _Group, at: int = span.start) -> tuple[int, int]:
+                return len(g.spans), max((s.start for s in g.spans if s.start < at), default=-1)
+
+            max(pool, key=weight).spans.append(span)
         else:
             group = _Group("PER", first=first, surname=surname, spans=[span])
             groups.append(group)
@@ -331,16 +363,28 @@ def _propagate(groups: list[_Group], text: str, lang: str) -> None:
 
 
 def _best_name(group: _Group, text: str, lang: str) -> str:
-    forms = Counter(s.implied or text[s.start : s.end] for s in group.spans)
-    first_seen = {f: min(s.start for s in group.spans if (s.implied or text[s.start : s.end]) == f) for f in forms}
+    """The fullest, most nominative-looking form among the group's mentions."""
+    forms = Counter(" ".join((s.implied or text[s.start : s.end]).split()) for s in group.spans)
+    first_seen = {f: n for n, f in reversed(list(enumerate(forms)))}
 
-    def score(form: str) -> tuple[int, int, int, int]:
+    def is_nominative(form: str) -> bool:
         toks = form.split()
         given = first_name(toks[0], lang) if len(toks) > 1 else None
-        nominative = int(bool(given) and given[0].lower() == toks[0].lower())
-        return (len(toks), nominative, forms[form], -first_seen[form])
+        return bool(given) and given[0].lower() == toks[0].lower()
 
-    return " ".join(max(forms, key=score).split())
+    def score(form: str) -> tuple[int, int, int, int]:
+        return (len(form.split()), int(is_nominative(form)), forms[form], -first_seen[form])
+
+    best = max(forms, key=score).split()
+    if group.type != "PER":
+        return _place(best, lang) or " ".join(best) if group.type == "LOC" else " ".join(best)
+    if lang in ("en", "de") or is_nominative(" ".join(best)):
+        return " ".join(best)
+    given = first_name(best[0], lang) if len(best) > 1 else None
+    if given:
+        best[0] = given[0]
+    best[-1] = nominative(best[-1], lang)
+    return " ".join(best)
 
 
 def find_entities(text: str, sentences: list[Sentence], language: str | None) -> list[Entity]:

@@ -21,8 +21,11 @@ _MIN_STEM = 3
 
 
 @lru_cache(maxsize=16)
-def _endings(language: str) -> tuple[tuple[str, str, str], ...]:
-    table = [(r[0], r[1] if len(r) > 1 else "", r[2] if len(r) > 2 else "-") for r in rows(language, "name_endings")]
+def _endings(language: str) -> tuple[tuple[str, str, str, str | None], ...]:
+    table = [
+        (r[0], r[1] if len(r) > 1 else "", r[2] if len(r) > 2 and r[2] else "-", r[3] if len(r) > 3 else None)
+        for r in rows(language, "name_endings")
+    ]
     return tuple(sorted(table, key=lambda e: -len(e[0])))
 
 
@@ -39,10 +42,29 @@ def stem(token: str, language: str | None) -> tuple[str, Gender]:
     lang = language_key(language)
     word = _POSSESSIVE.sub("", token) if lang == "en" else token
     lowered = word.lower().replace("’", "'")
-    for ending, tail, gender in _endings(lang):
+    for ending, tail, gender, _nominative in _endings(lang):
         if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
             return lowered[: len(lowered) - len(ending)] + tail, gender
     return lowered, "-"
+
+
+def stems(token: str, language: str | None) -> set[str]:
+    """Every stem ``token`` could have (each listed ending cut), for lenient matching of places."""
+    lowered = token.lower().replace("’", "'")
+    found = {lowered}
+    for ending, tail, _gender, _nominative in _endings(language_key(language)):
+        if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
+            found.add(lowered[: len(lowered) - len(ending)] + tail)
+    return found
+
+
+def nominative(token: str, language: str | None) -> str:
+    """A nominative guess for an inflected surname (``Ціханоўскую`` -> ``Ціханоўская``), else ``token``."""
+    lang = language_key(language)
+    for ending, _tail, _gender, nom in _endings(lang):
+        if nom is not None and token.lower().endswith(ending) and len(token) - len(ending) >= _MIN_STEM:
+            return token[: len(token) - len(ending)] + nom
+    return token
 
 
 @lru_cache(maxsize=16)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import NumberMention, Sentence
-from ._tables import alternation, base_language, key, rows
+from ._tables import TOKEN, alternation, base_language, first_words, key, rows, token_key
 from .dates import date_spans
 
 _SP = r"[\s\u00a0]+"
@@ -42,7 +42,10 @@ class _Lexicon:
     units: dict[str, str]
     currencies: dict[str, str]
     decimal: str
-    core: re.Pattern[str]
+    digits: re.Pattern[str]
+    phrase: re.Pattern[str]
+    sequence: re.Pattern[str]
+    triggers: frozenset[str]
     token: re.Pattern[str]
     tail: re.Pattern[str]
     before: re.Pattern[str]
@@ -78,7 +81,11 @@ def _lexicon(language: str | None) -> _Lexicon:
     return _Lexicon(
         words=words, scales=scales, vague=vague, phrases=phrases, units=units, currencies=currencies,
         decimal=fmt.get("decimal", "."),
-        core=re.compile(rf"(?P<phrase>{phrase})|{_DIGITS}|(?P<words>{sequence})", re.IGNORECASE),
+        digits=re.compile(_DIGITS),
+        phrase=re.compile(phrase, re.IGNORECASE),
+        sequence=re.compile(sequence, re.IGNORECASE),
+        triggers=first_words(r[0] for name in ("number_words.txt", "scales.txt", "approximate_numbers.txt",
+                                               "number_phrases.txt") for r in table(name)),
         token=re.compile(rf"(?<!\w){word}(?!\w)", re.IGNORECASE),
         tail=re.compile(tail, re.IGNORECASE),
         before=re.compile(rf"(?<!\w){alternation(r[0] for r in approx if r[1] == 'before')}"
@@ -97,16 +104,21 @@ def _figure(m: re.Match[str], decimal: str) -> float:
     return float(f"{digits}.{frac}") if dec else float(digits)
 
 
-def _words_value(spans: list[tuple[str, int, int]], lex: _Lexicon
+def _words_value(spans: list[tuple[str, int, int]], lex: _Lexicon, text: str
                  ) -> list[tuple[int, int, float, bool, bool]]:
-    """Split a run of number words into numbers: ``(start, end, value, approximate, ends_in_scale)``."""
+    """Split a run of number words into numbers: ``(start, end, value, approximate, ends_in_scale)``.
+
+    A lone scale word ("hundred", "million") is dropped unless a unit follows ("a thousand people").
+    """
     out: list[tuple[int, int, float, bool, bool]] = []
     total = current = 0.0
     start = end = -1
     approximate = scaled = False
+    bare = False  # the number so far is a scale word with no number before it
 
     def close() -> None:
-        if start >= 0:
+        tail = lex.tail.match(text, end) if bare else None
+        if start >= 0 and not (bare and tail is not None and not tail["unit"]):
             out.append((start, end, total + current, approximate, scaled))
 
     for surface, s, e in spans:
@@ -115,6 +127,7 @@ def _words_value(spans: list[tuple[str, int, int]], lex: _Lexicon
             close()
             total = current = 0.0
             start, approximate, scaled = s, False, False
+            bare = k in lex.scales or lex.words.get(k) == 100
             if k in lex.vague:
                 current, approximate, end = lex.vague[k], True, e
                 continue
@@ -127,12 +140,14 @@ def _words_value(spans: list[tuple[str, int, int]], lex: _Lexicon
                 continue
             if value == 100 and 0 < current < 10:
                 current *= 100  # "two hundred"
+                bare = False
             elif current == 0 or (current % 100 == 0 and value < 100) or (
                     current % 100 >= 20 and current % 10 == 0 and value < 10):
                 current += value
             else:
                 close()
                 total, current, start, approximate, scaled = 0.0, value, s, False, False
+            bare = bare and value == 100 and current == 100
             scaled = False
         end = e
     close()
@@ -155,30 +170,38 @@ def find_numbers(text: str, sentences: list[Sentence], language: str | None) -> 
     blocked = date_spans(text, lang)
     starts = [s.start for s in sentences]
     found: list[tuple[NumberMention, float]] = []  # mention, the scale its figure was multiplied by
+    candidates: list[tuple[str, re.Match[str]]] = [("figure", m) for m in lex.digits.finditer(text)]
+    word_end = 0
+    for token in TOKEN.finditer(text):
+        if token.start() < word_end or token_key(token[0]) not in lex.triggers:
+            continue
+        for kind, rx in (("phrase", lex.phrase), ("words", lex.sequence)):
+            if found_words := rx.match(text, token.start()):
+                candidates.append((kind, found_words))
+                word_end = found_words.end()
+                break
+    candidates.sort(key=lambda km: km[1].start())
     consumed = 0
-    for m in lex.core.finditer(text):
+    for kind, m in candidates:
         if m.start() < consumed or any(a < m.end() and m.start() < b for a, b in blocked):
             continue
-        if m["phrase"]:
-            value, unit = lex.phrases[key(m["phrase"])]
+        fixed_unit: str | None = None
+        if kind == "phrase":
+            value, fixed_unit = lex.phrases[key(m[0])]
             pieces = [(m.start(), m.end(), value, False, False)]
-            fixed_unit: str | None = unit
-        elif m["int"]:
+        elif kind == "figure":
             nxt, prev = text[m.end():m.end() + 2], text[max(m.start() - 2, 0):m.start()]
             if (nxt[:1] == ":" and nxt[1:2].isdigit()) or (prev[-1:] == ":" and prev[:1].isdigit()):
                 continue  # time of day or a score
             if _ID_BEFORE.search(text, max(m.start() - 4, 0), m.start()):
                 continue
             pieces = [(m.start(), m.end(), _figure(m, lex.decimal), False, False)]
-            fixed_unit = None
         else:
-            tokens = [(t[0], m.start() + t.start(), m.start() + t.end())
-                      for t in lex.token.finditer(m["words"])]
-            pieces = _words_value(tokens, lex)
-            fixed_unit = None
+            tokens = [(t[0], m.start() + t.start(), m.start() + t.end()) for t in lex.token.finditer(m[0])]
+            pieces = _words_value(tokens, lex, text)
         for start, end, value, approximate, scaled in pieces:
             mention = _quantity(text, start, end, value, approximate, scaled, lex,
-                                is_figure=bool(m["int"]), unit=fixed_unit)
+                                is_figure=kind == "figure", unit=fixed_unit)
             if mention is not None:
                 mention[0].sentence = max(bisect_right(starts, mention[0].start) - 1, 0)
                 found.append(mention)

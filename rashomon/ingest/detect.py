@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import EmptyInput, FileTooLarge, InputError, UnsupportedFormat
 from ..models import Article
-from .encoding import decode_bytes, declared_encoding
+from .encoding import declared_encoding, decode_bytes
 from .feed import read_feed
 from .html import html_to_article
 from .jsonl import read_jsonl
@@ -46,6 +48,7 @@ _TAG = re.compile(
     r"<(p|div|span|a|br|body|head|meta|title|article|section|h[1-6]|ul|li|img|script|style|link|table)[\s/>]"
 )
 _PROLOG = re.compile(r"^(?:\s|<\?xml[^>]*>|<!--.*?-->|<!doctype[^>]*>)*", re.DOTALL)
+_JSON_OBJECT_START = re.compile(r'^\s*\{\s*"(?:[^"\\]|\\.)*"\s*:')
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
@@ -80,17 +83,17 @@ def _head_text(head: bytes) -> str:
 
 def _jsonl_share(text: str, *, complete: bool) -> float:
     lines = [line for line in text.splitlines() if line.strip()]
-    if not complete and len(lines) > 1:
-        lines.pop()  # the head may cut the last line
+    cut = None if complete or not lines else lines.pop()  # the head may end inside a line
+    if not lines and cut is not None:
+        # one line longer than the head: judge it by how it starts
+        return 1.0 if _JSON_OBJECT_START.match(cut) else 0.0
     lines = lines[:_SAMPLE_LINES]
     if not lines or not lines[0].lstrip().startswith("{"):
         return 0.0
     objects = 0
     for line in lines:
-        try:
+        with contextlib.suppress(ValueError):
             objects += isinstance(json.loads(line), dict)
-        except ValueError:
-            pass
     return objects / len(lines)
 
 
@@ -176,18 +179,25 @@ def read_path(
         UnsupportedFormat: binary data, or compressed/XML data of no known kind.
     """
     path = Path(path).absolute()
-    # Opened and checked here, not lazily, so a bad path fails at the call and not at iteration.
-    if path.is_dir():
+    # Checked here, not lazily, so a bad path fails at the call and not at iteration; stat first, as
+    # opening a FIFO would block.
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise _open_error(error) from None
+    if stat.S_ISDIR(status.st_mode):
         raise InputError("is a directory, not a file")
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError("not a regular file")
     try:
         with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
             head = stream.read(HEAD_BYTES)
             fmt = "txt" if not head.strip() else detect_format(path, head)
             if fmt in ("txt", "html", "feed"):
+                data = head + stream.read(max(0, max_bytes + 1 - len(head)))
+                size = max(len(data), os.fstat(stream.fileno()).st_size)
                 if size > max_bytes:
                     raise FileTooLarge(f"{size} bytes, over the {max_bytes}-byte limit")
-                data = head + stream.read()
     except OSError as error:
         raise _open_error(error) from None
     if not head:

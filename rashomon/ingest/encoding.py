@@ -15,6 +15,7 @@ import codecs
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from charset_normalizer import from_bytes
 
@@ -173,33 +174,47 @@ def decode_bytes(data: bytes, *, declared: str | None = None) -> tuple[str, str]
         return text, "utf-8"
     sample = data[:_SAMPLE_BYTES]
     family = _family_of(sample)
-    guess = from_bytes(sample).best()
-    guess_name = _canonical(guess.encoding) if guess else None
-    ordered = [declared] if declared else []
-    ordered += _CYRILLIC_CANDIDATES if family == "cyrillic" else _LATIN_CANDIDATES
-    if guess_name:
-        ordered.append(guess_name)  # last: on a tie the usual code page of the family wins
-    candidates: dict[str, str] = {}
-    for name in ordered:
-        if name and name not in candidates:
-            text = _decode(sample, name)
-            if text is None and len(sample) < len(data):
-                # A multi-byte character cut by the sample boundary must not disqualify a candidate.
-                text = sample.decode(name, errors="ignore")
-            if text is not None:
-                candidates[name] = text
+    ordered = ([declared] if declared else []) + list(
+        _CYRILLIC_CANDIDATES if family == "cyrillic" else _LATIN_CANDIDATES
+    )
+    candidates = _readings(sample, ordered, cut=len(sample) < len(data))
     scores = {name: readability(text, family) for name, text in candidates.items()}
     best = max(scores, key=lambda name: scores[name])
+    guess_name: str | None = None
+    # charset-normalizer costs ~10 ms a file; a plausible Cyrillic reading needs no second opinion.
+    if not (family == "cyrillic" and scores[best] >= _PLAUSIBLE_CYRILLIC):
+        guess = from_bytes(sample).best()
+        guess_name = _canonical(guess.encoding) if guess else None
+    if guess_name and guess_name not in candidates:
+        # last: on a tie the usual code page of the family wins
+        candidates.update(_readings(sample, [guess_name], cut=len(sample) < len(data)))
+        if guess_name in candidates:
+            scores[guess_name] = readability(candidates[guess_name], family)
+            if scores[guess_name] > scores[best]:
+                best = guess_name
     if declared in scores and scores[declared] >= scores[best] - _DECLARED_MARGIN:
         best = declared
     elif (
         guess_name in candidates
         and guess_name not in _FAMILIES
         and not _is_single_byte_alphabetic(candidates[guess_name])
-        and not (family == "cyrillic" and scores[best] >= _PLAUSIBLE_CYRILLIC)
     ):
         best = guess_name  # CJK, Greek, Arabic, ...: charset-normalizer's domain, not ours
     return data.decode(best, errors="replace"), best
+
+
+def _readings(sample: bytes, names: Sequence[str], *, cut: bool) -> dict[str, str]:
+    """``sample`` decoded with each encoding that reads it without error."""
+    readings: dict[str, str] = {}
+    for name in names:
+        if name not in readings:
+            reading = _decode(sample, name)
+            if reading is None and cut:
+                # A multi-byte character cut by the sample boundary must not disqualify a candidate.
+                reading = sample.decode(name, errors="ignore")
+            if reading is not None:
+                readings[name] = reading
+    return readings
 
 
 def _is_single_byte_alphabetic(text: str) -> bool:

@@ -98,10 +98,10 @@ def _rules() -> _Rules:
         name.casefold(): int(number) for number, names in _words(raw["months"]).items() for name in names
     }
     photo = [label for labels in _words(raw["photo_labels"]).values() for label in labels]
-    labels = _alternation(photo)
-    credit_line = re.compile(rf"^[(\[]?(?:{labels})\.?\s*:\s*(?P<credit>.*?)[)\]]?$", re.IGNORECASE)
+    photo_labels = _alternation(photo)
+    credit_line = re.compile(rf"^[(\[]?(?:{photo_labels})\.?\s*:\s*(?P<credit>.*?)[)\]]?$", re.IGNORECASE)
     credit_tail = re.compile(
-        rf"^(?P<before>.*?[{re.escape(_SENTENCE_END + _CLOSERS)}])\s*[(\[]?(?:{labels})\.?\s*:\s*"
+        rf"^(?P<before>.*?[{re.escape(_SENTENCE_END + _CLOSERS)}])\s*[(\[]?(?:{photo_labels})\.?\s*:\s*"
         rf"(?P<credit>[^:]*?)[)\]]?$",
         re.IGNORECASE,
     )
@@ -268,8 +268,10 @@ def _ends_sentence(line: str) -> bool:
 
 def _looks_like_source(line: str) -> bool:
     words = line.split()
-    return 0 < len(words) <= _MAX_SOURCE_WORDS and line[-1] not in _SENTENCE_END + ":,;" and any(
-        ch.isalpha() for ch in line
+    return (
+        0 < len(words) <= _MAX_SOURCE_WORDS
+        and line[-1] not in _SENTENCE_END + ":,;-–—"
+        and any(ch.isalpha() for ch in line)
     )
 
 
@@ -293,7 +295,7 @@ def clean(
     result = Cleaned(title=normalise_line(title) if title else "", paragraphs=[])
     credits: list[str] = []
     blocks: list[list[str]] = [[]]
-    # Index of the block and line where the first content line after the title sits.
+    # Only the first content line under the title can be the outlet line.
     awaiting_source = find_source
     title_key = _key(result.title) if result.title else None
     for raw_line in text.splitlines():

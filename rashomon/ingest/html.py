@@ -7,6 +7,7 @@ import re
 import trafilatura
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura.settings import Document
 
 from ..analyse.language import detect_language
 from ..errors import EmptyInput
@@ -16,9 +17,9 @@ from .furniture import clean
 _SPACES = re.compile(r"\s+")
 # Elements whose content is a paragraph of its own in a feed entry's HTML.
 _BLOCKS = frozenset(
-    "p div li dd dt blockquote h1 h2 h3 h4 h5 h6 pre figcaption table tr section article header footer"
-    " ul ol dl figure aside".split()
-)
+    ("p", "div", "li", "dd", "dt", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption",
+     "table", "tr", "section", "article", "header", "footer", "ul", "ol", "dl", "figure", "aside")
+)  # fmt: skip
 _DROP = ("script", "style", "noscript", "template")
 
 
@@ -58,8 +59,8 @@ def html_to_article(
         include_images=False,
         deduplicate=False,
     )
-    extracted = getattr(document, "text", None) if document is not None else None
-    if not extracted or not extracted.strip():
+    extracted = document.text if isinstance(document, Document) else None
+    if not isinstance(document, Document) or not extracted or not extracted.strip():
         raise EmptyInput("no article text found in the page")
     cleaned = clean(extracted, title=document.title or None, find_source=False, line_paragraphs=True)
     body = cleaned.text

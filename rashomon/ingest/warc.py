@@ -22,7 +22,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from ..errors import InputError
 from ..models import Article
-from .encoding import decode_bytes, declared_encoding
+from .encoding import declared_encoding, decode_bytes
 from .html import html_to_article
 from .record import RecordError
 
@@ -73,38 +73,45 @@ def read_warc(
     """
     with path.open("rb") as stream:
         archive = _Archive(stream)
+        records = iter(archive)
         number = 0
-        try:
-            for record in archive:
+        while True:
+            location = f"record {number + 1}"
+            try:
+                record = next(records)
                 number += 1
-                location = f"record {number}"
-                if not _is_page(record):
-                    if not _drain(record):
-                        yield RecordError(location, "the archive ends inside this record (truncated)")
-                        return
-                    continue
-                payload = record.content_stream().read(max_bytes + 1)
+                page = _is_page(record)
+                payload = record.content_stream().read(max_bytes + 1) if page else b""
                 complete = _drain(record)
-                if not complete:
-                    yield RecordError(location, "the archive ends inside this record (truncated)")
-                    return
-                if len(payload) > max_bytes:
-                    yield RecordError(location, f"payload larger than the {max_bytes}-byte limit")
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                content_type = record.http_headers.get_header("Content-Type") or ""
-                charset = _CHARSET.search(content_type)
-                declared = charset[1] if charset else declared_encoding(payload)
-                try:
-                    text, encoding = decode_bytes(payload, declared=declared)
-                    yield html_to_article(
-                        text, path=str(path), url=url, encoding=encoding, source=source, language=language
-                    )
-                except InputError as error:
-                    yield RecordError(location, str(error))
-        except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
-            reason = " ".join(str(error).split()) or type(error).__name__
-            yield RecordError(f"record {number + 1}", f"corrupt archive: {reason}")
-            return
+            except StopIteration:
+                break
+            except ArchiveLoadFailed as error:
+                reason = " ".join(str(error).split())[:200]
+                yield RecordError(location, f"corrupt archive: {reason}")
+                return
+            except Exception:  # noqa: BLE001 - warcio raises AttributeError, zlib.error, EOFError, ...
+                # on a cut or damaged record header; all mean the same to the reader
+                yield RecordError(location, "the record header cannot be read (truncated or corrupt archive)")
+                return
+            if not complete:
+                yield RecordError(location, "the archive ends inside this record (truncated)")
+                return
+            if not page:
+                continue
+            if len(payload) > max_bytes:
+                yield RecordError(location, f"payload larger than the {max_bytes}-byte limit")
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            charset = _CHARSET.search(record.http_headers.get_header("Content-Type") or "")
+            declared = charset[1] if charset else declared_encoding(payload)
+            try:
+                text, encoding = decode_bytes(payload, declared=declared)
+                article = html_to_article(
+                    text, path=str(path), url=url, encoding=encoding, source=source, language=language
+                )
+            except InputError as error:
+                yield RecordError(location, str(error))
+                continue
+            yield article
         if archive.truncated:
             yield RecordError(f"record {number + 1}", "the gzip stream is truncated")

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InputError, NotFound, RashomonError, StoreError, UsageError
 from ..settings import Settings
+from .common import language_name, show_date, source_label
 from .security import FORM_OVERHEAD_BYTES, SecurityMiddleware, Signer, login_router
 
 __all__ = ["create_app"]
@@ -77,6 +78,7 @@ def _templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(language_name=language_name, show_date=show_date, source_label=source_label)
     return Jinja2Templates(env=env)
 
 

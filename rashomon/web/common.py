@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 
 from ..models import Article, Story
@@ -35,14 +35,8 @@ StoreDep = Annotated[Store, Depends(get_store)]
 def render(request: Request, name: str, context: dict[str, Any], *, status_code: int = 200) -> Response:
     """Render a page template with the shared helpers in its context."""
     templates: Jinja2Templates = request.app.state.templates
-    context = {
-        "language_name": language_name, "show_date": show_date, "source_label": source_label,
-        "token_mode": request.app.state.token is not None, **context,
-    }
+    context = {"token_mode": request.app.state.token is not None, **context}
     return templates.TemplateResponse(request, name, context, status_code=status_code)
-
-
-HTML = HTMLResponse
 
 
 def language_name(code: str | None) -> str:

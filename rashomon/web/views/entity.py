@@ -15,6 +15,8 @@ from ..security import require_csrf
 
 router = APIRouter(include_in_schema=False)
 
+SCRIPT_NAMES = {"Latn": "Latin", "Cyrl": "Cyrillic", "Grek": "Greek", "Arab": "Arabic", "Hebr": "Hebrew",
+                "Hani": "Chinese", "Geor": "Georgian", "Armn": "Armenian"}
 TYPE_NAMES = {"PER": "Person", "ORG": "Organisation", "LOC": "Place", "MISC": "Other"}
 # The merge target is picked from a list; beyond this many same-type entities the list would be
 # unusable anyway, and the id can still be typed in.
@@ -33,7 +35,7 @@ def entity_details(store: Store, entity: EntityRow) -> dict[str, Any]:
     """Aliases by script and language, the stories and articles that mention it, descriptors by source."""
     by_script: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for alias, language, script, count in entity.aliases:
-        by_script[script or "unknown script"].append({"alias": alias, "language": language, "count": count})
+        by_script[SCRIPT_NAMES.get(script or "", script or "Unknown script")].append({"alias": alias, "language": language, "count": count})
     articles = store.list_articles(ids=store.entity_articles(entity.id))
     stories: dict[str, dict[str, Any]] = {}
     descriptors: list[dict[str, Any]] = []

@@ -1,0 +1,213 @@
+"""Comparison benchmark on the sample corpus: conflicts found, statement alignment, latency.
+
+The sample corpus (rashomon/data/sample/articles) is ingested and analysed by the real pipeline; each
+gold event (rashomon/data/sample/gold.json) becomes one story, so clustering errors do not blur the
+comparison. Measured:
+
+* conflict recall: a gold conflict is found when one ``conflict`` statement holds claims of two
+  articles whose gold values differ; pair recall counts every such article pair;
+* conflict precision: share of ``conflict`` statements that hold such a pair (conflicts the gold does
+  not list are printed for inspection: some are real);
+* alignment: share of an article's statements aligned with another article of the same event, and
+  the false-alignment rate when an article of a *different* event with the same actors is added to
+  the story (every alignment of its sentences is wrong);
+* latency of :func:`compare_story` per story, models loaded.
+
+    python benchmarks/bench_compare.py           # prints, appends "## Compare" to benchmarks/results.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from rashomon.compare import compare_story  # noqa: E402
+from rashomon.models import Story  # noqa: E402
+from rashomon.pipeline import add_paths  # noqa: E402
+from rashomon.settings import Settings  # noqa: E402
+from rashomon.store import Store, open_store  # noqa: E402
+
+SAMPLE = ROOT / "rashomon" / "data" / "sample"
+RESULTS = ROOT / "benchmarks" / "results.md"
+# Events about the same people or place a few weeks apart: the hardest negatives for alignment.
+FOREIGN = {"A1": "A2", "A2": "A1", "B2": "B3", "B3": "B2"}
+_NUMBER = re.compile(r"\d[\d,.]*")
+
+
+def value_key(value: str) -> str:
+    """A gold value reduced to what must match: its first figure ("about 4 hours" -> "4"), else the text."""
+    found = _NUMBER.search(value)
+    return found.group(0).replace(",", "").rstrip(".") if found else value.lower()
+
+
+def ingest(store: Store) -> dict[tuple[str, str], str]:
+    """Add the sample corpus; returns (file, title) -> article id."""
+    files = sorted(p for p in (SAMPLE / "articles").iterdir() if p.is_file())
+    report = add_paths(store, files, settings=Settings(cluster=False))
+    for where, reason in report.failures:
+        print(f"ingest failed: {where}: {reason}", file=sys.stderr)
+    ids = {}
+    for article in store.list_articles():
+        name = Path(article.path or "").name
+        ids[(name, article.title.strip())] = article.id
+    return ids
+
+
+def find(ids: dict[tuple[str, str], str], file: str, title: str) -> str | None:
+    """The stored id of a gold article (by file and title; by title alone for re-packed files)."""
+    found = ids.get((file, title.strip()))
+    if found is None:
+        matches = [i for (_f, t), i in ids.items() if t == title.strip()]
+        found = matches[0] if len(matches) == 1 else None
+    return found
+
+
+def make_story(store: Store, story_id: str, title: str, article_ids: list[str]) -> None:
+    """Store a story holding exactly these articles."""
+    with store.transaction():
+        store.save_story(Story(id=story_id, title=title, event_date=None))
+        for article_id in article_ids:
+            store.assign_article(article_id, story_id)
+
+
+def evaluate(*, verbose: bool) -> dict[str, Any]:
+    """Run the benchmark; returns the numbers."""
+    gold = json.loads((SAMPLE / "gold.json").read_text("utf-8"))
+    with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "bench.db")) as store:
+        start = time.perf_counter()
+        ids = ingest(store)
+        ingest_s = time.perf_counter() - start
+        events = {}
+        for event in gold["events"]:
+            members = [find(ids, a["file"], a["title"]) for a in event["articles"]]
+            events[event["id"]] = [m for m in members if m]
+        with store.transaction():
+            store.clear_stories()
+        for event_id, members in events.items():
+            make_story(store, event_id, event_id, members)
+
+        compare_story(store, next(iter(events)))  # load the models once
+        results, latency = {}, []
+        for event_id in events:
+            start = time.perf_counter()
+            results[event_id] = compare_story(store, event_id)
+            latency.append(time.perf_counter() - start)
+
+        found_conflicts, pairs_total, pairs_found = 0, 0, 0
+        matched_statements: set[tuple[str, str]] = set()
+        for conflict in gold["conflicts"]:
+            result = results[conflict["event"]]
+            claims = [(find(ids, c["file"], c["title"]), value_key(c["value"])) for c in conflict["claims"]]
+            differing = {
+                frozenset((a, b)) for (a, va) in claims for (b, vb) in claims if a and b and a != b and va != vb
+            }
+            hit = False
+            for pair in differing:
+                covering = [
+                    s for s in result["statements"]
+                    if s["status"] == "conflict" and pair <= {c["article"] for c in s["claims"]}
+                ]
+                pairs_found += bool(covering)
+                hit = hit or bool(covering)
+                matched_statements.update((conflict["event"], s["id"]) for s in covering)
+            pairs_total += len(differing)
+            found_conflicts += hit
+            if verbose and not hit:
+                print(f"missed {conflict['event']}: {conflict['what']}")
+        flagged = [(e, s) for e, r in results.items() for s in r["statements"] if s["status"] == "conflict"]
+        if verbose:
+            for event_id, statement in flagged:
+                if (event_id, statement["id"]) not in matched_statements:
+                    print(f"not in gold {event_id}: {statement['note']}")
+                    for claim in statement["claims"]:
+                        print(f"    {claim['article']}: {claim['text'][:110]}")
+
+        aligned = total = 0
+        for result in results.values():
+            for statement in result["statements"]:
+                articles = {c["article"] for c in statement["claims"]}
+                total += len(statement["claims"])
+                aligned += len(statement["claims"]) if len(articles) > 1 else 0
+        false_aligned = foreign_total = 0
+        for event_id, other in FOREIGN.items():
+            intruder = events[other][0]
+            make_story(store, f"mix-{event_id}", "mix", [*events[event_id], intruder])
+            mixed = compare_story(store, f"mix-{event_id}")
+            for statement in mixed["statements"]:
+                mine = [c for c in statement["claims"] if c["article"] == intruder]
+                foreign_total += len(mine)
+                if mine and len(statement["claims"]) > 1:
+                    false_aligned += len(mine)
+            make_story(store, other, other, events[other])  # put the intruder back
+
+        statuses = [s["status"] for r in results.values() for s in r["statements"]]
+    return {
+        "events": len(events),
+        "articles": sum(len(m) for m in events.values()),
+        "gold_conflicts": len(gold["conflicts"]),
+        "conflicts_found": found_conflicts,
+        "pair_recall": pairs_found / max(pairs_total, 1),
+        "pairs": (pairs_found, pairs_total),
+        "flagged": len(flagged),
+        "precision": len({s for s in matched_statements}) / max(len(flagged), 1),
+        "aligned_share": aligned / max(total, 1),
+        "false_alignment": false_aligned / max(foreign_total, 1),
+        "foreign": (false_aligned, foreign_total),
+        "statuses": {k: statuses.count(k) for k in ("shared", "unique", "conflict")},
+        "latency_median": statistics.median(latency),
+        "latency_max": max(latency),
+        "ingest_s": ingest_s,
+    }
+
+
+def report(m: dict[str, Any]) -> str:
+    """The results as a Markdown section."""
+    return "\n".join([
+        "## Compare",
+        "",
+        f"{date.today().isoformat()} · `python benchmarks/bench_compare.py` · sample corpus, {m['events']} gold "
+        f"events, {m['articles']} articles, one story per gold event (clustering not involved).",
+        "",
+        "| measure | value |",
+        "|---|---|",
+        f"| gold conflicts found | {m['conflicts_found']}/{m['gold_conflicts']} "
+        f"({m['conflicts_found'] / m['gold_conflicts']:.0%}) |",
+        f"| conflicting article pairs covered | {m['pairs'][0]}/{m['pairs'][1]} ({m['pair_recall']:.0%}) |",
+        f"| conflict statements matching a gold conflict (precision) | {m['precision']:.0%} of {m['flagged']} |",
+        f"| statements by status | {m['statuses']['shared']} shared, {m['statuses']['unique']} unique, "
+        f"{m['statuses']['conflict']} conflict |",
+        f"| claims aligned with another article | {m['aligned_share']:.0%} |",
+        f"| false alignments of an article from a same-actor event | {m['foreign'][0]}/{m['foreign'][1]} "
+        f"({m['false_alignment']:.0%}) |",
+        f"| compare latency per story, models loaded | median {m['latency_median']:.2f} s, "
+        f"max {m['latency_max']:.2f} s |",
+        "",
+    ])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-write", action="store_true", help="print only; do not touch results.md")
+    parser.add_argument("-q", "--quiet", action="store_true", help="do not list misses and extra conflicts")
+    args = parser.parse_args()
+    section = report(evaluate(verbose=not args.quiet))
+    print(section)
+    if not args.no_write:
+        text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
+        text = re.sub(r"\n## Compare\n.*?(?=\n## |\Z)", "\n", text, flags=re.S).rstrip() + "\n\n" + section
+        RESULTS.write_text(text, "utf-8")
+
+
+if __name__ == "__main__":
+    main()

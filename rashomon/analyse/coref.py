@@ -1,0 +1,91 @@
+"""Who a pronoun or a role phrase refers to, within one article.
+
+Deliberately simple and explainable: a pronoun goes to the most recent person mentioned before it
+whose gender does not clash; a role phrase ("the former head of state") goes to the person the
+article labels with an equivalent role, else to the speaker of the sentence just before, else to
+the person first named in the closest sentence before that names one (usually its subject).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..models import Entity, Sentence
+from .names import person_gender
+from .wordlists import role_groups
+
+_RECENT_SPEAKER_SPAN = 300  # characters: a role phrase this close after a quote's speaker means them
+
+
+class References:
+    """Entity mentions of one article, indexed for look-ups by position."""
+
+    def __init__(self, entities: list[Entity], sentences: list[Sentence], language: str | None) -> None:
+        self.language = language
+        self.sentences = sentences
+        self.entities = {e.key: e for e in entities}
+        self.mentions = sorted((m.start, m.end, e.key) for e in entities for m in e.mentions)
+        self.gender = {e.key: person_gender(e, language) for e in entities if e.type == "PER"}
+        self.speakers: list[tuple[int, str]] = []  # (position, key) of resolved speakers, in text order
+
+    def at(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Mentions inside ``[start, end)``."""
+        return [m for m in self.mentions if m[0] >= start and m[1] <= end]
+
+    def type_of(self, key: str) -> str:
+        return self.entities[key].type
+
+    def pronoun(self, position: int, gender: str, *, skip: Iterable[tuple[int, int]] = ()) -> str | None:
+        """The most recent person before ``position`` compatible with ``gender`` (M/F/P/-)."""
+        if gender == "P":
+            return None
+        blocked = list(skip)
+        for start, end, key in reversed(self.mentions):
+            if start >= position or key not in self.gender or any(a <= start < b for a, b in blocked):
+                continue
+            if gender in ("-", self.gender[key]) or self.gender[key] == "-":
+                return key
+        return None
+
+    def role(self, phrase: str, position: int, labels: dict[str, list[str]]) -> str | None:
+        """The person a role phrase ("the former head of state") refers to.
+
+        Args:
+            phrase: the role phrase as written.
+            position: where it occurs (only persons mentioned before count for the fallbacks).
+            labels: descriptor texts attached to each entity key in this article.
+        """
+        lowered = phrase.lower()
+        groups = [g for g in role_groups(self.language) if any(_contains(lowered, r) for r in g)]
+        labelled = [
+            key
+            for key, texts in labels.items()
+            if key in self.gender and any(_contains(t.lower(), r) for t in texts for g in groups for r in g)
+        ]
+        if labelled:
+            return max(labelled, key=lambda k: (self._count(k, position), self._count(k, 10**9)))
+        recent = [k for p, k in self.speakers if position - _RECENT_SPEAKER_SPAN <= p < position]
+        if recent:
+            return recent[-1]
+        return self.subject_before(position)
+
+    def subject_before(self, position: int) -> str | None:
+        """The first person named in the closest sentence before ``position`` that names one."""
+        for sentence in reversed(self.sentences):
+            if sentence.start >= position:
+                continue
+            people = [k for s, _e, k in self.mentions if sentence.start <= s < min(sentence.end, position)]
+            people = [k for k in people if k in self.gender]
+            if people:
+                return people[0]
+        return None
+
+    def _count(self, key: str, position: int) -> int:
+        return sum(1 for s, _e, k in self.mentions if k == key and s < position)
+
+
+def _contains(text: str, role: str) -> bool:
+    """Whether ``role`` occurs in ``text`` as words, each allowed a short case ending."""
+    parts = [re.escape(w[: max(3, len(w) - 1)]) + r"\w{0,3}" for w in role.split()]
+    return re.search(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", text) is not None

