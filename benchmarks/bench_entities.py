@@ -21,7 +21,9 @@ from rashomon.names import script
 
 ROOT = Path(__file__).resolve().parent.parent
 GROUPS = ROOT / "benchmarks" / "data" / "entity_alias_groups.tsv"
-GOLD = [ROOT / "rashomon" / "data" / "sample" / n for n in ("gold.json", "gold.part-a.json", "gold.part-b.json")]
+GOLD = [
+    ROOT / "rashomon" / "data" / "sample" / n for n in ("gold.json", "gold.part-a.json", "gold.part-b.json")
+]
 
 
 def _own_set() -> list[tuple[str, str, str | None, str]]:
@@ -73,14 +75,17 @@ def evaluate(rows: list[tuple[str, str, str | None, str]], *, embeddings: bool =
         for (i, a), (j, b) in itertools.combinations(enumerate(rows), 2)
         if a[0] == b[0] and script(a[3]) != script(b[3]) and cluster[f"r{i}"] == cluster[f"r{j}"]
     )
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
     return {
-        "groups": len({g for g, *_ in rows}), "records": len(rows), "precision": p, "recall": r,
-        "f1": 2 * p * r / (p + r) if p + r else 0.0, "cross_script_recall": cross_tp / cross if cross else 1.0,
+        "groups": len({g for g, *_ in rows}), "records": len(rows), "precision": p, "recall": r, "f1": f1,
+        "cross_script_recall": cross_tp / cross if cross else 1.0,
         "seconds": seconds, "_clusters": cluster, "_entities": entities,
     }  # fmt: skip
 
 
-def must_not_merge(result: dict, rows: list[tuple[str, str, str | None, str]], pairs: list[tuple[str, str]]) -> str:
+def must_not_merge(
+    result: dict, rows: list[tuple[str, str, str | None, str]], pairs: list[tuple[str, str]]
+) -> str:
     """How many must-not-merge pairs (by canonical group name) ended up sharing a record cluster."""
     cluster = result["_clusters"]
     by_group: dict[str, set[str]] = {}
@@ -101,7 +106,8 @@ def main() -> None:
             rows, nots = _gold_set(path)
             sets.append((f"sample {path.name} (name-only)", rows, nots))
     lines = [
-        "| set | groups | records | embeddings | precision | recall | F1 | cross-script recall | must-not-merge kept apart | s |",
+        "| set | groups | records | embeddings | precision | recall | F1 | cross-script recall"
+        " | must-not-merge kept apart | s |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for label, rows, nots in sets:
@@ -109,7 +115,8 @@ def main() -> None:
             res = evaluate(rows, embeddings=emb)
             kept = must_not_merge(res, rows, nots) if nots else "–"
             lines.append(
-                f"| {label} | {res['groups']} | {res['records']} | {'e5' if emb else 'off'} | {res['precision']:.3f} "
+                f"| {label} | {res['groups']} | {res['records']} | {'e5' if emb else 'off'} "
+                f"| {res['precision']:.3f} "
                 f"| {res['recall']:.3f} | {res['f1']:.3f} | {res['cross_script_recall']:.3f} | {kept} "
                 f"| {res['seconds']:.1f} |"
             )

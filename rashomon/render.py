@@ -1,4 +1,4 @@
-"""Human-readable renderings of a story comparison (the dict :func:`rashomon.compare.compare_story` returns).
+"""Human-readable renderings of a story comparison (what :func:`rashomon.compare.compare_story` returns).
 
 Both renderings have the same sections: a header with the sources and languages, then *All sources
 agree*, *Only in <source>*, *Sources disagree*, *How each source quotes <speaker>* and *How each source
@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, Template
 
 __all__ = ["to_html", "to_markdown"]
 
@@ -45,7 +47,9 @@ def _view(result: dict[str, Any]) -> dict[str, Any]:
     for s in statements:
         if s["status"] == "unique":
             unique[source(s["claims"][0]["article"])].append(claims(s)[0])
-    conflicts = [{"note": s.get("note") or "", "claims": claims(s)} for s in statements if s["status"] == "conflict"]
+    conflicts = [
+        {"note": s.get("note") or "", "claims": claims(s)} for s in statements if s["status"] == "conflict"
+    ]
 
     speakers: dict[str, list[list[dict[str, Any]]]] = defaultdict(list)
     for group in result["quotes"]:
@@ -93,7 +97,9 @@ def to_markdown(result: dict[str, Any]) -> str:
     for item in v["shared"]:
         lines.append(f"- {_md(item['text'])} — {_md(', '.join(item['sources']))} "
                      f"({len(item['sources'])} of {v['total']})")
-        lines += [f"  - {_md(c['source'])} ({_md(c['language'])}): {_md(c['text'])}" for c in item["claims"][1:]]
+        lines += [
+            f"  - {_md(c['source'])} ({_md(c['language'])}): {_md(c['text'])}" for c in item["claims"][1:]
+        ]
 
     for label, claims in v["unique"].items():
         lines += ["", f"## Only in {_md(label)}", ""]
@@ -121,84 +127,11 @@ def to_markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-_HTML = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{ v.title }} — rashomon comparison</title>
-<style>
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #1d1d1f; }
-h1 { font-size: 1.6rem; margin-bottom: .25rem; }
-h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
-.meta { color: #555; }
-ul { padding-left: 1.2rem; }
-li { margin: .35rem 0; }
-.src { font-weight: 600; }
-.lang { color: #666; font-size: .85em; }
-.count { color: #555; font-size: .9em; }
-.note { background: #fde2e1; color: #7a1410; padding: .05rem .4rem; border-radius: .25rem; font-weight: 600; }
-.conflict { border-left: 4px solid #c0392b; padding-left: .75rem; margin: 1rem 0; }
-.shared { border-left: 4px solid #2e7d32; padding-left: .75rem; margin: 1rem 0; }
-blockquote { margin: .2rem 0; padding-left: .75rem; border-left: 3px solid #bbb; }
-blockquote.reported { font-style: italic; border-left-style: dashed; }
-.empty { color: #666; font-style: italic; }
-</style>
-</head>
-<body>
-<header>
-<h1>{{ v.title }}</h1>
-<p class="meta">{% if v.event_date %}Event date: {{ v.event_date }} · {% endif %}Languages: {{ v.languages|join(", ") or "unknown" }}</p>
-<h2>Sources ({{ v.total }})</h2>
-<ul>
-{% for a in v.articles %}<li><span class="src">{{ a.label }}</span> <span class="lang">{{ a.language or "?" }}</span>:
-{% if a.url %}<a href="{{ a.url }}">{{ a.title }}</a>{% else %}{{ a.title }}{% endif %}
-{% if a.published or a.updated %}<span class="count">({{ a.published or a.updated }})</span>{% endif %}</li>
-{% endfor %}</ul>
-</header>
-<main>
-<section>
-<h2>All sources agree</h2>
-{% for item in v.shared %}<div class="shared">
-<p>{{ item.text }} <span class="count">— {{ item.sources|join(", ") }} ({{ item.sources|length }} of {{ v.total }})</span></p>
-{% if item.claims|length > 1 %}<ul>{% for c in item.claims[1:] %}<li><span class="src">{{ c.source }}</span> <span class="lang">{{ c.language }}</span>: {{ c.text }}</li>{% endfor %}</ul>{% endif %}
-</div>
-{% else %}<p class="empty">No statement is made by more than one source.</p>
-{% endfor %}
-</section>
-{% for label, claims in v.unique.items() %}<section>
-<h2>Only in {{ label }}</h2>
-<ul>{% for c in claims %}<li>{{ c.text }}</li>{% endfor %}</ul>
-</section>
-{% endfor %}
-<section>
-<h2>Sources disagree</h2>
-{% for item in v.conflicts %}<div class="conflict">
-<p><span class="note">{{ item.note }}</span></p>
-<ul>{% for c in item.claims %}<li><span class="src">{{ c.source }}</span>: {{ c.text }}</li>{% endfor %}</ul>
-</div>
-{% else %}<p class="empty">No contradiction found.</p>
-{% endfor %}
-</section>
-{% for speaker, groups in v.speakers.items() %}<section>
-<h2>How each source quotes {{ speaker }}</h2>
-{% for variants in groups %}<ul>
-{% for q in variants %}<li><span class="src">{{ q.source }}</span> <span class="count">{{ "quoted" if q.direct else "reported" }}</span>
-<blockquote{% if not q.direct %} class="reported"{% endif %}>{{ q.text }}</blockquote></li>
-{% endfor %}</ul>
-{% endfor %}</section>
-{% endfor %}
-{% for entity, labels in v.described.items() %}<section>
-<h2>How each source describes {{ entity }}</h2>
-<ul>{% for d in labels %}<li><span class="src">{{ d.source }}</span>: {{ d.text }}</li>{% endfor %}</ul>
-</section>
-{% endfor %}
-</main>
-</body>
-</html>
-"""
 
-_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+@lru_cache(maxsize=1)
+def _template() -> Template:
+    source = (resources.files("rashomon") / "data" / "compare" / "report.html.j2").read_text(encoding="utf-8")
+    return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(source)
 
 
 def to_html(result: dict[str, Any]) -> str:
@@ -207,4 +140,4 @@ def to_html(result: dict[str, Any]) -> str:
     for article in view["articles"]:  # only web links: a javascript: URL must not become a link
         if not str(article.get("url") or "").lower().startswith(("http://", "https://")):
             article["url"] = None
-    return _env.from_string(_HTML).render(v=view)
+    return _template().render(v=view)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import OrderedDict, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,8 +63,10 @@ _EVENT_FEATURES = {"same_day", "event_gap"}
 DEFAULT_WINDOW_DAYS = 3
 # Members of a story a new article is compared with (the most recent ones): bounds `add` cost.
 MAX_MEMBERS = 30
-# Stories with no dated articles kept as candidates for undated articles, most recent first.
-UNDATED_CANDIDATES = 200
+# An undated article is compared with at most this many stories: those sharing most entity keys
+# among the latest 200 stories per key.
+UNDATED_CANDIDATES = 50
+_RECENT_PER_KEY = 200
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
@@ -438,10 +440,10 @@ class StoryIndex:
             for d in range(day - w, day + w + 1):
                 found |= self._by_day.get(d, set())
             return found
-        found = set()
+        shared: Counter[str] = Counter()
         for key in features.entity_keys:
-            found.update(list(self._recent_by_entity.get(key, {}))[-UNDATED_CANDIDATES:])
-        return found
+            shared.update(self._recent_by_entity.get(key, {}))
+        return {story for story, _ in shared.most_common(UNDATED_CANDIDATES)}
 
     def score_story(self, features: ArticleFeatures, story_key: str) -> float:
         """Average same-event score of an article with a story's latest members."""
@@ -480,7 +482,7 @@ class StoryIndex:
             recent = self._recent_by_entity[key]
             recent.pop(story_key, None)
             recent[story_key] = None
-            if len(recent) > UNDATED_CANDIDATES:
+            if len(recent) > _RECENT_PER_KEY:
                 recent.popitem(last=False)
         return story_key
 

@@ -22,8 +22,10 @@ def _sentences(text: str) -> list[Sentence]:
 
 
 def _dates(text: str, language: str, reference: str | None = None) -> list[tuple[str, str, bool]]:
-    return [(d.text, d.value, d.uncertain) for d in find_dates(text, _sentences(text), language,
-                                                               reference=reference)]
+    return [
+        (d.text, d.value, d.uncertain)
+        for d in find_dates(text, _sentences(text), language, reference=reference)
+    ]
 
 
 def _numbers(text: str, language: str) -> list[tuple[float, str | None, bool]]:
@@ -60,7 +62,9 @@ def test_year_is_derived_from_reference(reference: str, expected: str) -> None:
 def test_stated_year_wins_over_reference() -> None:
     assert _dates("Вынікі 10 кастрычніка 2019 года.", "be", REF)[0][1] == "2019-10-10"
     assert _dates("Sitzung am 2019-10-10 und am 11.10.2019.", "de", REF) == [
-        ("2019-10-10", "2019-10-10", False), ("11.10.2019", "2019-10-11", False)]
+        ("2019-10-10", "2019-10-10", False),
+        ("11.10.2019", "2019-10-11", False),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -96,7 +100,8 @@ def test_german_morning_is_not_tomorrow() -> None:
 
 def test_english_modal_may_is_not_a_month() -> None:
     assert _dates("Ministers may 5 times reconsider. Elections on May 5.", "en", REF) == [
-        ("May 5", "2020-05-05", False)]
+        ("May 5", "2020-05-05", False)
+    ]
 
 
 def test_event_date_comes_from_the_lead_not_the_stamp() -> None:
@@ -117,15 +122,19 @@ def test_event_date_is_never_the_bare_reference() -> None:
     assert pick_event_date(find_dates(text, sentences, "en", reference=REF), sentences, reference=REF) is None
     text = "Dock workers in Gdynia went on strike today over unpaid wages, the union said."
     sentences = _sentences(text)
-    assert pick_event_date(find_dates(text, sentences, "en", reference=REF), sentences,
-                           reference=REF) == "2021-03-15"
+    assert (
+        pick_event_date(find_dates(text, sentences, "en", reference=REF), sentences, reference=REF)
+        == "2021-03-15"
+    )
 
 
 def test_event_date_without_reference_keeps_unknown_year() -> None:
     text = "Dock workers in Gdynia walked out on 12 March over unpaid wages, the union said."
     sentences = _sentences(text)
-    assert pick_event_date(find_dates(text, sentences, "en", reference=None), sentences,
-                           reference=None) == "--03-12"
+    assert (
+        pick_event_date(find_dates(text, sentences, "en", reference=None), sentences, reference=None)
+        == "--03-12"
+    )
 
 
 @pytest.mark.parametrize(
@@ -205,7 +214,8 @@ def test_number_words_and_units(language: str, text: str, expected: list[tuple[f
     ],
 )
 def test_dates_times_years_and_codes_are_not_quantities(
-        language: str, text: str, expected: list[tuple[float, str | None, bool]]) -> None:
+    language: str, text: str, expected: list[tuple[float, str | None, bool]]
+) -> None:
     assert _numbers(text, language) == expected
 
 
@@ -214,6 +224,6 @@ def test_mentions_point_into_text_with_sentence_index() -> None:
     sentences = _sentences(text)
     (number,) = find_numbers(text, sentences, "en")
     (date,) = find_dates(text, sentences, "en", reference=REF)
-    assert text[number.start:number.end] == number.text == "1,200"
+    assert text[number.start : number.end] == number.text == "1,200"
     assert (number.value, number.unit, number.approximate, number.sentence) == (1200.0, None, True, 1)
-    assert text[date.start:date.end] == "3 March" and date.sentence == 1
+    assert text[date.start : date.end] == "3 March" and date.sentence == 1

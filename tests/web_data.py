@@ -11,76 +11,129 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rashomon.models import Analysis, Article, DateMention, Descriptor, Entity, Mention, Quote, Sentence, Story
+from rashomon.models import (
+    Analysis,
+    Article,
+    DateMention,
+    Descriptor,
+    Entity,
+    Mention,
+    Quote,
+    Sentence,
+    Story,
+)
 from rashomon.store import EntityRow, Store, open_store
 
-XSS = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=2\">"
+XSS = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2">'
 
 ARTICLES: list[dict[str, Any]] = [
     {
-        "id": "a1trial00001", "story": "story-trial", "source": "RFE/RL", "language": "en",
-        "published": "2023-03-14T18:05:00", "updated": "2023-03-15T09:00:00",
+        "id": "a1trial00001",
+        "story": "story-trial",
+        "source": "RFE/RL",
+        "language": "en",
+        "published": "2023-03-14T18:05:00",
+        "updated": "2023-03-15T09:00:00",
         "url": "https://www.rferl.org/a/kavaliou-sentenced.html",
         "title": "Belarusian journalist Andrei Kavaliou sentenced to four years",
-        "text": "A court in Hrodna sentenced journalist Andrei Kavaliou to four years in prison on March 14.\n\n"
-                "The hearing lasted 4.5 hours, according to his lawyer. \"I did nothing wrong,\" Kavaliou "
-                "told the court. Human rights group Viasna called the veteran editor a political prisoner.",
-        "entities": [("k", "PER", "Andrei Kavaliou", ["Andrei Kavaliou", "Kavaliou"]),
-                     ("h", "LOC", "Hrodna", ["Hrodna"]), ("v", "ORG", "Viasna", ["Viasna"])],
+        "text": "A court in Hrodna sentenced journalist Andrei Kavaliou to four years in prison "
+        "on March 14.\n\n"
+        'The hearing lasted 4.5 hours, according to his lawyer. "I did nothing wrong," Kavaliou '
+        "told the court. Human rights group Viasna called the veteran editor a political prisoner.",
+        "entities": [
+            ("k", "PER", "Andrei Kavaliou", ["Andrei Kavaliou", "Kavaliou"]),
+            ("h", "LOC", "Hrodna", ["Hrodna"]),
+            ("v", "ORG", "Viasna", ["Viasna"]),
+        ],
         "quotes": [("I did nothing wrong", True, "k", "Kavaliou")],
         "descriptors": [("k", "veteran editor")],
         "dates": [("March 14", "2023-03-14")],
     },
     {
-        "id": "a2trial00002", "story": "story-trial", "source": "Sputnik", "language": "ru",
-        "published": "2023-03-14T20:10:00", "updated": None, "url": None,
+        "id": "a2trial00002",
+        "story": "story-trial",
+        "source": "Sputnik",
+        "language": "ru",
+        "published": "2023-03-14T20:10:00",
+        "updated": None,
+        "url": None,
         "title": "Журналиста Андрея Ковалева приговорили к четырем годам",
-        "text": "Суд в Гродно приговорил журналиста Андрея Ковалева к четырем годам лишения свободы 14 марта.\n\n"
-                "Заседание длилось три часа. Ковалев заявил, что не признает вину. Блогер Ковалев ранее "
-                "публиковал экстремистские материалы.",
-        "entities": [("k", "PER", "Андрей Ковалев", ["Андрея Ковалева", "Ковалев"]),
-                     ("h", "LOC", "Гродно", ["Гродно"])],
+        "text": "Суд в Гродно приговорил журналиста Андрея Ковалева к четырем годам лишения "
+        "свободы 14 марта.\n\n"
+        "Заседание длилось три часа. Ковалев заявил, что не признает вину. Блогер Ковалев ранее "
+        "публиковал экстремистские материалы.",
+        "entities": [
+            ("k", "PER", "Андрей Ковалев", ["Андрея Ковалева", "Ковалев"]),
+            ("h", "LOC", "Гродно", ["Гродно"]),
+        ],
         "quotes": [("не признает вину", False, "k", "Ковалев")],
         "descriptors": [("k", "Блогер")],
         "dates": [("14 марта", "2023-03-14")],
     },
     {
-        "id": "a3trial00003", "story": "story-trial", "source": "Nasha Niva", "language": "be",
-        "published": "2023-03-15T08:40:00", "updated": None, "url": "https://nashaniva.com/123",
+        "id": "a3trial00003",
+        "story": "story-trial",
+        "source": "Nasha Niva",
+        "language": "be",
+        "published": "2023-03-15T08:40:00",
+        "updated": None,
+        "url": "https://nashaniva.com/123",
         "title": "Андрэя Кавалёва асудзілі на чатыры гады",
-        "text": "Суд у Гродне асудзіў журналіста Андрэя Кавалёва на чатыры гады пазбаўлення волі 14 сакавіка.\n\n"
-                "«Я нічога не парушаў», — сказаў Кавалёў у судзе. Праваабаронцы прызналі рэдактара палітвязнем.",
-        "entities": [("k", "PER", "Андрэй Кавалёў", ["Андрэя Кавалёва", "Кавалёў"]),
-                     ("h", "LOC", "Гродна", ["Гродне"])],
+        "text": "Суд у Гродне асудзіў журналіста Андрэя Кавалёва на чатыры гады пазбаўлення "
+        "волі 14 сакавіка.\n\n"
+        "«Я нічога не парушаў», — сказаў Кавалёў у судзе. Праваабаронцы прызналі рэдактара палітвязнем.",
+        "entities": [
+            ("k", "PER", "Андрэй Кавалёў", ["Андрэя Кавалёва", "Кавалёў"]),
+            ("h", "LOC", "Гродна", ["Гродне"]),
+        ],
         "quotes": [("Я нічога не парушаў", True, "k", "Кавалёў")],
         "descriptors": [("k", "рэдактара")],
         "dates": [("14 сакавіка", "2023-03-14")],
     },
     {
-        "id": "b1fire000001", "story": "story-fire", "source": "Belsat", "language": "en",
-        "published": "2023-05-02T10:00:00", "updated": None, "url": None,
+        "id": "b1fire000001",
+        "story": "story-fire",
+        "source": "Belsat",
+        "language": "en",
+        "published": "2023-05-02T10:00:00",
+        "updated": None,
+        "url": None,
         "title": "Fire at Mahilyou chemical plant",
         "text": "A fire broke out at a chemical plant in Mahilyou on May 1. Firefighters needed six hours to "
-                "put it out. Nobody was hurt, the emergency ministry said.",
+        "put it out. Nobody was hurt, the emergency ministry said.",
         "entities": [("m", "LOC", "Mahilyou", ["Mahilyou"])],
-        "quotes": [], "descriptors": [], "dates": [("May 1", "2023-05-01")],
+        "quotes": [],
+        "descriptors": [],
+        "dates": [("May 1", "2023-05-01")],
     },
     {
-        "id": "b2fire000002", "story": "story-fire", "source": "DW", "language": "de",
-        "published": "2023-05-02T12:30:00", "updated": None, "url": None,
+        "id": "b2fire000002",
+        "story": "story-fire",
+        "source": "DW",
+        "language": "de",
+        "published": "2023-05-02T12:30:00",
+        "updated": None,
+        "url": None,
         "title": "Brand in Chemiewerk in Mahiljou",
-        "text": "In einem Chemiewerk in Mahiljou ist am 1. Mai ein Feuer ausgebrochen. Die Feuerwehr brauchte "
-                "sechs Stunden. Verletzt wurde niemand.",
+        "text": "In einem Chemiewerk in Mahiljou ist am 1. Mai ein Feuer ausgebrochen. "
+        "Die Feuerwehr brauchte "
+        "sechs Stunden. Verletzt wurde niemand.",
         "entities": [("m", "LOC", "Mahiljou", ["Mahiljou"])],
-        "quotes": [], "descriptors": [], "dates": [("1. Mai", "2023-05-01")],
+        "quotes": [],
+        "descriptors": [],
+        "dates": [("1. Mai", "2023-05-01")],
     },
     {
-        "id": "x1xss0000001", "story": "story-xss", "source": "<b onmouseover=\"window.__xss=3\">Evil</b>",
-        "language": "en", "published": "2023-06-01T10:00:00", "updated": None,
+        "id": "x1xss0000001",
+        "story": "story-xss",
+        "source": '<b onmouseover="window.__xss=3">Evil</b>',
+        "language": "en",
+        "published": "2023-06-01T10:00:00",
+        "updated": None,
         "url": "javascript:window.__xss=4",
         "title": "Payload " + XSS,
-        "text": "Mallory wrote " + XSS + " on the wall. She said \"</q><script>window.__xss=5</script>\" "
-                "to the crowd on June 1.",
+        "text": "Mallory wrote " + XSS + ' on the wall. She said "</q><script>window.__xss=5</script>" '
+        "to the crowd on June 1.",
         "entities": [("x", "PER", "<svg onload=window.__xss=6>Mallory", ["Mallory"])],
         "quotes": [("</q><script>window.__xss=5</script>", True, "x", "She")],
         "descriptors": [("x", XSS)],
@@ -96,16 +149,35 @@ STORIES = {
 
 # Global entities: id -> (type, name, {article id: local key}, aliases)
 ENTITIES: dict[str, tuple[str, str, dict[str, str], list[tuple[str, str | None, str | None, int]]]] = {
-    "ent-kavaliou": ("PER", "Andrei Kavaliou", {"a1trial00001": "k", "a2trial00002": "k", "a3trial00003": "k"},
-                     [("Andrei Kavaliou", "en", "Latn", 2), ("Андрей Ковалев", "ru", "Cyrl", 2),
-                      ("Андрэй Кавалёў", "be", "Cyrl", 2)]),
-    "ent-hrodna": ("LOC", "Hrodna", {"a1trial00001": "h", "a2trial00002": "h", "a3trial00003": "h"},
-                   [("Hrodna", "en", "Latn", 1), ("Гродно", "ru", "Cyrl", 1), ("Гродне", "be", "Cyrl", 1)]),
+    "ent-kavaliou": (
+        "PER",
+        "Andrei Kavaliou",
+        {"a1trial00001": "k", "a2trial00002": "k", "a3trial00003": "k"},
+        [
+            ("Andrei Kavaliou", "en", "Latn", 2),
+            ("Андрей Ковалев", "ru", "Cyrl", 2),
+            ("Андрэй Кавалёў", "be", "Cyrl", 2),
+        ],
+    ),
+    "ent-hrodna": (
+        "LOC",
+        "Hrodna",
+        {"a1trial00001": "h", "a2trial00002": "h", "a3trial00003": "h"},
+        [("Hrodna", "en", "Latn", 1), ("Гродно", "ru", "Cyrl", 1), ("Гродне", "be", "Cyrl", 1)],
+    ),
     "ent-viasna": ("ORG", "Viasna", {"a1trial00001": "v"}, [("Viasna", "en", "Latn", 1)]),
-    "ent-mahilyou": ("LOC", "Mahilyou", {"b1fire000001": "m", "b2fire000002": "m"},
-                     [("Mahilyou", "en", "Latn", 1), ("Mahiljou", "de", "Latn", 1)]),
-    "ent-mallory": ("PER", "<svg onload=window.__xss=6>Mallory", {"x1xss0000001": "x"},
-                    [("<svg onload=window.__xss=6>Mallory", "en", "Latn", 1), ("Mallory", "en", "Latn", 1)]),
+    "ent-mahilyou": (
+        "LOC",
+        "Mahilyou",
+        {"b1fire000001": "m", "b2fire000002": "m"},
+        [("Mahilyou", "en", "Latn", 1), ("Mahiljou", "de", "Latn", 1)],
+    ),
+    "ent-mallory": (
+        "PER",
+        "<svg onload=window.__xss=6>Mallory",
+        {"x1xss0000001": "x"},
+        [("<svg onload=window.__xss=6>Mallory", "en", "Latn", 1), ("Mallory", "en", "Latn", 1)],
+    ),
 }
 
 # What the stand-in comparison reports for the trial: (status, [(article, sentence)], note).
@@ -150,21 +222,51 @@ def analysis_of(spec: dict[str, Any]) -> Analysis:
     quotes = []
     for qtext, direct, speaker, speaker_text in spec["quotes"]:
         start = text.index(qtext)
-        quotes.append(Quote(text=qtext, start=start, end=start + len(qtext), sentence=_sentence_of(sents, start),
-                            direct=direct, speaker=speaker, speaker_text=speaker_text))
+        quotes.append(
+            Quote(
+                text=qtext,
+                start=start,
+                end=start + len(qtext),
+                sentence=_sentence_of(sents, start),
+                direct=direct,
+                speaker=speaker,
+                speaker_text=speaker_text,
+            )
+        )
     descriptors = []
     for key, dtext in spec["descriptors"]:
         start = text.index(dtext)
-        descriptors.append(Descriptor(entity=key, text=dtext, start=start, end=start + len(dtext),
-                                      sentence=_sentence_of(sents, start)))
+        descriptors.append(
+            Descriptor(
+                entity=key,
+                text=dtext,
+                start=start,
+                end=start + len(dtext),
+                sentence=_sentence_of(sents, start),
+            )
+        )
     dates = []
     for dtext, value in spec["dates"]:
         start = text.index(dtext)
-        dates.append(DateMention(text=dtext, start=start, end=start + len(dtext),
-                                 sentence=_sentence_of(sents, start), value=value))
-    return Analysis(article_id=spec["id"], version="web-test.v1", sentences=sents, entities=entities,
-                    quotes=quotes, descriptors=descriptors, dates=dates,
-                    event_date=dates[0].value if dates else None)
+        dates.append(
+            DateMention(
+                text=dtext,
+                start=start,
+                end=start + len(dtext),
+                sentence=_sentence_of(sents, start),
+                value=value,
+            )
+        )
+    return Analysis(
+        article_id=spec["id"],
+        version="web-test.v1",
+        sentences=sents,
+        entities=entities,
+        quotes=quotes,
+        descriptors=descriptors,
+        dates=dates,
+        event_date=dates[0].value if dates else None,
+    )
 
 
 def fill(store: Store) -> None:
@@ -172,9 +274,16 @@ def fill(store: Store) -> None:
     with store.transaction():
         for spec in ARTICLES:
             article = Article(
-                id=spec["id"], title=spec["title"], text=spec["text"], source=spec["source"],
-                language=spec["language"], published=spec["published"], updated=spec["updated"],
-                url=spec["url"], path=f"/data/{spec['id']}.txt", format="txt",
+                id=spec["id"],
+                title=spec["title"],
+                text=spec["text"],
+                source=spec["source"],
+                language=spec["language"],
+                published=spec["published"],
+                updated=spec["updated"],
+                url=spec["url"],
+                path=f"/data/{spec['id']}.txt",
+                format="txt",
             )
             store.insert_article(article, fingerprint="fp-" + spec["id"], bands=[])
             store.save_analysis(analysis_of(spec))
@@ -183,8 +292,15 @@ def fill(store: Store) -> None:
         for spec in ARTICLES:
             store.assign_article(spec["id"], spec["story"], score=0.9)
         store.replace_entities(
-            [EntityRow(id=i, type=t, name=n, aliases=aliases) for i, (t, n, _links, aliases) in ENTITIES.items()],
-            [(article, key, i) for i, (_t, _n, links, _a) in ENTITIES.items() for article, key in links.items()],
+            [
+                EntityRow(id=i, type=t, name=n, aliases=aliases)
+                for i, (t, n, _links, aliases) in ENTITIES.items()
+            ],
+            [
+                (article, key, i)
+                for i, (_t, _n, links, _a) in ENTITIES.items()
+                for article, key in links.items()
+            ],
             [],
         )
 
@@ -209,8 +325,14 @@ def fake_compare(store: Store, story_id: str) -> dict[str, Any]:
     else:  # every sentence on its own
         plan = [("unique", [(i, s.index)], None) for i, a in analyses.items() for s in a.sentences]
     statements = [
-        {"id": f"s{n}", "status": status, "note": note,
-         "claims": [{"article": a, "sentence": k, "text": analyses[a].sentences[k].text} for a, k in claims]}
+        {
+            "id": f"s{n}",
+            "status": status,
+            "note": note,
+            "claims": [
+                {"article": a, "sentence": k, "text": analyses[a].sentences[k].text} for a, k in claims
+            ],
+        }
         for n, (status, claims, note) in enumerate(plan)
     ]
     links = {(a, key): gid for gid, (_t, _n, ls, _al) in ENTITIES.items() for a, key in ls.items()}
@@ -219,15 +341,24 @@ def fake_compare(store: Store, story_id: str) -> dict[str, Any]:
     for article_id, analysis in analyses.items():
         for q in analysis.quotes:
             gid = links.get((article_id, q.speaker or ""))
-            group = groups.setdefault(gid or "", {"speaker": gid, "speaker_name": ENTITIES[gid][1] if gid else "?",
-                                                  "variants": []})
+            group = groups.setdefault(
+                gid or "", {"speaker": gid, "speaker_name": ENTITIES[gid][1] if gid else "?", "variants": []}
+            )
             group["variants"].append({"article": article_id, "text": q.text, "direct": q.direct})
         for d in analysis.descriptors:
-            descriptors.append({"entity": links[(article_id, d.entity)], "article": article_id, "text": d.text})
+            descriptors.append(
+                {"entity": links[(article_id, d.entity)], "article": article_id, "text": d.text}
+            )
     entities = [
-        {"id": gid, "name": name, "type": etype, "aliases": [a[0] for a in aliases],
-         "articles": sorted(a for a in ls if a in specs)}
-        for gid, (etype, name, ls, aliases) in ENTITIES.items() if any(a in specs for a in ls)
+        {
+            "id": gid,
+            "name": name,
+            "type": etype,
+            "aliases": [a[0] for a in aliases],
+            "articles": sorted(a for a in ls if a in specs),
+        }
+        for gid, (etype, name, ls, aliases) in ENTITIES.items()
+        if any(a in specs for a in ls)
     ]
     articles = []
     for article_id in story.article_ids:
@@ -235,8 +366,15 @@ def fake_compare(store: Store, story_id: str) -> dict[str, Any]:
         data.pop("duplicate_of", None)
         articles.append(data)
     return {
-        "story": {"id": story.id, "title": story.title, "event_date": story.event_date,
-                  "languages": story.languages, "articles": articles},
-        "entities": entities, "statements": statements, "quotes": list(groups.values()),
+        "story": {
+            "id": story.id,
+            "title": story.title,
+            "event_date": story.event_date,
+            "languages": story.languages,
+            "articles": articles,
+        },
+        "entities": entities,
+        "statements": statements,
+        "quotes": list(groups.values()),
         "descriptors": descriptors,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from ..models import Entity, Sentence
 from .names import person_gender
@@ -41,7 +42,7 @@ class References:
         if gender == "P":
             return None
         blocked = list(skip)
-        for start, end, key in reversed(self.mentions):
+        for start, _end, key in reversed(self.mentions):
             if start >= position or key not in self.gender or any(a <= start < b for a, b in blocked):
                 continue
             if gender in ("-", self.gender[key]) or self.gender[key] == "-":
@@ -85,7 +86,12 @@ class References:
         return sum(1 for s, _e, k in self.mentions if k == key and s < position)
 
 
+@lru_cache(maxsize=4096)
+def _role_pattern(role: str) -> re.Pattern[str]:
+    parts = [re.escape(w[: max(3, len(w) - 1)]) + r"\w{0,3}" for w in role.split()]
+    return re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)")
+
+
 def _contains(text: str, role: str) -> bool:
     """Whether ``role`` occurs in ``text`` as words, each allowed a short case ending."""
-    parts = [re.escape(w[: max(3, len(w) - 1)]) + r"\w{0,3}" for w in role.split()]
-    return re.search(r"(?<!\w)" + r"\s+".join(parts) + r"(?!\w)", text) is not None
+    return _role_pattern(role).search(text) is not None

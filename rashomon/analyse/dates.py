@@ -79,29 +79,50 @@ def _lexicon(language: str | None) -> _Lexicon:
     year_after = rf"(?:{_OPT_SP}{role('year_after')}(?!\w)\.?)?"
     day = r"(?P<d>\d{1,2})"
     digit_led = [
-        ("iso", rf"(?<![\d\w])(?P<y>\d{{4}})-(?P<m>\d{{2}})-(?P<d>\d{{2}})(?!\d)"),
-        ("numeric", rf"(?<![\d.\w]){day}(?P<sep>[./-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}})(?![\d])"
-         + year_after),
-        ("day_month", rf"(?<![\w.,]){day}(?:{_OPT_SP}[-–—]{_OPT_SP}\d{{1,2}})?(?:{ordinal})?\.?{_SP}"
-         rf"(?:of{_SP})?(?P<mon>{month})(?!\w)(?:,?{_SP}{_YEAR}{year_after})?"),
+        ("iso", r"(?<![\d\w])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
+        (
+            "numeric",
+            rf"(?<![\d.\w]){day}(?P<sep>[./-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}})(?![\d])" + year_after,
+        ),
+        (
+            "day_month",
+            rf"(?<![\w.,]){day}(?:{_OPT_SP}[-–—]{_OPT_SP}\d{{1,2}})?(?:{ordinal})?\.?{_SP}"
+            rf"(?:of{_SP})?(?P<mon>{month})(?!\w)(?:,?{_SP}{_YEAR}{year_after})?",
+        ),
         ("year", rf"(?<![\w.,]){_YEAR}{_OPT_SP}{role('year_after')}(?!\w)\.?"),
     ]
     relday_exact = (r[0] for r in reldays if r[2:] == ("exact",))
     month_words = first_words(month_forms)
     word_led = [
-        ("month_day", rf"(?<!\w)(?P<mon>{month_first}){_SP}{day}(?:{ordinal})?(?![\d\w])"
-         rf"(?:,?{_SP}{_YEAR})?", month_words),
+        (
+            "month_day",
+            rf"(?<!\w)(?P<mon>{month_first}){_SP}{day}(?:{ordinal})?(?![\d\w])"
+            rf"(?:,?{_SP}{_YEAR})?",
+            month_words,
+        ),
         ("month_year", rf"(?<!\w)(?P<mon>{month}){_SP}{_YEAR}{year_after}", month_words),
-        ("month", rf"(?<!\w){role('month_before')}{_SP}(?P<mon>{month})(?!\w)(?!\.?{_SP}\d)",
-         role_words("month_before")),
+        (
+            "month",
+            rf"(?<!\w){role('month_before')}{_SP}(?P<mon>{month})(?!\w)(?!\.?{_SP}\d)",
+            role_words("month_before"),
+        ),
         ("year", rf"(?<!\w){role('year_before')}{_SP}{_YEAR}(?![\w,.]\d)", role_words("year_before")),
-        ("relday", rf"(?<!\w)(?P<rel>{alternation((r[0] for r in reldays), exact=relday_exact)})(?!\w)",
-         first_words(r[0] for r in reldays)),
-        ("period", rf"(?<!\w)(?P<per>{alternation(r[0] for r in periods)})(?!\w)",
-         first_words(r[0] for r in periods)),
-        ("weekday", rf"(?<!\w)(?:(?P<mod>{alternation(r[0] for r in modifiers)}){_SP})?"
-         rf"(?P<wd>{alternation(r[0] for r in weekdays)})(?!\w)",
-         first_words(r[0] for r in [*modifiers, *weekdays])),
+        (
+            "relday",
+            rf"(?<!\w)(?P<rel>{alternation((r[0] for r in reldays), exact=relday_exact)})(?!\w)",
+            first_words(r[0] for r in reldays),
+        ),
+        (
+            "period",
+            rf"(?<!\w)(?P<per>{alternation(r[0] for r in periods)})(?!\w)",
+            first_words(r[0] for r in periods),
+        ),
+        (
+            "weekday",
+            rf"(?<!\w)(?:(?P<mod>{alternation(r[0] for r in modifiers)}){_SP})?"
+            rf"(?P<wd>{alternation(r[0] for r in weekdays)})(?!\w)",
+            first_words(r[0] for r in [*modifiers, *weekdays]),
+        ),
     ]
     return _Lexicon(
         months=months,
@@ -122,6 +143,8 @@ def _matches(text: str, language: str | None) -> tuple[tuple[str, re.Match[str]]
     found = [(kind, m) for kind, rx in lex.patterns for m in rx.finditer(text)]
     for token in TOKEN.finditer(text):
         word = token_key(token[0])
+        if word not in lex.triggers:
+            word = word.split("'")[0]  # "Sunday's"
         if word in lex.triggers:
             for kind, rx, words in lex.word_patterns:
                 if word in words and (m := rx.match(text, token.start())):
@@ -168,8 +191,9 @@ def _derive_year(month: int, day: int, ref: date) -> int | None:
     return None
 
 
-def _resolve(kind: str, m: re.Match[str], lex: _Lexicon, ref: date | None, language: str | None
-             ) -> tuple[str, bool, bool] | None:
+def _resolve(
+    kind: str, m: re.Match[str], lex: _Lexicon, ref: date | None, language: str | None
+) -> tuple[str, bool, bool] | None:
     """``(value, uncertain, relative)`` of one match, or ``None`` to drop it."""
     groups = m.groupdict()
     year = int(groups["y"]) if groups.get("y") else None
@@ -182,9 +206,9 @@ def _resolve(kind: str, m: re.Match[str], lex: _Lexicon, ref: date | None, langu
             uncertain = day <= 12 and month <= 12 and day != month
         return (f"{year:04d}-{month:02d}-{day:02d}", uncertain, False) if _valid(year, month, day) else None
     if kind in ("day_month", "month_day", "month_year", "month"):
-        month = lex.months.get(key(groups["mon"]))
-        if month is None:
+        if key(groups["mon"]) not in lex.months:
             return None
+        month = lex.months[key(groups["mon"])]
         if kind == "month_year":
             assert year is not None
             return f"{year:04d}-{month:02d}", False, False
@@ -218,7 +242,7 @@ def _resolve(kind: str, m: re.Match[str], lex: _Lexicon, ref: date | None, langu
             return f"{index // 12:04d}-{index % 12 + 1:02d}", False, True
         return f"{ref.year + offset:04d}", False, True
     weekday = lex.weekdays[key(groups["wd"])]
-    modifier = lex.modifiers.get(key(groups["mod"])) if groups.get("mod") else 0
+    modifier = lex.modifiers.get(key(groups["mod"]), 0) if groups.get("mod") else 0
     if modifier == 1:
         when = ref + timedelta(days=(weekday - ref.weekday()) % 7 or 7)
     else:
@@ -231,8 +255,9 @@ def _sentence_of(position: int, starts: list[int]) -> int:
     return max(bisect_right(starts, position) - 1, 0)
 
 
-def find_dates(text: str, sentences: list[Sentence], language: str | None, *, reference: str | None
-               ) -> list[DateMention]:
+def find_dates(
+    text: str, sentences: list[Sentence], language: str | None, *, reference: str | None
+) -> list[DateMention]:
     """Every date expression in ``text``, normalised against ``reference``.
 
     Args:
@@ -254,16 +279,27 @@ def find_dates(text: str, sentences: list[Sentence], language: str | None, *, re
             continue
         value, uncertain, relative = resolved
         start = m.start("mon") if kind == "month" else m.start()
-        out.append(DateMention(text=text[start:m.end()], start=start, end=m.end(),
-                               sentence=_sentence_of(start, starts), value=value,
-                               uncertain=uncertain, relative=relative))
+        out.append(
+            DateMention(
+                text=text[start : m.end()],
+                start=start,
+                end=m.end(),
+                sentence=_sentence_of(start, starts),
+                value=value,
+                uncertain=uncertain,
+                relative=relative,
+            )
+        )
     return out
 
 
 @lru_cache(maxsize=1)
 def _stamp_words() -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){alternation(r[0] for r in rows(None, 'date_words.txt') if r[1] == 'stamp')}"
-                      r"(?!\w)", re.IGNORECASE)
+    return re.compile(
+        rf"(?<!\w){alternation(r[0] for r in rows(None, 'date_words.txt') if r[1] == 'stamp')}"
+        r"(?!\w)",
+        re.IGNORECASE,
+    )
 
 
 def _is_stamp(sentence: Sentence | None, mention: DateMention) -> bool:
@@ -276,8 +312,9 @@ def _is_stamp(sentence: Sentence | None, mention: DateMention) -> bool:
     return bool(_TIME.search(rest)) and len(rest.split()) <= 4
 
 
-def pick_event_date(dates: list[DateMention], sentences: list[Sentence], *, reference: str | None
-                    ) -> str | None:
+def pick_event_date(
+    dates: list[DateMention], sentences: list[Sentence], *, reference: str | None
+) -> str | None:
     """The date of what the article reports.
 
     The first day-precise date of the lead (the first :data:`LEAD_SENTENCES` sentences of at least
@@ -296,8 +333,12 @@ def pick_event_date(dates: list[DateMention], sentences: list[Sentence], *, refe
     del reference  # relative dates were resolved against it by find_dates
     by_index = {s.index: s for s in sentences}
     usable = [d for d in dates if not _is_stamp(by_index.get(d.sentence), d)]
-    lead = [s.index for s in sentences if len(s.text.split()) >= LEAD_MIN_WORDS
-            and not any(d.sentence == s.index for d in dates if d not in usable)][:LEAD_SENTENCES]
+    lead = [
+        s.index
+        for s in sentences
+        if len(s.text.split()) >= LEAD_MIN_WORDS
+        and not any(d.sentence == s.index for d in dates if d not in usable)
+    ][:LEAD_SENTENCES]
     if not sentences:
         lead = [0]
 
@@ -310,8 +351,9 @@ def pick_event_date(dates: list[DateMention], sentences: list[Sentence], *, refe
             return d.value
     counts = Counter(d.value for d in usable if day_precise(d))
     if counts:
-        value, count = max(counts.items(), key=lambda vc: (vc[1], -next(
-            i for i, d in enumerate(usable) if d.value == vc[0])))
+        value, count = max(
+            counts.items(), key=lambda vc: (vc[1], -next(i for i, d in enumerate(usable) if d.value == vc[0]))
+        )
         if count >= 2:
             return value
     for d in in_lead:

@@ -18,7 +18,7 @@ import re
 from ..models import Descriptor, Entity, Sentence
 from .coref import References
 from .names import is_title
-from .nlp import english_doc
+from .nlp import english_doc, english_token_at, english_tokens
 from .wordlists import language_key, role_groups, words
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
@@ -52,10 +52,12 @@ def _mention_owner(entities: list[Entity]) -> list[tuple[int, int, str, str]]:
     return sorted((m.start, m.end, e.key, e.type) for e in entities for m in e.mentions)
 
 
-def _english_labels(text: str, owners: list[tuple[int, int, str, str]], lang: str) -> list[tuple[str, int, int]]:
+def _english_labels(
+    text: str, owners: list[tuple[int, int, str, str]], lang: str
+) -> list[tuple[str, int, int]]:
     """Pre-name labels and appositions from spaCy's tags (English)."""
     doc = english_doc(text)
-    by_start = {t.idx: t.i for t in doc}
+    by_start = {idx: t.i for idx, t in english_tokens(text).items()}
     found: list[tuple[str, int, int]] = []
     for start, end, key, etype in owners:
         if etype != "PER" or start not in by_start:
@@ -94,8 +96,10 @@ def _english_labels(text: str, owners: list[tuple[int, int, str, str]], lang: st
     return found
 
 
-def _reverse_apposition(doc: object, i: int, key: str, owners: list[tuple[int, int, str, str]]) -> list[tuple[str, int, int]]:
-    """"the head of Echo of Moscow, Alexei Venediktov," -> "the head of Echo of Moscow"."""
+def _reverse_apposition(
+    doc: object, i: int, key: str, owners: list[tuple[int, int, str, str]]
+) -> list[tuple[str, int, int]]:
+    """ "the head of Echo of Moscow, Alexei Venediktov," -> "the head of Echo of Moscow"."""
     tokens = doc  # a spaCy Doc
     if i < 2 or tokens[i - 1].text != ",":  # type: ignore[index]
         return []
@@ -103,26 +107,32 @@ def _reverse_apposition(doc: object, i: int, key: str, owners: list[tuple[int, i
     head = tokens[j]  # type: ignore[index]
     while j >= 0:
         tok = tokens[j]  # type: ignore[index]
-        if tok.pos_ in ("NOUN", "ADJ", "DET", "PROPN", "ADP", "PART") and tok.text not in (",", ".") and (
-            tok.pos_ != "ADP" or tok.lower_ == "of"
-        ):
-            if tok.pos_ == "DET" or (tok.pos_ == "PRON" and tok.tag_ == "PRP$"):
-                break
+        if tok.pos_ == "DET" or tok.tag_ == "PRP$":
+            if j > 0 and tokens[j - 1].lower_ == "of":  # type: ignore[index]
+                j -= 2
+                continue
+            break  # the article opens the phrase
+        if tok.pos_ in ("NOUN", "ADJ", "PROPN", "PART") or tok.lower_ == "of":
             j -= 1
             continue
-        if tok.tag_ == "PRP$":
-            break
         j += 1
         break
     j = max(j, 0)
     span = tokens[j : i - 1]  # type: ignore[index]
     nouns = [t for t in span if t.pos_ == "NOUN"]
-    if not nouns or head.pos_ not in ("NOUN", "PROPN") or not span[0].text[0].islower() and span[0].pos_ != "DET":
+    if (
+        not nouns
+        or head.pos_ not in ("NOUN", "PROPN")
+        or not span[0].text[0].islower()
+        and span[0].pos_ != "DET"
+    ):
         return []
     return [(key, span[0].idx, span[-1].idx + len(span[-1]))]
 
 
-def _rule_pre_labels(text: str, owners: list[tuple[int, int, str, str]], lang: str) -> list[tuple[str, int, int]]:
+def _rule_pre_labels(
+    text: str, owners: list[tuple[int, int, str, str]], lang: str
+) -> list[tuple[str, int, int]]:
     """Lowercase title and role words right before a name (non-English)."""
     stop, verbs = words(lang, "stopwords"), words(lang, "speech_verbs")
     verb_end = _VERB_ENDING.get(lang)
@@ -151,8 +161,10 @@ def _rule_pre_labels(text: str, owners: list[tuple[int, int, str, str]], lang: s
     return found
 
 
-def _appositions(text: str, owners: list[tuple[int, int, str, str]], lang: str, sentences: list[Sentence]) -> list[tuple[str, int, int]]:
-    """"X, a banker once seen as ...," -> "a banker once seen as ..."."""
+def _appositions(
+    text: str, owners: list[tuple[int, int, str, str]], lang: str, sentences: list[Sentence]
+) -> list[tuple[str, int, int]]:
+    """ "X, a banker once seen as ...," -> "a banker once seen as ..."."""
     stop = words(lang, "stopwords")
     found = []
     for start, end, key, etype in owners:
@@ -181,21 +193,25 @@ def _appositions(text: str, owners: list[tuple[int, int, str, str]], lang: str, 
 def _english_noun_phrase(text: str, begin: int, etype: str) -> bool:
     """Whether an English apposition starting at ``begin`` is a noun phrase, singular for a person."""
     doc = english_doc(text)
-    tok = next((t for t in doc if t.idx == begin), None)
+    tok = english_token_at(text, begin)
     if tok is None:
         return False
     if tok.pos_ == "DET":
         if tok.lower_ not in _EN_ARTICLES or tok.i + 1 >= len(doc):
             return False
         tok = doc[tok.i + 1]
-    if tok.pos_ not in ("ADJ", "NOUN", "ADV", "PROPN") or tok.tag_ == "VBG":
+    if tok.pos_ not in ("ADJ", "NOUN", "PROPN") or tok.tag_ == "VBG":
         return False
     head = next((t for t in doc[tok.i : tok.i + 6] if t.pos_ == "NOUN"), None)
     return head is not None and not (etype == "PER" and head.tag_ == "NNS")
 
 
 def _role_references(
-    text: str, sentences: list[Sentence], owners: list[tuple[int, int, str, str]], lang: str, refs: References,
+    text: str,
+    sentences: list[Sentence],
+    owners: list[tuple[int, int, str, str]],
+    lang: str,
+    refs: References,
     labels: dict[str, list[str]],
 ) -> list[tuple[str, int, int]]:
     """Role phrases standing for a person named elsewhere ("the former head of state")."""
@@ -205,7 +221,12 @@ def _role_references(
     modifier = r"(?:[^\W\d_][\w-]*\s+){0,2}?" if lang == "en" else r"(?:[^\W\d_][\w'’-]*\s+){0,1}?"
     lead = r"(?:\b(?:the|this|that)\s+)" if lang == "en" else r"(?<!\w)"
     pattern = re.compile(
-        lead + "(" + modifier + "(?:" + "|".join(re.escape(r[: max(3, len(r) - 1)]) + r"\w{0,3}" for r in roles) + r"))(?!\w)",
+        lead
+        + "("
+        + modifier
+        + "(?:"
+        + "|".join(re.escape(r[: max(3, len(r) - 1)]) + r"\w{0,3}" for r in roles)
+        + r"))(?!\w)",
         re.IGNORECASE,
     )
     found = []
@@ -227,11 +248,14 @@ def _role_references(
 
 
 def _plural_en(text: str, end: int) -> bool:
-    tok = next((t for t in english_doc(text) if t.idx < end <= t.idx + len(t)), None)
-    return tok is not None and tok.tag_ in ("NNS", "NNPS")
+    doc = english_doc(text)
+    span = doc.char_span(end - 1, end, alignment_mode="expand")
+    return span is not None and len(span) > 0 and span[-1].tag_ in ("NNS", "NNPS")
 
 
-def attached_labels(text: str, sentences: list[Sentence], entities: list[Entity], language: str | None) -> list[Descriptor]:
+def attached_labels(
+    text: str, sentences: list[Sentence], entities: list[Entity], language: str | None
+) -> list[Descriptor]:
     """Pre-name labels and appositions: the descriptors written next to a name."""
     lang = language_key(language)
     owners = _mention_owner(entities)
@@ -240,15 +264,22 @@ def attached_labels(text: str, sentences: list[Sentence], entities: list[Entity]
     return _to_descriptors(text, sentences, spans)
 
 
-def _to_descriptors(text: str, sentences: list[Sentence], spans: list[tuple[str, int, int]]) -> list[Descriptor]:
+def _to_descriptors(
+    text: str, sentences: list[Sentence], spans: list[tuple[str, int, int]]
+) -> list[Descriptor]:
     out: dict[tuple[str, int, int], Descriptor] = {}
     for key, start, end in sorted(spans, key=lambda s: (s[1], s[2])):
         index = next((s.index for s in sentences if s.start <= start < s.end), 0)
-        out.setdefault((key, start, end), Descriptor(entity=key, text=text[start:end], start=start, end=end, sentence=index))
+        out.setdefault(
+            (key, start, end),
+            Descriptor(entity=key, text=text[start:end], start=start, end=end, sentence=index),
+        )
     return list(out.values())
 
 
-def find_descriptors(text: str, sentences: list[Sentence], entities: list[Entity], language: str | None) -> list[Descriptor]:
+def find_descriptors(
+    text: str, sentences: list[Sentence], entities: list[Entity], language: str | None
+) -> list[Descriptor]:
     """Find the labels attached to entities, and role phrases referring back to them.
 
     Args:

@@ -63,7 +63,8 @@ def _model_spans(text: str, lang: str) -> list[_Span]:
             if ent.label_ in _SPACY_TYPES
         ]
     if lang == "ru":
-        return [_Span(s, e, t, _STRONG + 0.5) for s, e, t in natasha_spans(text) if t in ("PER", "ORG", "LOC")]
+        types: dict[str, EntityType] = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
+        return [_Span(s, e, types[t], _STRONG + 0.5) for s, e, t in natasha_spans(text) if t in types]
     return []
 
 
@@ -72,7 +73,7 @@ def _is_org_word(token: str, lang: str) -> bool:
     if token in cased and (token.isupper() or len(token) > 3):
         return True
     lowered = token.lower()
-    keywords = [k.lower() for k in cased if not k.isupper() and len(k) >= 3]  # acronyms match exactly only
+    keywords = [k for k in cased if k == k.lower() and len(k) >= 3]  # acronyms ("PiS") match exactly only
     if lang == "en":
         return lowered in keywords
     if lang == "de":
@@ -114,7 +115,9 @@ def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool
     return caps / len(tokens) >= _HEADLINE_CAPS
 
 
-def _classify(run: list[str], *, lang: str, titled: bool, initial: bool, prev: str) -> tuple[EntityType, float] | None:
+def _classify(
+    run: list[str], *, lang: str, titled: bool, initial: bool, prev: str
+) -> tuple[EntityType, float] | None:
     given = first_name(run[0], lang)
     if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
         return "PER", _STRONG
@@ -172,7 +175,9 @@ def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
                 prev = run[0][2].lower()
                 run = run[1:]
             if run:
-                spans.extend(_run_span(text, toks, j, run, lang=lang, titled=titled, initial=initial, prev=prev))
+                spans.extend(
+                    _run_span(text, toks, j, run, lang=lang, titled=titled, initial=initial, prev=prev)
+                )
             i = j
     return spans
 
@@ -185,10 +190,16 @@ def _run_span(
     plain = len(names) == 1 and not first_name(names[0], lang) and not looks_like_surname(names[0], lang)
     if lang not in ("en", "de") and plain:  # "Каардынацыйная рада": a Slavic name's keyword is lowercase
         for k in range(j, min(j + 2, len(toks))):
+            if text[toks[k - 1][1] : toks[k][0]] != " ":
+                break
             if toks[k][2][0].islower() and _is_org_word(toks[k][2], lang):
                 return [_Span(run[0][0], toks[k][1], "ORG", _STRONG)]
     found = _classify(
-        names, lang=lang, titled=bool(context["titled"]), initial=bool(context["initial"]), prev=str(context["prev"])
+        names,
+        lang=lang,
+        titled=bool(context["titled"]),
+        initial=bool(context["initial"]),
+        prev=str(context["prev"]),
     )
     if found is None:
         return []
@@ -245,7 +256,9 @@ def _coordinate(spans: list[_Span], text: str, lang: str) -> list[_Span]:
         cut = next((k for k, t in enumerate(toks) if k and t[2].lower() in conj), None)
         if span.type == "PER" and cut is not None:
             out.append(_Span(toks[0][0], toks[cut - 1][1], "PER", span.priority))
-            out.append(_Span(toks[cut + 1][0], span.end, "PER", span.priority) if cut + 1 < len(toks) else span)
+            out.append(
+                _Span(toks[cut + 1][0], span.end, "PER", span.priority) if cut + 1 < len(toks) else span
+            )
         else:
             out.append(span)
     for a, b in zip(out, out[1:], strict=False):
@@ -310,7 +323,11 @@ def _group_people(spans: list[_Span], text: str, lang: str) -> list[_Group]:
         if first is not None and surname is not None:
             continue
         if surname is not None:
-            pool = [g for g in groups if g.surname == surname and (gender == "-" or genders[id(g)] in ("-", gender))]
+            pool = [
+                g
+                for g in groups
+                if g.surname == surname and (gender == "-" or genders[id(g)] in ("-", gender))
+            ]
         else:
             pool = [g for g in groups if g.first == first and g.surname is not None]
             pool = pool if len(pool) == 1 else [g for g in groups if g.first == first and g.surname is None]
@@ -334,10 +351,15 @@ def _group_others(spans: list[_Span], people: list[_Group], text: str, lang: str
         if span.type == "PER":
             continue
         toks = [w for *_, w in _tokens(text, span.start, span.end)]
+        head = stem(toks[0], lang)[0]
+        if head in by_surname and not _is_place(toks[:1], lang):  # "Latushka" GPE next to "Paval Latushka"
+            first = next(_WORD.finditer(text, span.start, span.end))
+            by_surname[head].spans.append(_Span(first.start(), first.end(), "PER", span.priority))
+            rest = _tokens(text, first.end(), span.end)
+            if not rest:
+                continue
+            span, toks = _Span(rest[0][0], span.end, span.type, span.priority), [w for *_, w in rest]
         key = " ".join(stem(t, lang)[0] for t in toks)
-        if len(toks) == 1 and key in by_surname and not _is_place(toks, lang):
-            by_surname[key].spans.append(span)  # spaCy's "Latushka" GPE next to "Paval Latushka"
-            continue
         groups.setdefault(key, _Group(span.type, key=key)).spans.append(span)
     return list(groups.values())
 
@@ -370,7 +392,7 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
     def is_nominative(form: str) -> bool:
         toks = form.split()
         given = first_name(toks[0], lang) if len(toks) > 1 else None
-        return bool(given) and given[0].lower() == toks[0].lower()
+        return given is not None and given[0].lower() == toks[0].lower()
 
     def score(form: str) -> tuple[int, int, int, int]:
         return (len(form.split()), int(is_nominative(form)), forms[form], -first_seen[form])
@@ -383,7 +405,7 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
     given = first_name(best[0], lang) if len(best) > 1 else None
     if given:
         best[0] = given[0]
-    best[-1] = nominative(best[-1], lang)
+    best[-1] = nominative(best[-1], lang, given[1] if given else "-")
     return " ".join(best)
 
 

@@ -18,6 +18,9 @@ from .wordlists import language_key, rows, tagged, words
 Gender = str  # "M", "F", "P" (plural) or "-" (unknown)
 _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 _MIN_STEM = 3
+# a fleeting vowel drops in inflection (Wróbel -> Wróbla, Павел -> Павла): compare stems without it
+_FLEETING = re.compile(r"(?<=\w\w)[eoеоё](?=[лкцнрlłkcnrz]$)")
+_SLAVIC = ("ru", "be", "uk", "pl")
 
 
 @lru_cache(maxsize=16)
@@ -42,28 +45,40 @@ def stem(token: str, language: str | None) -> tuple[str, Gender]:
     lang = language_key(language)
     word = _POSSESSIVE.sub("", token) if lang == "en" else token
     lowered = word.lower().replace("’", "'")
-    for ending, tail, gender, _nominative in _endings(lang):
+    base, gender = lowered, "-"
+    for ending, tail, marked, _nominative in _endings(lang):
         if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
-            return lowered[: len(lowered) - len(ending)] + tail, gender
-    return lowered, "-"
+            base, gender = lowered[: len(lowered) - len(ending)] + tail, marked
+            break
+    return (_FLEETING.sub("", base) if lang in _SLAVIC else base), gender
 
 
 def stems(token: str, language: str | None) -> set[str]:
     """Every stem ``token`` could have (each listed ending cut), for lenient matching of places."""
+    lang = language_key(language)
     lowered = token.lower().replace("’", "'")
     found = {lowered}
-    for ending, tail, _gender, _nominative in _endings(language_key(language)):
+    for ending, tail, _gender, _nominative in _endings(lang):
         if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
             found.add(lowered[: len(lowered) - len(ending)] + tail)
-    return found
+    return {_FLEETING.sub("", f) for f in found} if lang in _SLAVIC else found
 
 
-def nominative(token: str, language: str | None) -> str:
-    """A nominative guess for an inflected surname (``Ціханоўскую`` -> ``Ціханоўская``), else ``token``."""
+def nominative(token: str, language: str | None, gender: Gender = "-") -> str:
+    """A nominative guess for an inflected surname (``Ціханоўскую`` -> ``Ціханоўская``), else ``token``.
+
+    Endings whose nominative depends on the person's gender ("Лебедева": M "Лебедев", F itself) are
+    only rewritten when ``gender`` is known.
+    """
     lang = language_key(language)
     for ending, _tail, _gender, nom in _endings(lang):
-        if nom is not None and token.lower().endswith(ending) and len(token) - len(ending) >= _MIN_STEM:
-            return token[: len(token) - len(ending)] + nom
+        if nom is None or not token.lower().endswith(ending) or len(token) - len(ending) < _MIN_STEM:
+            continue
+        if "|" in nom:
+            if gender not in ("M", "F"):
+                return token
+            nom = nom.split("|")[0 if gender == "M" else 1]
+        return token[: len(token) - len(ending)] + nom
     return token
 
 

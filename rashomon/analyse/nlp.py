@@ -28,6 +28,17 @@ def english_doc(text: str) -> Any:
     return spacy_english()(text)
 
 
+@lru_cache(maxsize=8)
+def english_tokens(text: str) -> dict[int, Any]:
+    """The tokens of :func:`english_doc` keyed by their start offset."""
+    return {token.idx: token for token in english_doc(text)}
+
+
+def english_token_at(text: str, offset: int) -> Any | None:
+    """The spaCy token starting at ``offset`` in ``text``, if one does."""
+    return english_tokens(text).get(offset)
+
+
 @lru_cache(maxsize=1)
 def _natasha() -> tuple[Any, Any]:
     from natasha import NewsEmbedding, NewsNERTagger, Segmenter

@@ -25,8 +25,13 @@ from ._tables import TOKEN, alternation, base_language, first_words, key, rows, 
 from .dates import date_spans
 
 _SP = r"[\s\u00a0]+"
-_DIGITS = (r"(?<![\w.,/])(?<![^\W\d_]-)(?P<int>\d{1,3}(?:(?P<g>[,.\u00a0\u202f ])\d{3}(?!\d))(?:(?P=g)\d{3}(?!\d))*|\d+)"
-           r"(?:(?P<dec>[.,])(?P<frac>\d+))?")
+# A figure not glued to a word ("COVID-19"): digits grouped by one separator in threes, or plain digits,
+# then an optional decimal part.
+_DIGITS = (
+    r"(?<![\w.,/])(?<![^\W\d_]-)"
+    r"(?P<int>\d{1,3}(?:(?P<g>[,.\u00a0\u202f ])\d{3}(?!\d))(?:(?P=g)\d{3}(?!\d))*|\d+)"
+    r"(?:(?P<dec>[.,])(?P<frac>\d+))?"
+)
 # Years standing alone are dates, not quantities.
 _YEAR_RANGE = (1900, 2100)
 _RANGE_GAP = re.compile(r"[\s\u00a0]*(?:[-–—]|to|до|да|do|bis)[\s\u00a0]*", re.IGNORECASE)
@@ -67,29 +72,48 @@ def _lexicon(language: str | None) -> _Lexicon:
     joiners = [r[1] for r in table("number_format.txt") if r[0] == "joiner"]
     connectors = [r[1] for r in table("number_format.txt") if r[0] == "unit_connector"]
     approx = table("approximators.txt")
-    word = alternation([r[0] for r in table("number_words.txt")] + [r[0] for r in table("scales.txt")]
-                       + [r[0] for r in table("approximate_numbers.txt")])
-    join = rf"(?:{_SP}{alternation(joiners)}{_SP}|[\s\u00a0]*-[\s\u00a0]*|{_SP})" if joiners else \
-        r"(?:[\s\u00a0]*-[\s\u00a0]*|[\s\u00a0]+)"
+    word = alternation(
+        [r[0] for r in table("number_words.txt")]
+        + [r[0] for r in table("scales.txt")]
+        + [r[0] for r in table("approximate_numbers.txt")]
+    )
+    join = (
+        rf"(?:{_SP}{alternation(joiners)}{_SP}|[\s\u00a0]*-[\s\u00a0]*|{_SP})"
+        if joiners
+        else r"(?:[\s\u00a0]*-[\s\u00a0]*|[\s\u00a0]+)"
+    )
     sequence = rf"(?<!\w){word}(?!\w)(?:{join}{word}(?!\w))*"
     phrase = rf"(?<!\w){alternation(r[0] for r in table('number_phrases.txt'))}(?!\w)"
-    tail = (rf"(?P<scale>[\s\u00a0]*{alternation(r[0] for r in table('scales.txt'))}(?!\w))?"
-            rf"(?P<half>[\s\u00a0\-]+{alternation((r[0] for r in table('halves.txt')), hyphens=True)}(?!\w))?"
-            rf"(?:[\s\u00a0]*-?[\s\u00a0]*(?P<conn>{alternation(connectors)}{_SP})?"
-            rf"(?P<unit>{alternation((r[0] for r in table('units.txt')), hyphens=True)})(?!\w))?"
-            rf"(?P<after>[\s\u00a0]*{alternation(r[0] for r in approx if r[1] == 'after')}(?!\w))?")
+    tail = (
+        rf"(?P<scale>[\s\u00a0]*{alternation(r[0] for r in table('scales.txt'))}(?!\w))?"
+        rf"(?P<half>[\s\u00a0\-]+{alternation((r[0] for r in table('halves.txt')), hyphens=True)}(?!\w))?"
+        rf"(?:[\s\u00a0]*-?[\s\u00a0]*(?P<conn>{alternation(connectors)}{_SP})?"
+        rf"(?P<unit>{alternation((r[0] for r in table('units.txt')), hyphens=True)})(?!\w))?"
+        rf"(?P<after>[\s\u00a0]*{alternation(r[0] for r in approx if r[1] == 'after')}(?!\w))?"
+    )
     return _Lexicon(
-        words=words, scales=scales, vague=vague, phrases=phrases, units=units, currencies=currencies,
+        words=words,
+        scales=scales,
+        vague=vague,
+        phrases=phrases,
+        units=units,
+        currencies=currencies,
         decimal=fmt.get("decimal", "."),
         digits=re.compile(_DIGITS),
         phrase=re.compile(phrase, re.IGNORECASE),
         sequence=re.compile(sequence, re.IGNORECASE),
-        triggers=first_words(r[0] for name in ("number_words.txt", "scales.txt", "approximate_numbers.txt",
-                                               "number_phrases.txt") for r in table(name)),
+        triggers=first_words(
+            r[0]
+            for name in ("number_words.txt", "scales.txt", "approximate_numbers.txt", "number_phrases.txt")
+            for r in table(name)
+        ),
         token=re.compile(rf"(?<!\w){word}(?!\w)", re.IGNORECASE),
         tail=re.compile(tail, re.IGNORECASE),
-        before=re.compile(rf"(?<!\w){alternation(r[0] for r in approx if r[1] == 'before')}"
-                          r"[\s\u00a0]+$", re.IGNORECASE),
+        before=re.compile(
+            rf"(?<!\w){alternation(r[0] for r in approx if r[1] == 'before')}"
+            r"[\s\u00a0]+$",
+            re.IGNORECASE,
+        ),
         currency_before=re.compile(rf"(?<![^\W\d_]){alternation(currencies)}[\s\u00a0]?$"),
     )
 
@@ -104,8 +128,9 @@ def _figure(m: re.Match[str], decimal: str) -> float:
     return float(f"{digits}.{frac}") if dec else float(digits)
 
 
-def _words_value(spans: list[tuple[str, int, int]], lex: _Lexicon, text: str
-                 ) -> list[tuple[int, int, float, bool, bool]]:
+def _words_value(
+    spans: list[tuple[str, int, int]], lex: _Lexicon, text: str
+) -> list[tuple[int, int, float, bool, bool]]:
     """Split a run of number words into numbers: ``(start, end, value, approximate, ends_in_scale)``.
 
     A lone scale word ("hundred", "million") is dropped unless a unit follows ("a thousand people").
@@ -141,8 +166,11 @@ def _words_value(spans: list[tuple[str, int, int]], lex: _Lexicon, text: str
             if value == 100 and 0 < current < 10:
                 current *= 100  # "two hundred"
                 bare = False
-            elif current == 0 or (current % 100 == 0 and value < 100) or (
-                    current % 100 >= 20 and current % 10 == 0 and value < 10):
+            elif (
+                current == 0
+                or (current % 100 == 0 and value < 100)
+                or (current % 100 >= 20 and current % 10 == 0 and value < 10)
+            ):
                 current += value
             else:
                 close()
@@ -190,7 +218,7 @@ def find_numbers(text: str, sentences: list[Sentence], language: str | None) -> 
             value, fixed_unit = lex.phrases[key(m[0])]
             pieces = [(m.start(), m.end(), value, False, False)]
         elif kind == "figure":
-            nxt, prev = text[m.end():m.end() + 2], text[max(m.start() - 2, 0):m.start()]
+            nxt, prev = text[m.end() : m.end() + 2], text[max(m.start() - 2, 0) : m.start()]
             if (nxt[:1] == ":" and nxt[1:2].isdigit()) or (prev[-1:] == ":" and prev[:1].isdigit()):
                 continue  # time of day or a score
             if _ID_BEFORE.search(text, max(m.start() - 4, 0), m.start()):
@@ -200,8 +228,9 @@ def find_numbers(text: str, sentences: list[Sentence], language: str | None) -> 
             tokens = [(t[0], m.start() + t.start(), m.start() + t.end()) for t in lex.token.finditer(m[0])]
             pieces = _words_value(tokens, lex, text)
         for start, end, value, approximate, scaled in pieces:
-            mention = _quantity(text, start, end, value, approximate, scaled, lex,
-                                is_figure=kind == "figure", unit=fixed_unit)
+            mention = _quantity(
+                text, start, end, value, approximate, scaled, lex, is_figure=kind == "figure", unit=fixed_unit
+            )
             if mention is not None:
                 mention[0].sentence = max(bisect_right(starts, mention[0].start) - 1, 0)
                 found.append(mention)
@@ -210,8 +239,18 @@ def find_numbers(text: str, sentences: list[Sentence], language: str | None) -> 
     return [n for n, _ in found]
 
 
-def _quantity(text: str, start: int, end: int, value: float, approximate: bool, scaled: bool,
-              lex: _Lexicon, *, is_figure: bool, unit: str | None) -> tuple[NumberMention, float] | None:
+def _quantity(
+    text: str,
+    start: int,
+    end: int,
+    value: float,
+    approximate: bool,
+    scaled: bool,
+    lex: _Lexicon,
+    *,
+    is_figure: bool,
+    unit: str | None,
+) -> tuple[NumberMention, float] | None:
     """Attach scale, half, unit and approximation around one number; ``None`` when it is no quantity."""
     tail = lex.tail.match(text, end)
     assert tail is not None  # every part of the tail is optional
@@ -234,17 +273,33 @@ def _quantity(text: str, start: int, end: int, value: float, approximate: bool, 
     if lex.before.search(text, max(start - 30, 0), start):
         approximate = True
     if is_figure:
-        glued = text[end:end + 1]
-        if glued.isalpha() and not (unit or scaled) or (glued == "-" and text[end + 1:end + 2].isalpha()
-                                                        and not (unit or scaled)):
+        glued = text[end : end + 1]
+        if (
+            glued.isalpha()
+            and not (unit or scaled)
+            or (glued == "-" and text[end + 1 : end + 2].isalpha() and not (unit or scaled))
+        ):
             return None  # ordinal ("5-й", "3rd") or code ("5G")
-        if (unit is None and not scaled and value == int(value) and _YEAR_RANGE[0] <= value <= _YEAR_RANGE[1]
-                and text[start:end].isdigit()):
+        if (
+            unit is None
+            and not scaled
+            and not approximate
+            and value == int(value)
+            and _YEAR_RANGE[0] <= value <= _YEAR_RANGE[1]
+            and text[start:end].isdigit()
+        ):
             return None
     elif value <= 1 and unit is None and not approximate:
         return None
-    return NumberMention(text=text[start:stop], start=start, end=stop, sentence=0, value=value,
-                         unit=unit, approximate=approximate), multiplier
+    return NumberMention(
+        text=text[start:stop],
+        start=start,
+        end=stop,
+        sentence=0,
+        value=value,
+        unit=unit,
+        approximate=approximate,
+    ), multiplier
 
 
 def _share_range_units(text: str, found: list[tuple[NumberMention, float]]) -> None:

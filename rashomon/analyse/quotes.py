@@ -1,3 +1,309 @@
-"""Placeholder: being written."""
-from typing import Any
-def find_quotes(*a: Any, **k: Any) -> list[Any]: return []
+"""Direct quotations and reported speech, with the speaker resolved to an entity where possible.
+
+Direct quotes are found by their marks in every style (“…”, "…", «…», „…“, ‘…’, ‚…‘, »…«).
+Reported speech is a verb of saying followed by a clause ("said that …", "заявіў, што …"; for
+English any clause spaCy parses as the verb's complement) or an attribution phrase ("according to
+X, …", "по словам X", "laut X"). Speakers: a named entity next to the verb (its subject for
+English), else a pronoun resolved to the last person of a matching gender, else a role phrase
+("the former head of state") resolved through the article's descriptors. Verb and phrase lists
+live in ``data/lexicons/<lang>/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Entity, Quote, Sentence
+from .coref import References
+from .descriptors import attached_labels
+from .nlp import english_doc, english_token_at
+from .wordlists import language_key, role_groups, tagged, words
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
+# (opening, closing) marks, outermost styles first; ‘…’ only between non-letters (apostrophes)
+_MARKS = [
+    re.compile(r"«((?:[^«»\n]|«[^«»\n]*»)+)»"),
+    re.compile(r"„([^„“”\n]+)[“”]"),
+    re.compile(r"“([^“”\n]+)”"),
+    re.compile(r"‚([^‚‘’\n]+)[‘’]"),
+    re.compile(r"‹([^‹›\n]+)›"),
+    re.compile(r"»([^»«\n]+)«"),
+    re.compile(r'"([^"\n]+)"'),
+    re.compile(r"(?<!\w)‘([^‘’\n]+)’(?!\w)"),
+]
+_MIN_QUOTE_WORDS = 3
+_TITLE_WORD_LEN = 3  # "Pool of the First": every word longer than this capitalised -> a name, not a quote
+_WINDOW_WORDS = 4
+_CLAUSE_TRIM = " \t,.;:—–-"
+
+
+def _direct_spans(text: str) -> list[tuple[int, int, int, int]]:
+    """(mark start, mark end, inner start, inner end) of every quotation, outermost first."""
+    found: list[tuple[int, int, int, int]] = []
+    for pattern in _MARKS:
+        for m in pattern.finditer(text):
+            if all(m.end() <= a or m.start() >= b for a, b, *_ in found):
+                found.append((m.start(), m.end(), m.start(1), m.end(1)))
+    return sorted(found)
+
+
+def _is_quotation(inner: str) -> bool:
+    tokens = _WORD.findall(inner)
+    if len(tokens) < _MIN_QUOTE_WORDS:
+        return False
+    long_words = [t for t in tokens if len(t) > _TITLE_WORD_LEN]
+    title_like = len(long_words) >= 2 and all(t[0].isupper() for t in long_words)
+    return not title_like or inner.rstrip()[-1:] in ".!?…"
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in _CLAUSE_TRIM + " ":
+        start += 1
+    while end > start and text[end - 1] in _CLAUSE_TRIM + " ":
+        end -= 1
+    return start, end
+
+
+class _Finder:
+    """Quote finding over one article, sharing the look-ups the steps need."""
+
+    def __init__(self, text: str, sentences: list[Sentence], entities: list[Entity], lang: str) -> None:
+        self.text, self.sentences, self.lang = text, sentences, lang
+        self.refs = References(entities, sentences, lang)
+        self.labels: dict[str, list[str]] = {}
+        for d in attached_labels(text, sentences, entities, lang):
+            self.labels.setdefault(d.entity, []).append(d.text)
+        self.verbs = tagged(lang, "speech_verbs")
+        self.pronouns = tagged(lang, "pronouns")
+        self.roles = {r for g in role_groups(lang) for r in g}
+        self.marks = [m for m in _direct_spans(text) if _is_quotation(text[m[2] : m[3]])]
+
+    def sentence_of(self, position: int) -> Sentence:
+        return next((s for s in self.sentences if s.start <= position < s.end), self.sentences[-1])
+
+    def quoted(self, position: int) -> bool:
+        return any(a <= position < b for a, b, *_ in self.marks)
+
+    # speakers ---------------------------------------------------------------------------------
+
+    def resolve(self, start: int, end: int, *, gender: str = "-") -> tuple[str | None, str | None]:
+        """(entity key, words naming it) for a speaker phrase at ``[start, end)``."""
+        start, end = _trim(self.text, start, end)
+        if start >= end:
+            return None, None
+        inside = [m for m in self.refs.at(start, end) if not self.quoted(m[0])]
+        people = [m for m in inside if self.refs.type_of(m[2]) == "PER"]
+        speakers = people or [m for m in inside if self.refs.type_of(m[2]) == "ORG"]
+        if speakers:
+            return speakers[-1][2], self.text[speakers[-1][0] : speakers[-1][1]]
+        phrase = self.text[start:end]
+        tokens = [t.lower() for t in _WORD.findall(phrase)]
+        for token in tokens:
+            if token in self.pronouns:
+                return self.refs.pronoun(start, self.pronouns[token]), phrase
+        if any(r in phrase.lower() for r in self.roles):
+            return self.refs.role(phrase, start, self.labels), phrase
+        return None, None
+
+    def near_verb(
+        self, verb_start: int, verb_end: int, limit: tuple[int, int]
+    ) -> tuple[str | None, str | None]:
+        """Speaker of a verb by the rules: a name right after it, the name before it, a pronoun, a role."""
+        after = [m for m in _WORD.finditer(self.text, verb_end, limit[1])][:_WINDOW_WORDS]
+        after = [m for m in after if not self.quoted(m.start())]
+        cut = next(
+            (k for k, m in enumerate(after) if re.search(r"[,.;:«“\"„]", self.text[verb_end : m.start()])),
+            None,
+        )
+        after = after[:cut] if cut is not None else after
+        before_start = max(limit[0], self._clause_start(verb_start, limit[0]))
+        windows = []
+        if after:
+            windows.append((after[0].start(), after[-1].end()))
+        if before_start < verb_start:
+            windows.append((before_start, verb_start))
+        for a, b in windows:
+            if any(not self.quoted(m[0]) for m in self.refs.at(a, b)):
+                return self.resolve(a, b)
+        for a, b in windows:
+            key, said = self.resolve(a, b)
+            if said is not None:
+                return key, said
+        gender = self.verbs.get(self.text[verb_start:verb_end].lower(), "-")
+        if gender in ("M", "F"):
+            return self.refs.pronoun(verb_start, gender), None
+        return None, None
+
+    def _clause_start(self, position: int, floor: int) -> int:
+        """Where the clause ending at ``position`` starts: after the last comma, colon or quote."""
+        cut = floor
+        for m in re.finditer(r"[,;:»”\"“«„—–]", self.text[floor:position]):
+            cut = floor + m.end()
+        return cut
+
+    def verb_speaker(
+        self, verb_start: int, verb_end: int, limit: tuple[int, int]
+    ) -> tuple[str | None, str | None]:
+        if self.lang == "en":
+            tok = english_token_at(self.text, verb_start)
+            while (
+                tok is not None
+                and tok.dep_ == "conj"
+                and not any(c.dep_.startswith("nsubj") for c in tok.children)
+            ):
+                tok = tok.head  # "… but claimed that …": the subject of the first verb
+            subject = (
+                next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None) if tok else None
+            )
+            if subject is not None:
+                sub = list(subject.subtree)
+                return self.resolve(sub[0].idx, sub[-1].idx + len(sub[-1]))
+        return self.near_verb(verb_start, verb_end, limit)
+
+    def speech_verbs(self, start: int, end: int) -> list[re.Match[str]]:
+        return [
+            m
+            for m in _WORD.finditer(self.text, start, end)
+            if m.group(0).lower() in self.verbs and not self.quoted(m.start())
+        ]
+
+    # quotes -----------------------------------------------------------------------------------
+
+    def direct(self) -> list[Quote]:
+        quotes = []
+        for mark_start, mark_end, inner_start, inner_end in self.marks:
+            first, last = self.sentence_of(mark_start), self.sentence_of(max(mark_start, mark_end - 1))
+            limit = (first.start, last.end)
+            verbs = self.speech_verbs(*limit)
+            key, said = None, None
+            if verbs:
+                verb = min(verbs, key=lambda m: min(abs(m.start() - mark_end), abs(m.end() - mark_start)))
+                key, said = self.verb_speaker(verb.start(), verb.end(), limit)
+            else:
+                key, said = self._colon_speaker(mark_start, limit)
+            a, b = inner_start, inner_end
+            while a < b and self.text[a].isspace():
+                a += 1
+            while b > a and (self.text[b - 1].isspace() or self.text[b - 1] in ",:;"):
+                b -= 1  # '"…," he said': the comma is the reporter's, a full stop is the speaker's
+            quotes.append(Quote(self.text[a:b], a, b, first.index, True, key, said))
+            if key is not None:
+                self.refs.speakers.append((mark_start, key))
+        return quotes
+
+    def _colon_speaker(self, mark_start: int, limit: tuple[int, int]) -> tuple[str | None, str | None]:
+        """ "X: «…»" or the only person named outside the quotes of the sentence."""
+        lead = self.text[limit[0] : mark_start].rstrip()
+        outside = [m for m in self.refs.at(*limit) if not self.quoted(m[0])]
+        people = [m for m in outside if self.refs.type_of(m[2]) == "PER"]
+        if lead.endswith(":"):
+            before = [m for m in outside if m[1] <= mark_start]
+            if before:
+                return before[-1][2], self.text[before[-1][0] : before[-1][1]]
+        if len({m[2] for m in people}) == 1:
+            return people[0][2], self.text[people[0][0] : people[0][1]]
+        return None, None
+
+    def reported(self) -> list[Quote]:
+        quotes = self._english_reported() if self.lang == "en" else self._rule_reported()
+        return quotes + self._according_to()
+
+    def _english_reported(self) -> list[Quote]:
+        doc = english_doc(self.text)
+        quotes = []
+        for tok in doc:
+            if tok.lower_ not in self.verbs or self.quoted(tok.idx):
+                continue
+            clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+            if clause is None:
+                continue
+            span = list(clause.subtree)
+            words_ = [t for t in span if t.dep_ != "mark"]
+            sentence = self.sentence_of(tok.idx)
+            if words_[0].idx < sentence.start:
+                continue
+            a, b = _trim(self.text, words_[0].idx, min(span[-1].idx + len(span[-1]), sentence.end))
+            if b <= tok.idx + len(tok) and any(a < m[1] and b > m[0] for m in self.marks):
+                continue  # the verb introduces a quote before it: '"…," he said'
+            if len(_WORD.findall(self.text[a:b])) < _MIN_QUOTE_WORDS or self._overlaps_quote(a, b):
+                continue
+            key, said = self.verb_speaker(tok.idx, tok.idx + len(tok), (sentence.start, sentence.end))
+            quotes.append(Quote(self.text[a:b], a, b, sentence.index, False, key, said))
+        return quotes
+
+    def _verb_between(self, a: int, b: int) -> bool:
+        """Whether words follow the source before the comma ("Zdaniem X wybory były …, bo …")."""
+        return len(_WORD.findall(self.text[a:b])) >= 2
+
+    def _overlaps_quote(self, a: int, b: int) -> bool:
+        inner = [(s, e) for _, _, s, e in self.marks]
+        return any(a <= s and e <= b and (e - s) > (b - a) * 0.6 for s, e in inner) or any(
+            s <= a and b <= e for s, e in inner
+        )
+
+    def _rule_reported(self) -> list[Quote]:
+        complementizers = words(self.lang, "complementizers")
+        quotes = []
+        for sentence in self.sentences:
+            for verb in self.speech_verbs(sentence.start, sentence.end):
+                follow = list(_WORD.finditer(self.text, verb.end(), sentence.end))[:_WINDOW_WORDS]
+                comp = next((m for m in follow if m.group(0).lower() in complementizers), None)
+                if comp is None:
+                    continue
+                a, b = _trim(self.text, comp.end(), sentence.end)
+                if len(_WORD.findall(self.text[a:b])) < _MIN_QUOTE_WORDS or self._overlaps_quote(a, b):
+                    continue
+                key, said = self.near_verb(verb.start(), verb.end(), (sentence.start, comp.start()))
+                quotes.append(Quote(self.text[a:b], a, b, sentence.index, False, key, said))
+        return quotes
+
+    def _according_to(self) -> list[Quote]:
+        phrases = sorted(words(self.lang, "according_to"), key=len, reverse=True)
+        if not phrases:
+            return []
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, phrases)) + r")(?!\w)", re.IGNORECASE)
+        quotes = []
+        for sentence in self.sentences:
+            seen_end = sentence.start
+            for m in pattern.finditer(self.text, sentence.start, sentence.end):
+                if m.start() < seen_end or self.quoted(m.start()):
+                    continue
+                comma = self.text.find(",", m.end(), sentence.end)
+                source_end = comma if comma != -1 else sentence.end
+                mentions = [x for x in self.refs.at(m.end(), source_end) if not self.quoted(x[0])]
+                words_after = bool(mentions) and self._verb_between(mentions[0][1], comma)
+                if comma == -1 or words_after:
+                    source_end = mentions[0][1] if mentions else source_end  # "Laut X ist …": no comma
+                key, said = self.resolve(m.end(), source_end)
+                lead = self.text[sentence.start : m.start()].strip(" ,")
+                if len(_WORD.findall(lead)) >= _MIN_QUOTE_WORDS:  # "…, according to X."
+                    a, b = _trim(self.text, sentence.start, m.start())
+                else:
+                    a, b = _trim(self.text, source_end, sentence.end)
+                seen_end = max(source_end, m.end())
+                if len(_WORD.findall(self.text[a:b])) < _MIN_QUOTE_WORDS or self._overlaps_quote(a, b):
+                    continue
+                quotes.append(Quote(self.text[a:b], a, b, sentence.index, False, key, said))
+        return quotes
+
+
+def find_quotes(
+    text: str, sentences: list[Sentence], entities: list[Entity], language: str | None
+) -> list[Quote]:
+    """Find direct quotations and reported speech with their speakers.
+
+    Args:
+        text: the article's clean text.
+        sentences: its sentences.
+        entities: its entities; ``Quote.speaker`` is one of their keys.
+        language: ISO 639-1 code selecting the verb and phrase lists.
+
+    Returns:
+        Quotes in text order; ``direct`` tells quotation from reported speech.
+    """
+    if not sentences:
+        return []
+    finder = _Finder(text, sentences, entities, language_key(language))
+    quotes = finder.direct() + finder.reported()
+    unique = {(q.start, q.end): q for q in sorted(quotes, key=lambda q: (q.start, not q.direct))}
+    return sorted(unique.values(), key=lambda q: (q.start, q.end))

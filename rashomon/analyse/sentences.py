@@ -16,7 +16,7 @@ from .wordlists import language_key, rows, words
 
 # terminal punctuation, then closing quotes/brackets that belong to the sentence they close
 _END = re.compile(r"(?:[.!?…]+|\.\.\.)[»”\"’'“)\]]*(?=\s)")
-_OPENERS = "«\"„“‘‚([—–-‹»"
+_OPENERS = '«"„“‘‚([—–-‹»'
 _TOKEN_BEFORE = re.compile(r"([^\s«\"„“‘‚(\[]+)\.$")
 _DOTTED = re.compile(r"^(?:\w{1,3}\.)+\w{1,3}$")
 _PARAGRAPH = re.compile(r"[^\n]+")

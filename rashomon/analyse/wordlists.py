@@ -56,7 +56,7 @@ def tagged(language: str | None, name: str) -> dict[str, str]:
 
 @lru_cache(maxsize=16)
 def places(language: str | None) -> frozenset[str]:
-    """Place names for ``language``: CLDR countries (via Babel), ``common/places.tsv`` and ``locations.txt``."""
+    """Place names: CLDR countries (via Babel), ``common/places.tsv`` and ``locations.txt``."""
     lang = language_key(language)
     names: set[str] = set()
     try:
@@ -79,4 +79,6 @@ def places(language: str | None) -> frozenset[str]:
 @lru_cache(maxsize=16)
 def role_groups(language: str | None) -> tuple[frozenset[str], ...]:
     """Groups of equivalent role nouns (``head of state|president``)."""
-    return tuple(frozenset(part.strip().lower() for part in row[0].split("|")) for row in rows(language, "roles"))
+    return tuple(
+        frozenset(part.strip().lower() for part in row[0].split("|")) for row in rows(language, "roles")
+    )

@@ -78,7 +78,8 @@ def highlight(
         return max(0, min(start, size)), max(0, min(end, size))
 
     sentences = [
-        Span(*clip(s.start, s.end), Markup('<span class="sentence" id="s{}">').format(s.index), Markup("</span>"))
+        Span(*clip(s.start, s.end), Markup('<span class="sentence" id="s{}">').format(s.index),
+             Markup("</span>"))
         for s in analysis.sentences
     ]
     quotes = [
@@ -101,7 +102,8 @@ def highlight(
                     entity.type.lower(), url, label)
                 closing = Markup("</a>")
             else:
-                opening = Markup('<span class="hl hl-entity hl-{}" title="{}">').format(entity.type.lower(), label)
+                opening = Markup('<span class="hl hl-entity hl-{}" title="{}">').format(
+                    entity.type.lower(), label)
                 closing = Markup("</span>")
             inline.append(Span(*clip(mention.start, mention.end), opening, closing))
     for date in analysis.dates:

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -203,7 +204,7 @@ login_router = APIRouter(include_in_schema=False)
 @login_router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str = "/") -> Response:
     """The token login page (only when the app runs with a token)."""
-    templates = request.app.state.templates
+    templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(
         request, "login.html", {"next": safe_next(next), "error": None, "title": "Sign in"}
     )
@@ -217,7 +218,7 @@ async def login(request: Request, token: str = Form(""), next: str = Form("/")) 
     if expected is None:
         return RedirectResponse(safe_next(next), 303)
     if not hmac.compare_digest(token.encode(), expected.encode()):
-        templates = request.app.state.templates
+        templates: Jinja2Templates = request.app.state.templates
         return templates.TemplateResponse(
             request, "login.html",
             {"next": safe_next(next), "error": "That token is not right.", "title": "Sign in"},

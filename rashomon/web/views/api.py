@@ -17,7 +17,7 @@ from ...models import Article, Story
 from ...store import EntityRow, Store
 from ..common import StoreDep, render
 from ..highlight import sentence_context
-from .entity import entity_decisions, entity_details, get_entity
+from .entity import entity_decisions, entity_details, get_entity, matches
 from .stories import find_stories
 
 router = APIRouter(prefix="/api")
@@ -179,7 +179,7 @@ def api_entities(
     rows = store.list_entities()
     if q:
         needle = q.casefold()
-        rows = [r for r in rows if needle in r.name.casefold() or any(needle in a[0].casefold() for a in r.aliases)]
+        rows = [r for r in rows if matches(r, needle)]
     if type:
         rows = [r for r in rows if r.type == type]
     return [entity_json(r) for r in rows[:limit]]
@@ -194,8 +194,10 @@ def api_entity(entity_id: str, store: StoreDep) -> dict[str, Any]:
         **entity_json(entity),
         "articles": [a.id for a in details["articles"]],
         "stories": [s["story"].id for s in details["stories"] if s["story"] is not None],
-        "descriptors": [{"text": d["text"], "article": d["article"].id, "source": d["source"], "date": d["date"]}
-                        for d in details["descriptor_timeline"]],
+        "descriptors": [
+            {"text": d["text"], "article": d["article"].id, "source": d["source"], "date": d["date"]}
+            for d in details["descriptor_timeline"]
+        ],
         "decisions": entity_decisions(store, entity.id),
     }
 
@@ -233,7 +235,10 @@ def api_article(article_id: str, store: StoreDep) -> dict[str, Any]:
 
 @router.get("/articles/{article_id}/context", response_model=ContextOut, tags=["articles"])
 def api_context(
-    article_id: str, store: StoreDep, sentence: Annotated[int, Query(ge=0)], around: Annotated[int, Query(ge=0, le=5)] = 1
+    article_id: str,
+    store: StoreDep,
+    sentence: Annotated[int, Query(ge=0)],
+    around: Annotated[int, Query(ge=0, le=5)] = 1,
 ) -> dict[str, Any]:
     """A sentence of an article with the sentences around it."""
     article = store.get_article(article_id)

@@ -31,11 +31,17 @@ def get_entity(store: Store, entity_id: str) -> EntityRow:
     raise NotFound(f"no entity with id {entity_id!r}")
 
 
+def matches(row: EntityRow, needle: str) -> bool:
+    """Whether a casefolded search string is in the entity's name or one of its aliases."""
+    return needle in row.name.casefold() or any(needle in a[0].casefold() for a in row.aliases)
+
+
 def entity_details(store: Store, entity: EntityRow) -> dict[str, Any]:
     """Aliases by script and language, the stories and articles that mention it, descriptors by source."""
     by_script: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for alias, language, script, count in entity.aliases:
-        by_script[SCRIPT_NAMES.get(script or "", script or "Unknown script")].append({"alias": alias, "language": language, "count": count})
+        name = SCRIPT_NAMES.get(script or "", script or "Unknown script")
+        by_script[name].append({"alias": alias, "language": language, "count": count})
     articles = store.list_articles(ids=store.entity_articles(entity.id))
     stories: dict[str, dict[str, Any]] = {}
     descriptors: list[dict[str, Any]] = []
@@ -49,13 +55,13 @@ def entity_details(store: Store, entity: EntityRow) -> dict[str, Any]:
         if analysis is None:
             continue
         keys = {k for k, v in store.entity_links(article.id).items() if v == entity.id}
-        for d in analysis.descriptors:
-            if d.entity in keys:
-                descriptors.append({"text": d.text, "article": article, "source": source_label(article),
-                                    "date": article_date(article), "sentence": d.sentence})
+        for found in analysis.descriptors:
+            if found.entity in keys:
+                descriptors.append({"text": found.text, "article": article, "source": source_label(article),
+                                    "date": article_date(article), "sentence": found.sentence})
     by_source: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in sorted(descriptors, key=lambda d: d["date"] or ""):
-        by_source[d["source"]].append(d)
+    for item in sorted(descriptors, key=lambda d: d["date"] or ""):
+        by_source[item["source"]].append(item)
     return {
         "aliases": dict(sorted(by_script.items())),
         "stories": sorted(stories.values(), key=lambda s: (s["story"] is None,
@@ -81,7 +87,7 @@ def entities_page(request: Request, store: StoreDep, q: str = "", type: str = ""
     rows = store.list_entities()
     needle = q.strip().casefold()
     if needle:
-        rows = [r for r in rows if needle in r.name.casefold() or any(needle in a[0].casefold() for a in r.aliases)]
+        rows = [r for r in rows if matches(r, needle)]
     if type:
         rows = [r for r in rows if r.type == type]
     return render(request, "entities.html", {

@@ -38,7 +38,9 @@ def _columns(articles: list[Article]) -> list[dict[str, Any]]:
     return columns
 
 
-def statement_rows(result: dict[str, Any], article_ids: list[str], status: str | None) -> list[dict[str, Any]]:
+def statement_rows(
+    result: dict[str, Any], article_ids: list[str], status: str | None
+) -> list[dict[str, Any]]:
     """Statements as rows with one cell (a list of claims) per article column."""
     rows = []
     for statement in result.get("statements", []):

@@ -39,7 +39,8 @@ def _suffix(name: str) -> str:
 
 
 def _display_name(name: str | None, index: int) -> str:
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    """The name the browser sent, for display only (control characters dropped)."""
+    name = "".join(c for c in (name or "") if c.isprintable()).strip()
     return name[:200] or f"file {index + 1}"
 
 
@@ -75,7 +76,9 @@ def ingest_uploads(
             if isinstance(saved, str):
                 result["failures"].append(saved)
                 continue
-            report = pipeline.add_paths(store, [saved], settings=settings, source=source, language=language)
+            report = pipeline.add_paths(
+                store, [saved], settings=settings, source=source, language=language, keep_paths=False
+            )
             result.update(added=report.added, present=report.present, copies=report.copies)
             for where, reason in report.failures:
                 # The temporary path means nothing to the user: show the name they uploaded.

@@ -1,0 +1,230 @@
+"""Cross-article entity resolution and name keys (names chosen for these tests, not from any corpus)."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from rashomon.entities import EntityRecord, UserDecision, extend, match_score, resolve
+from rashomon.names import name_keys
+
+
+def _rec(rid: str, name: str, *, type: str = "PER", lang: str | None = None, story: str | None = None,
+         article: str | None = None) -> EntityRecord:  # fmt: skip
+    return EntityRecord(id=rid, type=type, name=name, language=lang, story_id=story,
+                        article_id=article or rid.split(":")[0])  # fmt: skip
+
+
+def _together(entities: list, *ids: str) -> bool:
+    owner = {rid: e.id for e in entities for rid in e.record_ids}
+    return len({owner[i] for i in ids}) == 1
+
+
+def _apart(entities: list, a: str, b: str) -> bool:
+    return not _together(entities, a, b)
+
+
+def test_name_keys_cyrillic_to_latin_and_gender() -> None:
+    keys = name_keys("Ніна Багінская", "PER", language="be")
+    assert keys.latin == "Nina Bahinskaya"
+    assert keys.given_groups == {"Nina"} and keys.gender == "f"
+    ru = name_keys("Нина Багинская", "PER", language="ru")
+    assert ru.surname_skeleton == keys.surname_skeleton
+    male = name_keys("Bahinski", "PER")
+    assert male.kind == "surname" and male.gender == "m" and male.surname_skeleton == keys.surname_skeleton
+
+
+def test_name_keys_order_patronymic_initials() -> None:
+    keys = name_keys("Некляев Владимир Прокофьевич", "PER", language="ru")
+    assert keys.given_groups == {"Vladimir"} and keys.patronymic == "prokofyevich"
+    assert keys.surname == "neklyayev"  # BGN/PCGN: е after a vowel is "ye"
+    assert name_keys("NEKLYAEV Vladimir", "PER").surname_skeleton == keys.surname_skeleton
+    assert name_keys("U. Nyaklyayeu", "PER").kind == "initials"
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        # Cyrillic <-> Latin, Belarusian <-> Russian spelling
+        [("Уладзімір Някляеў", "be"), ("Владимир Некляев", "ru"), ("Uladzimir Nyaklyayeu", "en"),
+         ("Vladimir Neklyaev", "en"), ("Włodzimierz Niaklajeu", "pl")],
+        [("Мікола Аўтуховіч", "be"), ("Николай Автухович", "ru"), ("Mikalai Autukhovich", "en"),
+         ("Mikola Autukhovich", "en"), ("Mikołaj Autuchowicz", "pl")],
+        # several romanisations of one Belarusian name
+        [("Dzmitry Dashkevich", "en"), ("Dmitry Dashkevich", "en"), ("Dzmitryi Dashkevich", "en"),
+         ("Dzmitry Daškievič", "be-Latn"), ("Дзмітрый Дашкевіч", "be"), ("Дмитрий Дашкевич", "ru")],
+        [("Hanna Kanapatskaya", "en"), ("Ганна Канапацкая", "be"), ("Анна Канопацкая", "ru"),
+         ("Anna Kanopatskaya", "en"), ("Anna Kanapacka", "pl")],
+        # Ukrainian
+        [("Олексій Гончаренко", "uk"), ("Алексей Гончаренко", "ru"), ("Oleksiy Honcharenko", "en"),
+         ("Aleksiej Honczarenko", "pl")],
+    ],
+)  # fmt: skip
+def test_spellings_of_one_person_merge(names: list[tuple[str, str]]) -> None:
+    records = [_rec(f"a{i}:1", n, lang=lang) for i, (n, lang) in enumerate(names)]
+    entities = resolve(records, embeddings=False)
+    assert len(entities) == 1, [e.record_ids for e in entities]
+    assert entities[0].name in {n for n, _ in names if n.isascii()} | {n for n, _ in names}
+    assert {a.script for a in entities[0].aliases} == {"Latn", "Cyrl"}
+
+
+def test_display_name_is_most_frequent_latin_full_form() -> None:
+    records = [
+        _rec("a1:1", "Уладзімір Някляеў", lang="be"),
+        _rec("a2:1", "Uladzimir Nyaklyayeu"),
+        _rec("a3:1", "Uladzimir Nyaklyayeu"),
+        _rec("a4:1", "Vladimir Neklyaev"),
+    ]
+    (entity,) = resolve(records, embeddings=False)
+    assert entity.name == "Uladzimir Nyaklyayeu"
+    assert {a.text for a in entity.aliases} >= {"Уладзімір Някляеў", "Vladimir Neklyaev"}
+
+
+def test_gendered_surnames_stay_apart() -> None:
+    records = [
+        _rec("a1:1", "Ihar Barysau", story="s"),
+        _rec("a1:2", "Maryna Barysava", story="s"),
+        _rec("a2:1", "Игорь Борисов", lang="ru", story="s"),
+        _rec("a2:2", "Марина Борисова", lang="ru", story="s"),
+        _rec("a3:1", "Sergei Zhukovski", story="s"),
+        _rec("a3:2", "Anna Zhukovskaya", story="s"),
+    ]
+    entities = resolve(records, embeddings=False)
+    assert _together(entities, "a1:1", "a2:1") and _together(entities, "a1:2", "a2:2")
+    assert _apart(entities, "a1:1", "a1:2") and _apart(entities, "a3:1", "a3:2")
+    assert match_score(records[4], records[5]).veto
+
+
+def test_father_and_son_stay_apart_and_bare_surname_is_ambiguous() -> None:
+    records = [
+        _rec("a1:1", "Mikhail Marynich", story="s"),
+        _rec("a1:2", "Pavel Marynich", story="s"),
+        _rec("a2:1", "Михаил Маринич", lang="ru", story="s"),
+        _rec("a3:1", "Marynich", story="s"),
+    ]
+    entities = resolve(records, embeddings=False)
+    assert _together(entities, "a1:1", "a2:1")
+    assert _apart(entities, "a1:1", "a1:2")
+    assert _apart(entities, "a3:1", "a1:1") and _apart(entities, "a3:1", "a1:2")
+    ev = match_score(records[0], records[1])
+    assert ev.veto and "different first-name groups" in ev.reasons[0]
+
+
+def test_surname_only_attaches_to_full_name_in_same_story() -> None:
+    records = [
+        _rec("a1:1", "Uladzimir Nyaklyayeu", story="s1"),
+        _rec("a1:2", "Anna Zhukovskaya", story="s1"),
+        _rec("a1:3", "Sergei Zhukovski", story="s1"),
+        _rec("a2:1", "Некляев", lang="ru", story="s1"),
+        _rec("a2:2", "Zhukovskaya", story="s1"),
+        _rec("a3:1", "Zhukovski", story="s1"),
+        _rec("a4:1", "U. Nyaklyayeu", story="s1"),
+    ]
+    entities = resolve(records, embeddings=False)
+    assert _together(entities, "a1:1", "a2:1", "a4:1")
+    assert _together(entities, "a1:2", "a2:2") and _together(entities, "a1:3", "a3:1")
+    assert _apart(entities, "a1:2", "a1:3")
+    (nyaklyayeu,) = [e for e in entities if "a2:1" in e.record_ids]
+    assert any(d.rule == "surname-only" for d in nyaklyayeu.decisions)
+
+
+def test_surname_only_prefers_same_article_over_story() -> None:
+    records = [
+        _rec("a1:1", "Pavel Marynich", story="s"),
+        _rec("a1:2", "Marynich", story="s"),
+        _rec("a2:1", "Mikhail Marynich", story="s"),
+    ]
+    entities = resolve(records, embeddings=False)
+    assert _together(entities, "a1:1", "a1:2") and _apart(entities, "a1:2", "a2:1")
+
+
+def test_translated_org_names_merge_via_embeddings() -> None:
+    records = [
+        _rec("a1:1", "Central Election Commission", type="ORG", lang="en", story="s"),
+        _rec("a2:1", "Центральная избирательная комиссия", type="ORG", lang="ru", story="s"),
+        _rec("a3:1", "Цэнтральная выбарчая камісія", type="ORG", lang="be", story="s"),
+        _rec("a1:2", "Ministry of Education", type="ORG", lang="en", story="s"),
+        _rec("a2:2", "Министерство образования", type="ORG", lang="ru", story="s"),
+    ]
+    entities = resolve(records)
+    assert _together(entities, "a1:1", "a2:1", "a3:1")
+    assert _together(entities, "a1:2", "a2:2")
+    assert _apart(entities, "a1:1", "a1:2")
+    (cec,) = [e for e in entities if "a1:1" in e.record_ids]
+    assert cec.name == "Central Election Commission"
+    assert any(d.rule == "embedding" and "embedding cosine" in " ".join(d.evidence) for d in cec.decisions)
+
+
+def test_transliterated_org_and_places_merge_without_embeddings() -> None:
+    records = [
+        _rec("a1:1", "Белаграпрамбанк", type="ORG", lang="be"),
+        _rec("a2:1", "Belagroprombank", type="ORG"),
+        _rec("a3:1", "Белагропромбанк", type="ORG", lang="ru"),
+        _rec("a1:2", "Маладзечна", type="LOC", lang="be"),
+        _rec("a2:2", "Molodechno", type="LOC"),
+        _rec("a3:2", "Молодечно", type="LOC", lang="ru"),
+    ]
+    entities = resolve(records, embeddings=False)
+    assert _together(entities, "a1:1", "a2:1", "a3:1") and _together(entities, "a1:2", "a2:2", "a3:2")
+    assert _apart(entities, "a1:1", "a1:2")
+
+
+def test_unrelated_names_do_not_merge() -> None:
+    names = ["Ivan Petrov", "Ivan Popov", "Petr Ivanov", "Irina Ivanova", "Olga Sidorenko", "Olga Sidorchuk"]
+    records = [_rec(f"a{i}:1", n, story="s") for i, n in enumerate(names)]
+    records += [_rec("b1:1", "Pinsk", type="LOC"), _rec("b2:1", "Minsk", type="LOC")]
+    entities = resolve(records, embeddings=False)
+    assert len(entities) == len(records)
+    for a, b in itertools.combinations(records[:4], 2):
+        assert match_score(a, b).score < 0.8
+
+
+def test_match_score_reasons_and_context() -> None:
+    a = EntityRecord(id="1", type="PER", name="Mikalai Autukhovich", story_id="s",
+                     co_mentions=["Uladzimir Nyaklyayeu"])  # fmt: skip
+    b = EntityRecord(id="2", type="PER", name="Николай Автухович", language="ru", story_id="s",
+                     co_mentions=["Владимир Некляев"])  # fmt: skip
+    ev = match_score(a, b)
+    assert ev.score == 1.0 and not ev.veto
+    text = " | ".join(ev.reasons)
+    assert "surname skeleton equal" in text and "same first-name group (Nikolai)" in text
+    assert "same story" in text and "co-mentioned" in text
+    assert match_score(a, EntityRecord(id="3", type="ORG", name="Autukhovich")).veto
+
+
+def test_user_merge_and_split() -> None:
+    records = [
+        _rec("a1:1", "Mikhail Marynich"),
+        _rec("a2:1", "Михаил Маринич", lang="ru"),
+        _rec("a3:1", "Board of the Fund", type="ORG"),
+        _rec("a4:1", "Rada Fundacji", type="ORG", lang="pl"),
+    ]
+    entities = resolve(records, embeddings=False, decisions=[
+        UserDecision("split", "Mikhail Marynich", "a2:1"),
+        UserDecision("merge", "Board of the Fund", "Rada Fundacji"),
+    ])  # fmt: skip
+    assert _apart(entities, "a1:1", "a2:1")
+    assert _together(entities, "a3:1", "a4:1")
+    (board,) = [e for e in entities if "a3:1" in e.record_ids]
+    assert board.decisions[0].rule == "user"
+    # a split given later re-opens an already resolved entity
+    merged = resolve(records[:2], embeddings=False)
+    assert len(merged) == 1
+    again = extend(merged, [], decisions=[UserDecision("split", "a1:1", "a2:1")], embeddings=False)
+    assert _apart(again, "a1:1", "a2:1")
+
+
+def test_extend_is_incremental_and_keeps_ids() -> None:
+    first = resolve([_rec("a1:1", "Uladzimir Nyaklyayeu", story="s1"), _rec("a1:2", "Maryna Barysava")],
+                    embeddings=False)  # fmt: skip
+    ids = {e.id for e in first}
+    more = extend(first, [
+        _rec("a2:1", "Владимир Некляев", lang="ru", story="s2"),
+        _rec("a2:2", "Некляев", lang="ru", story="s2"),
+        _rec("a3:1", "Zianon Autukhovich"),
+    ], embeddings=False)  # fmt: skip
+    assert {e.id for e in more} >= ids
+    assert len(more) == 3
+    assert _together(more, "a1:1", "a2:1", "a2:2")
+    assert extend(more, [], embeddings=False)[0].record_ids == more[0].record_ids
