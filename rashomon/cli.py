@@ -302,3 +302,55 @@ def compare(
         err.print(f"error: cannot write {output}: {exc.strerror or exc}", markup=False, highlight=False)
         raise typer.Exit(1) from None
     err.print(f"wrote {output}", markup=False, highlight=False)
+
+
+@app.command()
+def batch(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files or folders to ingest (or hdfs://, s3a:// URIs), then OUTPUT.")
+    ],
+    engine: Annotated[str, typer.Option("--engine", help="Batch engine; only `spark` for now.")] = "spark",
+    master: Annotated[
+        str, typer.Option("--master", help="Spark master: local[*], local[2], spark://HOST:7077, yarn, k8s://...")
+    ] = "local[*]",
+    partitions: Annotated[
+        int | None, typer.Option("--partitions", min=1, help="Partitions for reading and analysis.")
+    ] = None,
+    recursive: Annotated[bool, typer.Option("--recursive", "-r", help="Descend into sub-folders.")] = False,
+    max_size: Annotated[
+        int, typer.Option("--max-size", help="Refuse files larger than this many bytes (WARC is streamed).")
+    ] = DEFAULT_MAX_FILE_BYTES,
+) -> None:
+    """Ingest, analyse and cluster a corpus as a Spark job; writes Parquet tables and stories.jsonl."""
+    if engine != "spark":
+        raise typer.BadParameter(f"{engine!r} is not a batch engine (use spark)", param_hint="--engine")
+    if len(paths) < 2:
+        raise typer.BadParameter("give at least one INPUT and the OUTPUT folder", param_hint="PATHS")
+    from .spark import run_batch
+
+    *inputs, output = paths
+    try:
+        report = run_batch(inputs, output, master=master, partitions=partitions, recursive=recursive,
+                           settings=Settings(max_file_bytes=max_size))
+    except RashomonError as exc:
+        err.print(f"error: {exc}", markup=False, highlight=False)
+        raise typer.Exit(1) from None
+    for where, reason in report.failures:
+        err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
+    out.print(f"{report.summary()}; wrote {output}", markup=False, highlight=False)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    output: Annotated[str, typer.Argument(help="A folder written by `rashomon batch`.")],
+    db: DbOption = None,
+) -> None:
+    """Load a `rashomon batch` result into the database, so the CLI and web UI work on it."""
+    from .spark import import_batch
+
+    with _store(db) as store:
+        report = import_batch(store, output)
+        pipeline.resolve_entities(store)
+    out.print(report.summary(), markup=False, highlight=False)

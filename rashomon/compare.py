@@ -546,7 +546,7 @@ def _quote_groups(
     out: list[tuple[tuple[bool, int, str], dict[str, Any]]] = []
     for speaker, members in groups:
         entity = entities.get(speaker) if speaker else None
-        said_by = names[speaker].most_common(1)[0][0] if names[speaker] else "unknown"
+        said_by = names[speaker].most_common(1)[0][0] if names[speaker] else "unnamed speaker"
         name = entity.names.most_common(1)[0][0] if entity else said_by
         members.sort(key=lambda i: order[quotes[i][0].article.id])
         variants = [

@@ -115,11 +115,12 @@ def to_markdown(result: dict[str, Any]) -> str:
     for speaker, groups in v["speakers"].items():
         lines += ["", f"## How each source quotes {_md(speaker)}", ""]
         for number, variants in enumerate(groups, start=1):
-            if len(groups) > 1:
+            indent = "   " if len(groups) > 1 else ""
+            if indent:
                 lines.append(f"{number}. Saying {number}")
             for variant in variants:
                 kind = "quoted" if variant["direct"] else "reported"
-                lines.append(f"   - {_md(variant['source'])} ({kind}): “{_md(variant['text'])}”")
+                lines.append(f"{indent}- {_md(variant['source'])} ({kind}): “{_md(variant['text'])}”")
 
     for entity, labels in v["described"].items():
         lines += ["", f"## How each source describes {_md(entity)}", ""]

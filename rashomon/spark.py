@@ -240,15 +240,17 @@ def _jaccard_of(row: tuple[str, tuple[tuple[str, tuple[Order, str]], tuple[Order
     return later_order, later, earlier_order, earlier, jaccard(later_text, earlier_text)
 
 
-def _near_duplicates(unique: RDD[tuple[Order, Prepared]], threshold: float) -> dict[str, tuple[str, float]]:
+def _near_duplicates(
+    unique: RDD[tuple[Order, Prepared]], threshold: float, partitions: int
+) -> dict[str, tuple[str, float]]:
     """``{copy id: (original id, similarity)}``, chosen in input order as ``add`` chooses them."""
     bands = unique.flatMap(lambda r: [(band, (r[0], r[1].article.id)) for band in r[1].bands])
-    pairs = bands.groupByKey().flatMap(_band_pairs).distinct()
+    pairs = bands.groupByKey(partitions).flatMap(_band_pairs).distinct(partitions)
     texts = unique.map(lambda r: (r[1].article.id, (r[0], r[1].article.text)))
     scored = (
-        pairs.join(texts)
+        pairs.join(texts, partitions)
         .map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-        .join(texts)
+        .join(texts, partitions)
         .map(_jaccard_of)
         .filter(lambda t: t[4] >= threshold)
         .collect()
@@ -363,67 +365,72 @@ def _components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     return {x: find(x) for x in list(parent)}
 
 
-def _cluster_component(group: tuple[str, Iterable[Any]]) -> list[list[str]]:
+Node = tuple[Any, tuple[dict[str, Any], str | None]]  # (features, (article JSON, event date))
+
+
+def _cluster_component(group: tuple[str, Iterable[Node]]) -> list[dict[str, Any]]:
     from .stories import cluster
 
-    return cluster(list(group[1]))
+    nodes = list(group[1])
+    by_id = {f.article_id: (f, meta) for f, meta in nodes}
+    return [_story_json([by_id[i][1] for i in ids]) for ids in cluster([f for f, _ in nodes])]
 
 
-def _stories(analysed: RDD[_Analysed], *, report: BatchReport) -> RDD[list[str]]:
-    """Stories as sorted lists of article ids."""
+def _stories(nodes: RDD[Node], *, partitions: int, report: BatchReport) -> RDD[dict[str, Any]]:
+    """Stories in the stories contract (one dict each)."""
     from .stories import Scorer
 
-    sc = analysed.context
-    scorer = Scorer.load()
-    feats = analysed.map(lambda r: r.features)
+    sc = nodes.context
+    window = Scorer.load().window_days
     undated = frozenset(
-        feats.filter(lambda f: f.day is None).flatMap(lambda f: f.entity_keys).distinct().collect()
+        nodes.filter(lambda n: n[0].day is None).flatMap(lambda n: n[0].entity_keys).distinct().collect()
     )
-    window = scorer.window_days
-    with_blocks = feats.map(lambda f: (f, frozenset(_block_keys(f, window, undated))))
     oversized = sc.accumulator(0)
     edges = (
-        with_blocks.flatMap(lambda fb: [(b, fb) for b in fb[1]])
-        .groupByKey()
+        nodes.map(lambda n: (n[0], frozenset(_block_keys(n[0], window, undated))))
+        .flatMap(lambda fb: [(b, fb) for b in fb[1]])
+        .groupByKey(partitions)
         .flatMap(partial(_score_block, oversized=oversized))
         .collect()
     )
+    report.oversized_blocks = oversized.value
     components = sc.broadcast(_components(edges))
     linked = (
-        feats.filter(lambda f: f.article_id in components.value)
-        .map(lambda f: (components.value[f.article_id], f))
-        .groupByKey()
+        nodes.filter(lambda n: n[0].article_id in components.value)
+        .map(lambda n: (components.value[n[0].article_id], n))
+        .groupByKey(partitions)
         .flatMap(_cluster_component)
     )
-    single = feats.filter(lambda f: f.article_id not in components.value).map(lambda f: [f.article_id])
-    stories = linked.union(single)
-    report.oversized_blocks = oversized.value
-    return stories
+    single = nodes.filter(lambda n: n[0].article_id not in components.value)
+    return linked.union(single.map(lambda n: _story_json([n[1]])))
 
 
 # --- output --------------------------------------------------------------------------------------
 
 
-def _story_json(group: tuple[str, Iterable[tuple[Article, str | None]]]) -> dict[str, Any]:
-    """One story in the stories contract, from its articles and their event dates."""
-    sid, rows = group
-    members = sorted(rows, key=lambda r: (r[0].published or r[0].updated or r[0].added_at or "", r[0].id))
+def _story_json(members: list[tuple[dict[str, Any], str | None]]) -> dict[str, Any]:
+    """One story in the stories contract, from its articles' JSON and event dates."""
+    members = sorted(members, key=lambda m: (m[0]["published"] or m[0]["updated"] or m[0]["added_at"] or "",
+                                             m[0]["id"]))
     dates = Counter(d for _, d in members if d)
     # The most reported event date; the earliest of equally reported ones.
     event_date = min(dates, key=lambda d: (-dates[d], d)) if dates else None
-    articles = []
-    for article, _ in members:
-        data = article.to_json()
-        data.pop("duplicate_of", None)
-        articles.append(data)
+    articles = [a for a, _ in members]
     return {
-        "id": sid,
-        "title": members[0][0].title,
+        "id": story_id(a["id"] for a in articles),
+        "title": articles[0]["title"],
         "event_date": event_date,
-        "languages": sorted({a.language for a, _ in members if a.language}),
-        "sources": sorted({a.source for a, _ in members if a.source}),
+        "languages": sorted({a["language"] for a in articles if a["language"]}),
+        "sources": sorted({a["source"] for a in articles if a["source"]}),
         "articles": articles,
     }
+
+
+def _node(r: _Analysed, added_at: str) -> Node:
+    data = r.prepared.article.to_json()
+    data.pop("duplicate_of", None)
+    data["added_at"] = data["added_at"] or added_at
+    return r.features, (data, r.analysis.event_date if r.analysis else None)
 
 
 def _article_row(r: _Analysed, added_at: str) -> tuple[Any, ...]:
@@ -539,7 +546,7 @@ def run_batch(
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
         report.present = total - unique.count()
-        copies = _near_duplicates(unique, settings.near_duplicate)
+        copies = _near_duplicates(unique, settings.near_duplicate, report.partitions)
         report.copies = len(copies)
         copy_ids = sc.broadcast(copies)
         lap("dedup")
@@ -570,33 +577,21 @@ def run_batch(
         lap("write articles")
 
         if settings.cluster and report.articles:
-            stories = _stories(analysed, report=report).map(lambda ids: (story_id(ids), ids)).persist()
+            nodes = analysed.map(partial(_node, added_at=added_at))
+            stories = _stories(nodes, partitions=report.partitions, report=report).persist()
+            report.stories = stories.count()
             lap("cluster")
-            assignments = stories.flatMap(lambda s: [(a, s[0]) for a in s[1]])
-            meta = analysed.map(lambda r: (
-                r.prepared.article.id,
-                (_with_added_at(r.prepared.article, added_at), r.analysis.event_date if r.analysis else None),
-            ))
-            story_json = assignments.join(meta).map(lambda kv: kv[1]).groupByKey().map(_story_json)
-            story_json = story_json.sortBy(lambda s: s["id"]).persist()
-            report.stories = story_json.count()
-            write("story_articles", assignments.map(lambda kv: (kv[1], kv[0])))
-            write("stories", story_json.map(lambda s: (s["id"], s["title"], s["event_date"], s["languages"],
-                                                        s["sources"], len(s["articles"]))))
-            lines = story_json.map(lambda s: json.dumps(s, ensure_ascii=False))
-            _write_jsonl(lines, _join(out, "stories.jsonl"))
+            write("stories", stories.map(lambda s: (s["id"], s["title"], s["event_date"], s["languages"],
+                                                    s["sources"], len(s["articles"]))))
+            write("story_articles", stories.flatMap(lambda s: [(s["id"], a["id"]) for a in s["articles"]]))
+            lines = stories.sortBy(lambda s: s["id"], numPartitions=sc.defaultParallelism)
+            _write_jsonl(lines.map(lambda s: json.dumps(s, ensure_ascii=False)), _join(out, "stories.jsonl"))
             lap("write stories")
         report.partition_seconds = sorted(timings.value, key=lambda t: (t[0], t[1]))
         return report
     finally:
         if created:
             spark.stop()
-
-
-def _with_added_at(article: Article, added_at: str) -> Article:
-    if not article.added_at:
-        article.added_at = added_at
-    return article
 
 
 def _write_jsonl(lines: RDD[str], target: str) -> None:
@@ -606,7 +601,7 @@ def _write_jsonl(lines: RDD[str], target: str) -> None:
         return
     path = Path(target)
     with path.open("w", encoding="utf-8") as fh:
-        for line in lines.toLocalIterator():
+        for line in lines.toLocalIterator(prefetchPartitions=True):
             fh.write(line + "\n")
 
 

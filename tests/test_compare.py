@@ -118,6 +118,19 @@ def test_the_governor_is_one_entity_across_scripts(barge_result: dict[str, Any])
     assert governor[0]["type"] == "PER" and len(governor[0]["articles"]) == 2
 
 
+def test_the_governors_words_are_one_quote_group(
+    barge: tuple[str, str, dict[str, str]], barge_result: dict[str, Any]
+) -> None:
+    ids = barge[2]
+    [group] = [g for g in barge_result["quotes"] if any("supports were not damaged" in v["text"]
+                                                        for v in g["variants"])]
+    assert "Marchuk" in group["speaker_name"] or "Марчук" in group["speaker_name"]
+    assert {(v["article"], v["direct"]) for v in group["variants"]} == {(ids["en"], True), (ids["ru"], False)}
+    descriptors = barge_result["descriptors"]
+    labels = {(d["article"], d["text"].lower()) for d in descriptors if d["entity"] == group["speaker"]}
+    assert (ids["en"], "regional governor") in labels
+
+
 # -- quotes, descriptors and entities on hand-written analyses --------------------------------------
 
 

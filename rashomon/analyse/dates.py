@@ -76,7 +76,7 @@ def _lexicon(language: str | None) -> _Lexicon:
     # so a Russian "в мае 10 человек" is not a date.
     month_first = alternation(f for f in month_forms if f[:1].isupper())
     ordinal = role("ordinal")
-    year_after = rf"(?:{_OPT_SP}{role('year_after')}(?!\w)\.?)?"
+    year_after = rf"(?:{_OPT_SP}{role('year_after')}(?!\w))?"
     day = r"(?P<d>\d{1,2})"
     digit_led = [
         ("iso", r"(?<![\d\w])(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
@@ -89,7 +89,7 @@ def _lexicon(language: str | None) -> _Lexicon:
             rf"(?<![\w.,]){day}(?:{_OPT_SP}[-–—]{_OPT_SP}\d{{1,2}})?(?:{ordinal})?\.?{_SP}"
             rf"(?:of{_SP})?(?P<mon>{month})(?!\w)(?:,?{_SP}{_YEAR}{year_after})?",
         ),
-        ("year", rf"(?<![\w.,]){_YEAR}{_OPT_SP}{role('year_after')}(?!\w)\.?"),
+        ("year", rf"(?<![\w.,]){_YEAR}{_OPT_SP}{role('year_after')}(?!\w)"),
     ]
     relday_exact = (r[0] for r in reldays if r[2:] == ("exact",))
     month_words = first_words(month_forms)

@@ -14,6 +14,7 @@ stopwords) and a verb-ending check so that "заявил Лукашенко" yie
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..models import Descriptor, Entity, Sentence
 from .coref import References
@@ -36,6 +37,7 @@ _VERB_ENDING = {
 _EN_ARTICLES = {"a", "an", "the"}
 
 
+@lru_cache(maxsize=65536)
 def _is_role_word(word: str, lang: str) -> bool:
     lowered = word.lower()
     if is_title(word, lang):
@@ -137,21 +139,34 @@ def _rule_pre_labels(
     stop, verbs = words(lang, "stopwords"), words(lang, "speech_verbs")
     verb_end = _VERB_ENDING.get(lang)
     found = []
-    for start, _end, key, etype in owners:
-        if etype != "PER":
-            continue
-        left = [m for m in _WORD.finditer(text, max(0, start - 120), start)]
+    person_starts = {o[0] for o in owners if o[3] == "PER"}
+    for start, end, key, etype in owners:
+        follower = _WORD.match(text, end + 1)
+        if etype != "PER" or (
+            follower is not None and text[end : end + 1] == " " and follower.start() in person_starts
+        ):
+            continue  # "Адвокат Дубровского Марина Лис": the title is Lis's, Дубровского is its complement
+        left = list(_WORD.finditer(text, max(0, start - 120), start))
         chosen: list[re.Match[str]] = []
         cursor = start
-        for m in reversed(left):
+        for n in range(len(left) - 1, -1, -1):
+            m = left[n]
             gap = text[m.end() : cursor]
             word = m.group(0)
             lowered = word.lower()
             titled = _is_role_word(word, lang)
-            if gap not in (" ", "-") or len(chosen) >= 4 or lowered in stop or lowered in verbs:
+            if gap not in (" ", "-") or len(chosen) >= 5 or lowered in stop or lowered in verbs:
                 break
-            if not titled and (word[0].isupper() or (verb_end is not None and verb_end.search(lowered))):
+            if not titled and verb_end is not None and verb_end.search(lowered) and not word[0].isupper():
                 break
+            if not titled and word[0].isupper():
+                before = left[n - 1] if n else None
+                opens = before is None or text[before.end() : m.start()].strip() != ""
+                # "Премьер-министр Украины Оксана …": a name in the genitive after a title belongs to it;
+                # "Оппозиционный политик …": a capitalised first word before a title is its adjective
+                of_title = before is not None and not opens and _is_role_word(before.group(0), lang)
+                if not (of_title or (opens and chosen and lang != "de")):
+                    break
             chosen.insert(0, m)
             cursor = m.start()
         while chosen and not _is_role_word(chosen[0].group(0), lang) and len(chosen) > 1 and lang == "de":

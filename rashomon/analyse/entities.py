@@ -68,6 +68,7 @@ def _model_spans(text: str, lang: str) -> list[_Span]:
     return []
 
 
+@lru_cache(maxsize=65536)
 def _is_org_word(token: str, lang: str) -> bool:
     cased = words(lang, "org_keywords", lower=False)
     if token in cased and (token.isupper() or len(token) > 3):
@@ -78,7 +79,10 @@ def _is_org_word(token: str, lang: str) -> bool:
         return lowered in keywords
     if lang == "de":
         return any(lowered.endswith(k) for k in keywords)
-    return any(lowered.startswith(k) and len(lowered) - len(k) <= 3 for k in keywords)
+    return any(
+        (lowered.startswith(k) and len(lowered) - len(k) <= 3) or (len(k) >= 6 and k in lowered[2:])
+        for k in keywords
+    )  # inflected ("радзе") or compound ("Еўрапарламент")
 
 
 @lru_cache(maxsize=16)
@@ -116,19 +120,24 @@ def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool
 
 
 def _classify(
-    run: list[str], *, lang: str, titled: bool, initial: bool, prev: str
+    run: list[str], *, lang: str, titled: bool, initial: bool, prev: str, following: str = ""
 ) -> tuple[EntityType, float] | None:
     given = first_name(run[0], lang)
     if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
         return "PER", _STRONG
-    if any(_is_org_word(t, lang) for t in run):
-        return "ORG", _STRONG
+    if any(_is_org_word(t, lang) for t in run) or (prev.islower() and _is_org_word(prev, lang)):
+        return "ORG", _STRONG  # "Rada Miejska", or named after its kind: "агенцтва Інтэрфакс"
+    if len(run) == 1 and run[0].isupper() and 2 <= len(run[0]) <= 6:
+        return "ORG", _SHAPE  # an acronym
     if _is_place(run, lang):
         return "LOC", _STRONG
     if titled:
         return "PER", _STRONG
     if any(looks_like_surname(t, lang) for t in run[-1:]):
         return "PER", _SHAPE
+    verbs = words(lang, "speech_verbs")
+    if lang != "en" and (prev.lower() in verbs or following.lower() in verbs):
+        return "PER", _SHAPE  # "— заявіла Кавалёва", "Suchi sagte"
     if initial or lang in ("en", "de"):
         return None  # a capitalised first word, an English phrase spaCy did not take, a German noun
     if prev in words(lang, "place_prepositions"):
@@ -161,8 +170,14 @@ def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
                     j += 1
                     continue
                 break
-            for k in range(i + 1, j):
-                if first_name(toks[k][2], lang) and not first_name(toks[k - 1][2], lang):
+            for k in range(i + 1, j):  # "Belarus Svyatlana Tsikhanouskaya", "Францыі Эмануэль Макрон"
+                starts_name = first_name(toks[k][2], lang) and not first_name(toks[k - 1][2], lang)
+                after_place = (
+                    k == i + 1
+                    and _is_place([toks[i][2]], lang)
+                    and not _is_place([t[2] for t in toks[i : k + 1]], lang)
+                )
+                if starts_name or after_place:
                     j = k
                     break
             run = toks[i:j]
@@ -189,17 +204,17 @@ def _run_span(
     names = [w for *_, w in run]
     plain = len(names) == 1 and not first_name(names[0], lang) and not looks_like_surname(names[0], lang)
     if lang not in ("en", "de") and plain:  # "Каардынацыйная рада": a Slavic name's keyword is lowercase
-        for k in range(j, min(j + 2, len(toks))):
-            if text[toks[k - 1][1] : toks[k][0]] != " ":
-                break
-            if toks[k][2][0].islower() and _is_org_word(toks[k][2], lang):
-                return [_Span(run[0][0], toks[k][1], "ORG", _STRONG)]
+        k = j  # only the word right after: "Каардынацыйная рада", not "Жука распавёў агенцтву"
+        adjacent = k < len(toks) and text[toks[k - 1][1] : toks[k][0]] == " "
+        if adjacent and toks[k][2][0].islower() and _is_org_word(toks[k][2], lang):
+            return [_Span(run[0][0], toks[k][1], "ORG", _STRONG)]
     found = _classify(
         names,
         lang=lang,
         titled=bool(context["titled"]),
         initial=bool(context["initial"]),
         prev=str(context["prev"]),
+        following=toks[j][2] if j < len(toks) else "",
     )
     if found is None:
         return []

@@ -21,6 +21,8 @@ _MIN_STEM = 3
 # a fleeting vowel drops in inflection (Wróbel -> Wróbla, Павел -> Павла): compare stems without it
 _FLEETING = re.compile(r"(?<=\w\w)[eoеоё](?=[лкцнрlłkcnrz]$)")
 _SLAVIC = ("ru", "be", "uk", "pl")
+# Ukrainian і in a closed last syllable alternates with о/е (Харків -> Харкова, Львів -> Львова)
+_UK_IKAVISM = re.compile(r"і(?=[^аеєиіїоуюяь'’]$)")
 
 
 @lru_cache(maxsize=16)
@@ -32,6 +34,7 @@ def _endings(language: str) -> tuple[tuple[str, str, str, str | None], ...]:
     return tuple(sorted(table, key=lambda e: -len(e[0])))
 
 
+@lru_cache(maxsize=65536)
 def stem(token: str, language: str | None) -> tuple[str, Gender]:
     """The comparable stem of one name token and the gender its ending marks.
 
@@ -50,6 +53,8 @@ def stem(token: str, language: str | None) -> tuple[str, Gender]:
         if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
             base, gender = lowered[: len(lowered) - len(ending)] + tail, marked
             break
+    if lang == "uk":
+        base = _UK_IKAVISM.sub("о", base)
     return (_FLEETING.sub("", base) if lang in _SLAVIC else base), gender
 
 
@@ -61,6 +66,8 @@ def stems(token: str, language: str | None) -> set[str]:
     for ending, tail, _gender, _nominative in _endings(lang):
         if lowered.endswith(ending) and len(lowered) - len(ending) >= _MIN_STEM:
             found.add(lowered[: len(lowered) - len(ending)] + tail)
+    if lang == "uk":
+        found = {_UK_IKAVISM.sub("о", f) for f in found}
     return {_FLEETING.sub("", f) for f in found} if lang in _SLAVIC else found
 
 
@@ -96,6 +103,7 @@ def _first_names(language: str) -> dict[str, tuple[str, Gender]]:
     return table
 
 
+@lru_cache(maxsize=65536)
 def first_name(token: str, language: str | None) -> tuple[str, Gender] | None:
     """``(nominative, gender)`` when ``token`` is a given name in any case form, else ``None``."""
     if not token[:1].isupper():
@@ -106,6 +114,7 @@ def first_name(token: str, language: str | None) -> tuple[str, Gender] | None:
     return found
 
 
+@lru_cache(maxsize=65536)
 def is_title(token: str, language: str | None) -> bool:
     """Whether ``token`` is a title or role word that precedes names ("President", "прэзідэнта")."""
     lang = language_key(language)
@@ -113,10 +122,26 @@ def is_title(token: str, language: str | None) -> bool:
     titles = words(lang, "titles")
     if lowered in titles:
         return True
-    if lang in ("en", "de"):
+    if lang == "en":
         return False
+    if lang == "de":  # "Regierungschefin", "Naftogaz-Chef": compounds and feminine forms of a title
+        return any(len(t) >= 4 and lowered.endswith((t, t + "in")) for t in titles)
     base = stem(lowered, lang)[0]
-    return any(len(t) >= 4 and stem(t, lang)[0] == base for t in titles if " " not in t)
+    return any(
+        len(t) >= 4 and (stem(t, lang)[0] == base or _feminine_of(lowered, t)) for t in titles if " " not in t
+    )
+
+
+def _feminine_of(word: str, title: str) -> bool:
+    """ "адвакатка" of "адвакат", "кіраўніца" of "кіраўнік", "міністарка" of "міністр"."""
+    if len(title) < 5 or len(word) - len(title) > 4 or len(word) < len(title):
+        return False
+    shared = 0
+    for a, b in zip(word, title, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= len(title) - 1 and word.endswith(("ка", "ця", "ца", "ica", "ka", "ina"))
 
 
 @lru_cache(maxsize=16)
@@ -127,6 +152,7 @@ def _shapes(language: str) -> re.Pattern[str]:
     return re.compile(r"(?:" + "|".join(map(re.escape, ordered)) + r")$") if ordered else re.compile(r"(?!)")
 
 
+@lru_cache(maxsize=65536)
 def looks_like_surname(token: str, language: str | None) -> bool:
     """Whether ``token`` has a typical surname ending ("-enka", "-ская", "-ski") and is long enough."""
     lang = language_key(language)

@@ -49,8 +49,8 @@ def _direct_spans(text: str) -> list[tuple[int, int, int, int]]:
 
 def _is_quotation(inner: str) -> bool:
     tokens = _WORD.findall(inner)
-    if len(tokens) < _MIN_QUOTE_WORDS:
-        return False
+    if len(tokens) < _MIN_QUOTE_WORDS:  # a scare-quoted phrase ("aktem zemsty"), kept if a verb says it
+        return bool(tokens) and inner.strip()[:1].islower()
     long_words = [t for t in tokens if len(t) > _TITLE_WORD_LEN]
     title_like = len(long_words) >= 2 and all(t[0].isupper() for t in long_words)
     return not title_like or inner.rstrip()[-1:] in ".!?…"
@@ -171,25 +171,60 @@ class _Finder:
 
     def direct(self) -> list[Quote]:
         quotes = []
-        for mark_start, mark_end, inner_start, inner_end in self.marks:
+        self.marks += self._dash_lines()
+        self.marks.sort()
+        for mark_start, mark_end, inner_start, inner_end in list(self.marks):
             first, last = self.sentence_of(mark_start), self.sentence_of(max(mark_start, mark_end - 1))
             limit = (first.start, last.end)
+            parts, attribution = self._split_attribution(inner_start, inner_end)
             verbs = self.speech_verbs(*limit)
             key, said = None, None
-            if verbs:
+            if attribution is not None:  # „A – przyznaje X. – B”: the speaker is named inside the marks
+                key, said = self.near_verb(attribution[0], attribution[1], attribution)
+            elif verbs:
                 verb = min(verbs, key=lambda m: min(abs(m.start() - mark_end), abs(m.end() - mark_start)))
                 key, said = self.verb_speaker(verb.start(), verb.end(), limit)
+            elif len(_WORD.findall(self.text[inner_start:inner_end])) < _MIN_QUOTE_WORDS:
+                continue  # a short quoted phrase no verb attributes: a title or a scare quote
             else:
                 key, said = self._colon_speaker(mark_start, limit)
-            a, b = inner_start, inner_end
-            while a < b and self.text[a].isspace():
-                a += 1
-            while b > a and (self.text[b - 1].isspace() or self.text[b - 1] in ",:;"):
-                b -= 1  # '"…," he said': the comma is the reporter's, a full stop is the speaker's
-            quotes.append(Quote(self.text[a:b], a, b, first.index, True, key, said))
+            for a, b in parts:
+                while a < b and (self.text[a].isspace() or self.text[a] in "–—"):
+                    a += 1
+                while b > a and (self.text[b - 1].isspace() or self.text[b - 1] in ",:;–—"):
+                    b -= 1  # '"…," he said': the comma is the reporter's, a full stop is the speaker's
+                if b > a:
+                    index = self.sentence_of(a).index
+                    quotes.append(Quote(self.text[a:b], a, b, index, True, key, said))
             if key is not None:
                 self.refs.speakers.append((mark_start, key))
         return quotes
+
+    def _split_attribution(
+        self, start: int, end: int
+    ) -> tuple[list[tuple[int, int]], tuple[int, int] | None]:
+        """Cut "A – przyznaje X. – B" into the quoted parts and the attribution between them."""
+        for dash in re.finditer(r"\s[–—]\s*", self.text[start:end]):
+            word = _WORD.match(self.text, start + dash.end())
+            if word is None or word.group(0).lower() not in self.verbs:
+                continue
+            attr_start = start + dash.start()
+            resume = re.compile(r"[.,]\s*[–—]\s").search(self.text, word.end(), end)
+            attr_end = resume.start() + 1 if resume else end
+            parts = [(start, attr_start)] + ([(resume.end(), end)] if resume else [])
+            return parts, (start + dash.end(), attr_end)
+        return [(start, end)], None
+
+    def _dash_lines(self) -> list[tuple[int, int, int, int]]:
+        """Dialogue dashes: "– Zakład nie może działać bez nas – mówi Suchy"."""
+        found = []
+        for line in re.finditer(r"(?m)^[ \t]*[–—-][ \t]+(.+)$", self.text):
+            if self.quoted(line.start(1)):
+                continue
+            parts, attribution = self._split_attribution(line.start(1), line.end(1))
+            if attribution is not None:
+                found.append((line.start(), line.end(), line.start(1), line.end(1)))
+        return found
 
     def _colon_speaker(self, mark_start: int, limit: tuple[int, int]) -> tuple[str | None, str | None]:
         """ "X: «…»" or the only person named outside the quotes of the sentence."""
@@ -248,12 +283,24 @@ class _Finder:
             for verb in self.speech_verbs(sentence.start, sentence.end):
                 follow = list(_WORD.finditer(self.text, verb.end(), sentence.end))[:_WINDOW_WORDS]
                 comp = next((m for m in follow if m.group(0).lower() in complementizers), None)
-                if comp is None:
+                lead = self.text[sentence.start : verb.start()].rstrip(" –—")
+                if comp is not None:
+                    a, b = _trim(self.text, comp.end(), sentence.end)
+                    limit = (sentence.start, comp.start())
+                elif lead.endswith(",") and not self.quoted(sentence.start):  # "…, podał GUS."
+                    a, b = _trim(self.text, sentence.start, len(lead) + sentence.start - 1)
+                    limit = (verb.end(), sentence.end)
+                elif self.lang == "de" and self.text.startswith(",", verb.end()):  # "sagte, die Lage sei …"
+                    a, b = _trim(self.text, verb.end() + 1, sentence.end)
+                    limit = (sentence.start, verb.end())
+                else:
                     continue
-                a, b = _trim(self.text, comp.end(), sentence.end)
                 if len(_WORD.findall(self.text[a:b])) < _MIN_QUOTE_WORDS or self._overlaps_quote(a, b):
                     continue
-                key, said = self.near_verb(verb.start(), verb.end(), (sentence.start, comp.start()))
+                if limit[0] == verb.end():  # the speaker follows the verb: "…, poinformowała jego żona Daria"
+                    key, said = self.resolve(verb.end(), sentence.end)
+                else:
+                    key, said = self.near_verb(verb.start(), verb.end(), limit)
                 quotes.append(Quote(self.text[a:b], a, b, sentence.index, False, key, said))
         return quotes
 

@@ -49,6 +49,8 @@ _TAG = re.compile(
 )
 _PROLOG = re.compile(r"^(?:\s|<\?xml[^>]*>|<!--.*?-->|<!doctype[^>]*>)*", re.DOTALL)
 _JSON_OBJECT_START = re.compile(r'^\s*\{\s*"(?:[^"\\]|\\.)*"\s*:')
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_METADATA = ("source", "language", "published", "updated", "url", "author", "encoding")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ufffd]")
 
 
@@ -194,6 +196,9 @@ def read_path(
             head = stream.read(HEAD_BYTES)
             fmt = "txt" if not head.strip() else detect_format(path, head)
             if fmt in ("txt", "html", "feed"):
+                # The size first: a 1 GB one-line file is refused without reading 50 MB of it.
+                if status.st_size > max_bytes:
+                    raise FileTooLarge(f"{status.st_size} bytes, over the {max_bytes}-byte limit")
                 data = head + stream.read(max(0, max_bytes + 1 - len(head)))
                 size = max(len(data), os.fstat(stream.fileno()).st_size)
                 if size > max_bytes:
@@ -203,10 +208,23 @@ def read_path(
     if not head:
         raise EmptyInput("the file is empty")
     if fmt == "warc":
-        return read_warc(path, max_bytes=max_bytes, source=source, language=language)
-    if fmt == "jsonl":
-        return read_jsonl(path, max_bytes=max_bytes, source=source, language=language)
-    return _read_whole(path, data, fmt, source=source, language=language)
+        records = read_warc(path, max_bytes=max_bytes, source=source, language=language)
+    elif fmt == "jsonl":
+        records = read_jsonl(path, max_bytes=max_bytes, source=source, language=language)
+    else:
+        records = _read_whole(path, data, fmt, source=source, language=language)
+    return _scrubbed(records)
+
+
+def _scrubbed(records: Iterator[Article | RecordError]) -> Iterator[Article | RecordError]:
+    """Control characters out of the metadata (a JSON "\\u0000" in a source would fail PostgreSQL)."""
+    for record in records:
+        if isinstance(record, Article):
+            for name in _METADATA:
+                value = getattr(record, name)
+                if value and _CONTROL_CHARS.search(value):
+                    setattr(record, name, _CONTROL_CHARS.sub("", value).strip() or None)
+        yield record
 
 
 def _read_whole(

@@ -32,7 +32,9 @@ _SENTENCE_END = ".!?…"
 _CLOSERS = "\"'»”’)]"
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Zero-width characters and soft hyphens, and control characters (NUL and the like, which PostgreSQL
+# refuses in text and no article means): removed from every line.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]")
 # Sentence boundary inside a caption: end punctuation, optional closer, space, capital or digit.
 _SENTENCE_SPLIT = re.compile(r"[.!?…][\"'»”’)]*\s+(?=[\"'«„“(]?[^\W\d_])", re.UNICODE)
 _MAX_SOURCE_WORDS = 4

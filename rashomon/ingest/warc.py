@@ -35,6 +35,9 @@ class _Archive(ArchiveIterator):  # type: ignore[misc]
     """An ArchiveIterator that notices a gzip member cut short (warcio ends quietly there)."""
 
     truncated = False
+    # warcio writes a multi-line warning to stderr when a record is not followed by a blank line (a
+    # wrong Content-Length); the records are still read, and a user sees one line per failure only.
+    INC_RECORD = ""
 
     def close(self) -> None:
         reader = self.reader
