@@ -31,7 +31,7 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
 from rashomon.models import Analysis
-from rashomon.names import NameKeys, given_initials, name_keys, script
+from rashomon.names import BodyKeys, NameKeys, body_keys, given_initials, name_keys, same_stem, script, skeleton
 
 Embedder = Callable[[Sequence[str]], Any]
 """Texts -> L2-normalised vectors, shape (n, d)."""
@@ -49,6 +49,9 @@ EMBED_THRESHOLD = 0.86
 SURNAME_JW = 0.9
 # Indel ratio of two organisation names in one script (typos, "Belgazprombank"/"Belhazprambank").
 ORG_RATIO = 92.0
+# Indel ratio of two place-name word skeletons that still count as one word in another spelling or
+# case: Polish Krzywym (kZvm) / Russian Кривом (krvm) 0.75; Kryvorizka (krvrzk) / Кривом 0.6.
+PLACE_WORD_RATIO = 70.0
 _COMPATIBLE_TYPES = {frozenset({"ORG", "MISC"})}
 
 
@@ -152,6 +155,8 @@ class _Prep:
     lang: str
     co: frozenset[str]
     desc: frozenset[str]
+    body: BodyKeys | None = None
+    places: frozenset[str] = frozenset()  # distinct words of the name that name places of the corpus
 
     @property
     def per(self) -> bool:
@@ -172,7 +177,27 @@ def _prep(rec: EntityRecord) -> _Prep:
     own = _mention_key(rec.name)
     co = frozenset(k for n in rec.co_mentions if (k := _mention_key(n)) and k != own)
     words = {w.lower() for d in rec.descriptors for w in d.split() if len(w) >= 4}
-    return _Prep(rec, keys, rec.language or script(rec.name), co, frozenset(words))
+    body = None if rec.type == "PER" else body_keys(rec.name, language=rec.language)
+    places = frozenset(body.distinct) if body and rec.type == "LOC" else frozenset()
+    return _Prep(rec, keys, rec.language or script(rec.name), co, frozenset(words), body, places)
+
+
+def _mark_places(preps: list[_Prep]) -> None:
+    """Set ``places`` of organisation names: their words that are (a form of) a place name of the corpus.
+
+    "Kaluga" in "Kaluga Regional Court" and "Гродненском" in "Гродненском областном суде" are place
+    qualifiers because Kaluga and Гродно occur as places; they tell two courts apart.
+    """
+    index: dict[str, set[str]] = defaultdict(set)
+    for p in preps:
+        if p.rec.type == "LOC" and p.body and not p.body.generic_only:
+            for word in p.body.distinct:
+                index[skeleton(word)[:1]].add(word)
+    for p in preps:
+        if p.body and p.rec.type != "LOC":
+            p.places = frozenset(
+                w for w in p.body.distinct if any(same_stem(w, x) for x in index.get(skeleton(w)[:1], ()))
+            )
 
 
 def match_score(
@@ -189,7 +214,9 @@ def match_score(
     Returns:
         :class:`MatchEvidence`: score 0..1, reasons, and ``veto`` when they must not merge.
     """
-    return _score(_prep(a), _prep(b), cosine=cosine, mutual_best=mutual_best)
+    preps = [_prep(a), _prep(b)]
+    _mark_places(preps)
+    return _score(*preps, cosine=cosine, mutual_best=mutual_best)
 
 
 def _types_compatible(a: str, b: str) -> bool:
@@ -270,22 +297,119 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
         return MatchEvidence(min(1.0, base + _context(a, b, reasons)), reasons)
     if a.per or b.per:
         return MatchEvidence(0.0, ["person vs non-person"], veto=True)
+    veto = _body_veto(a, b)
+    if veto:
+        return MatchEvidence(0.0, [veto], veto=True)
+    assert a.body is not None and b.body is not None
     base = 0.0
-    if ka.skeleton and ka.skeleton == kb.skeleton:
+    if ka.skeleton and ka.skeleton == kb.skeleton and bool(a.body.acronym) == bool(b.body.acronym):
         base = 0.9
         reasons.append(f"name skeleton equal ({ka.skeleton})")
-    else:
+    elif not (a.body.acronym or b.body.acronym):
         r = ratio(" ".join(ka.tokens), " ".join(kb.tokens))
         if r >= ORG_RATIO:
             base = 0.8
             reasons.append(f"spelling similar {r / 100:.2f}")
     if cosine is not None and cosine >= EMBED_THRESHOLD:
-        emb = 0.85 if mutual_best else 0.7
-        reasons.append(f"embedding cosine {cosine:.2f}" + (" (mutual best)" if mutual_best else ""))
-        base = max(base, emb)
+        weak = None if base else _embedding_veto(a, b)
+        if weak:
+            reasons.append(f"embedding cosine {cosine:.2f} not enough: {weak}")
+        else:
+            emb = 0.85 if mutual_best else 0.7
+            reasons.append(f"embedding cosine {cosine:.2f}" + (" (mutual best)" if mutual_best else ""))
+            base = max(base, emb)
     if base == 0.0:
         return MatchEvidence(0.0, reasons or ["names differ"])
     return MatchEvidence(min(1.0, base + _context(a, b, reasons)), reasons)
+
+
+def _words_agree(xs: Sequence[str], ys: Sequence[str], *, loose: bool = False) -> bool:
+    """Some word of one name is a word of the other in another spelling or case (``loose``: place names)."""
+    for x in xs:
+        for y in ys:
+            if same_stem(x, y):
+                return True
+            if loose:
+                sx, sy = skeleton(x), skeleton(y)
+                if sx[:1] == sy[:1] and ratio(sx, sy) >= PLACE_WORD_RATIO:
+                    return True
+    return False
+
+
+def _fits_acronym(acronym: str, initials: str) -> bool:
+    """The acronym's letters are the initials of the name's words, in order, some words skipped (МЧС)."""
+    if not acronym or not initials or acronym[0] != initials[0]:
+        return False
+    rest = iter(initials)
+    return all(letter in rest for letter in acronym)
+
+
+def _body_veto(a: _Prep, b: _Prep) -> str | None:
+    """Why two organisation or place names cannot be one entity, or None (a complete-link veto).
+
+    * a name of generic words only ("Regional Court", "Міністэрства") names no particular body: it
+      joins only the same name in the same article or story;
+    * different numbers (Mi-8 / Mi-24);
+    * organisations with disjoint head concepts (a court is not a committee) or with place qualifiers
+      that name different places (Kaluga / Grodno Regional Court);
+    * two names in the same language that share no distinguishing word (Foreign Ministry / Emergencies
+      Ministry) unless one is the acronym of the other;
+    * places whose distinguishing words disagree in every word (Kryvorizka-Skhidna / Кривом Роге).
+    """
+    ka, kb = a.body, b.body
+    if ka is None or kb is None:
+        return None
+    if ka.generic_only or kb.generic_only:
+        near = (a.rec.article_id is not None and a.rec.article_id == b.rec.article_id) or (
+            a.rec.story_id is not None and a.rec.story_id == b.rec.story_id
+        )
+        if not (near and a.keys.skeleton == b.keys.skeleton):
+            return f"generic name only ({a.rec.name if ka.generic_only else b.rec.name})"
+        return None
+    if ka.numbers and kb.numbers and ka.numbers != kb.numbers:
+        return "numbers differ"
+    if a.rec.type == "LOC" or b.rec.type == "LOC":
+        if ka.places and kb.places and not ka.places & kb.places:
+            return f"different kinds of place ({'/'.join(sorted(ka.places))} vs {'/'.join(sorted(kb.places))})"
+        if not _words_agree(ka.distinct, kb.distinct, loose=True):
+            return "place names share no word"
+        return None
+    if ka.bodies and kb.bodies and not ka.bodies & kb.bodies:
+        return f"different kinds of body ({'/'.join(sorted(ka.bodies))} vs {'/'.join(sorted(kb.bodies))})"
+    if a.places and b.places and not any(
+        same_stem(x, y) or skeleton(x)[:2] == skeleton(y)[:2] for x in a.places for y in b.places
+    ):
+        return f"place qualifiers differ ({'/'.join(sorted(a.places))} vs {'/'.join(sorted(b.places))})"
+    if a.rec.language and a.rec.language == b.rec.language and not _words_agree(ka.distinct, kb.distinct):
+        if not (_fits_acronym(ka.acronym, kb.initials) or _fits_acronym(kb.acronym, ka.initials)):
+            return f"same language ({a.rec.language}), different names"
+    return None
+
+
+def _embedding_veto(a: _Prep, b: _Prep) -> str | None:
+    """Why a high embedding cosine alone must not join two organisation names, or None.
+
+    Embeddings link translations ("Foreign Ministry" / "Außenministerium"), but also any two names of
+    the same kind: the names must share a word by spelling, or both be built on generic words, and be
+    of comparable specificity (how many distinguishing words; a place alone is not a body).
+    """
+    ka, kb = a.body, b.body
+    if ka is None or kb is None or ka.acronym or kb.acronym:
+        return None  # an acronym shares nothing with its expansion but the meaning
+    if not _words_agree(ka.distinct, kb.distinct):
+        if ka.parts <= 1 or kb.parts <= 1:
+            return "a one-word name and no shared word"
+        if ka.parts <= len(ka.distinct) or kb.parts <= len(kb.distinct):
+            return "proper names share no word"
+    na, nb = sorted((len(ka.distinct), len(kb.distinct)))
+    if nb > 2 * na + 1:
+        return f"specificity differs ({na} vs {nb} distinguishing words)"
+    for x, y in ((a, b), (b, a)):
+        xk, yk = x.body, y.body
+        assert xk is not None and yk is not None
+        if not xk.bodies and x.places and set(xk.distinct) <= x.places and yk.bodies:
+            return f"a place ({x.rec.name}) is not a body"
+    return None
 
 
 _E5: Any = None
@@ -315,6 +439,7 @@ class _Clusters:
         self.members: dict[int, list[int]] = {i: [i] for i in range(len(preps))}
         self.splits = splits
         self.decisions: list[MergeDecision] = []
+        self._body_vetoes: dict[tuple[int, int], str | None] = {}
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -328,6 +453,16 @@ class _Clusters:
             k = self.preps[i].keys
             if self.preps[i].per:
                 seen.setdefault((k.given_groups, k.initials[:1], k.gender, k.given_gender), k)
+        return list(seen.values())
+
+    def _bodies(self, root: int) -> list[int]:
+        """One member per distinct non-person name (per article when generic only)."""
+        seen: dict[tuple[Any, ...], int] = {}
+        for i in self.members[root]:
+            p = self.preps[i]
+            if p.body is not None:
+                where = (p.rec.article_id, p.rec.story_id) if p.body.generic_only else None
+                seen.setdefault((p.rec.name, p.rec.language, p.rec.type, where), i)
         return list(seen.values())
 
     def veto(self, i: int, j: int) -> str | None:
@@ -344,6 +479,13 @@ class _Clusters:
                 reason = _person_veto(ka, kb)
                 if reason:
                     return reason
+        for x in self._bodies(ri):
+            for y in self._bodies(rj):
+                key = (min(x, y), max(x, y))
+                if key not in self._body_vetoes:
+                    self._body_vetoes[key] = _body_veto(self.preps[x], self.preps[y])
+                if self._body_vetoes[key]:
+                    return f"{self._body_vetoes[key]}: {self.preps[x].rec.name} / {self.preps[y].rec.name}"
         return None
 
     def union(self, i: int, j: int, decision: MergeDecision | None = None) -> None:
@@ -410,6 +552,7 @@ def extend(
             kept.append(entity)
     records = [r for e in kept for r in e.records] + new
     preps = [_prep(r) for r in records]
+    _mark_places(preps)
     owner = {i: e for e, start in _offsets(kept) for i in range(start, start + len(e.records))}
     first_new = len(records) - len(new)
     selectors = [(d, _select(d.a, records, kept), _select(d.b, records, kept)) for d in decisions]

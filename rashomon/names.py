@@ -397,3 +397,150 @@ def given_initials(keys: NameKeys) -> frozenset[str]:
     if keys.given:
         out.add(_initial(keys.given))
     return frozenset(out)
+
+
+# -- organisation and place names -------------------------------------------------------------------
+
+_BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")
+_STEM_TAIL = 4  # inflection letters a "word*" entry of org_generic_words.tsv may take (суд* -> судом)
+_COMPOUND_TAIL = 2  # letters after a German compound closer (*gericht -> Gerichts)
+
+
+@dataclass(frozen=True, slots=True)
+class BodyKeys:
+    """An organisation or place name split into generic words and the words that make it particular.
+
+    ``distinct`` are the ASCII forms of the non-generic words (German compounds split, so
+    ``Außenministerium`` gives ``aussen`` + the ministry head); ``bodies``/``places`` the head concepts
+    of ``org_generic_words.tsv`` (court, ministry / region, river); ``numbers`` the digit groups.
+    """
+
+    parts: int
+    distinct: tuple[str, ...]
+    bodies: frozenset[str]
+    places: frozenset[str]
+    numbers: frozenset[str]
+    acronym: str  # the letters, lowercase, when the whole name is one 2-5 letter capitalised word
+    initials: str  # first letters of the words other than function words, lowercase
+
+    @property
+    def generic_only(self) -> bool:
+        """Nothing but generic words ("Regional Court", "Міністэрства"): names no particular body."""
+        return not self.distinct and not self.numbers
+
+
+def _generic_form(word: str, script_name: str) -> str:
+    """The form generic-word entries and tokens are compared in: lowercase, Latin folded to ASCII."""
+    low = unicodedata.normalize("NFC", word).lower().replace("’", "'").replace("ё", "е")
+    return anyascii(low).lower() if script_name == "Latn" else low
+
+
+@cache
+def _generic_words() -> dict[str, list[tuple[str, str, str, str]]]:
+    """script -> [(form, match mode: exact|stem|closer, kind, concept)], longest form first."""
+    out: dict[str, list[tuple[str, str, str, str]]] = {"Latn": [], "Cyrl": []}
+    for kind, concept, lang, words in _data("org_generic_words.tsv"):
+        sc = "Latn" if lang in ("en", "pl", "de") else "Cyrl"
+        for raw in words.split(","):
+            word = raw.strip()
+            if not word:
+                continue
+            mode = "closer" if word.startswith("*") else "stem" if word.endswith("*") else "exact"
+            out[sc].append((_generic_form(word.strip("*"), sc), mode, kind, concept))
+    for entries in out.values():
+        entries.sort(key=lambda e: -len(e[0]))
+    return out
+
+
+def _generic_match(form: str, script_name: str) -> tuple[list[tuple[str, str]], str]:
+    """((kind, concept) of every generic entry the word is, remainder of a split compound)."""
+    found: list[tuple[str, str]] = []
+    rest = ""
+    for entry, mode, kind, concept in _generic_words().get(script_name, []):
+        if form == entry:
+            found.append((kind, concept))
+        elif mode == "stem" and form.startswith(entry) and len(form) - len(entry) <= _STEM_TAIL:
+            found.append((kind, concept))
+        elif mode == "closer":
+            at = form.rfind(entry)
+            tail = len(form) - at - len(entry) if at >= 0 else 99
+            if at == 0 and tail <= _COMPOUND_TAIL:
+                found.append((kind, concept))
+            elif at >= 3 and tail <= _COMPOUND_TAIL and (not rest or len(form[:at]) <= len(rest)):
+                found.append((kind, concept))
+                rest = form[:at]
+    return found, rest
+
+
+@lru_cache(maxsize=65536)
+def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
+    """Generic and distinguishing words of an organisation or place name (see :class:`BodyKeys`)."""
+    clean = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip()
+    raw = [t.strip(_QUOTES + ".,;:!?&") for t in _BODY_SPLIT.split(clean)]
+    raw = [_POSSESSIVE.sub("", t) for t in raw if t and any(ch.isalnum() for ch in t)]
+    distinct: list[str] = []
+    bodies: set[str] = set()
+    places: set[str] = set()
+    numbers: set[str] = set()
+    initials = ""
+    parts = 0
+    for token in raw:
+        numbers.update(re.findall(r"\d+", token))
+        letters = re.sub(r"[\d']", "", token)
+        if not letters.strip("-"):
+            continue
+        sc = script(letters)
+        form = _generic_form(letters, sc)
+        found, rest = _generic_match(form, sc)
+        kinds = {k for k, _ in found}
+        if "stop" not in kinds:
+            initials += form[:1]
+        for kind, concept in found:
+            (bodies if kind == "body" else places if kind == "place" else set()).add(concept)
+        if found and rest:  # a German compound: "Katastrophenschutz" + ministry
+            parts += 2
+            prefix, _ = _generic_match(rest.removesuffix("s"), sc)
+            if not prefix:
+                distinct.append(to_ascii(rest, language=language))
+            continue
+        if found:
+            parts += "stop" not in kinds
+            continue
+        parts += 1
+        word = to_ascii(letters, language=language).strip("-")
+        if word:
+            distinct.append(word)
+    one = raw[0] if len(raw) == 1 else ""
+    acronym = _generic_form(one, script(one)) if 2 <= len(one) <= 5 and one.isalpha() and one.isupper() else ""
+    return BodyKeys(parts=parts, distinct=tuple(distinct), bodies=frozenset(bodies),
+                    places=frozenset(places), numbers=frozenset(numbers), acronym=acronym,
+                    initials=initials)  # fmt: skip
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+@lru_cache(maxsize=262144)
+def same_stem(a: str, b: str) -> bool:
+    """Whether two ASCII words may be one name in different spellings or cases (Kaluga/kaluzhskiy).
+
+    True when the skeletons are equal, one skeleton (3+ symbols) begins the other (Hrdn/Hrdnnskm:
+    Hrodna/Гродненском), they share a 4+ symbol prefix covering 60% of the shorter, or the spellings
+    share a 4+ letter prefix that leaves at most 2 letters of the shorter (kaluga/kaluzhskiy).
+    """
+    sa, sb = skeleton(a), skeleton(b)
+    if not sa or not sb:
+        return False
+    if sa == sb:
+        return True
+    p, m = _common_prefix(sa, sb), min(len(sa), len(sb))
+    if (m >= 3 and p >= m) or (p >= 4 and p >= 0.6 * m):
+        return True
+    q = _common_prefix(a, b)
+    return q >= 4 and q >= min(len(a), len(b)) - 2

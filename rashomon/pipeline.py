@@ -34,6 +34,8 @@ class AddReport:
     copies: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file or file+record, reason)
     files: int = 0
+    # Already stored but in no story: a run killed between storing a file and clustering left them so.
+    unlinked: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """``added 120, already present 3, near-duplicates 1, failed 2``."""
@@ -101,8 +103,8 @@ def add_paths(
             report.failures.append((str(path), exc.strerror or str(exc)))
         if on_file is not None:
             on_file(path, report)
-    if report.added and settings.cluster:
-        update_links(store, report.added)
+    if (report.added or report.unlinked) and settings.cluster:
+        update_links(store, list(dict.fromkeys(report.added + report.unlinked)))
     return report
 
 
@@ -119,8 +121,11 @@ def _add_file(
         if not keep_path:
             record.path = None
         prepared = _prepare(record)
-        if store.article_id_by_fingerprint(prepared.fingerprint) is not None:
+        stored = store.article_id_by_fingerprint(prepared.fingerprint)
+        if stored is not None:
             report.present += 1
+            if settings.cluster and store.story_of(stored) is None:
+                report.unlinked.append(stored)
             continue
         batch.append(prepared)
         if len(batch) >= _WARC_BATCH:

@@ -524,7 +524,7 @@ def test_oversize_file_names_the_limit(tmp_path: Path) -> None:
             b"<div><p>One</p><p>Two <a href='x'>link</a> <span>s</span><br></p><h2>H</h2></div>",
             "html",
         ),
-        ("a.gz", gzip.compress(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n"), "warc"),
+        ("a.gz", gzip.compress(b"WARC/1.1\r\nWARC-Type: warcinfo\r\n", mtime=0), "warc"),
         ("a.txt", b"WARC/1.0\r\nWARC-Type: warcinfo\r\n", "warc"),
     ],
 )
