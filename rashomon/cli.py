@@ -352,5 +352,17 @@ def import_(
 
     with _store(db) as store:
         report = import_batch(store, output)
-        pipeline.resolve_entities(store)
     out.print(report.summary(), markup=False, highlight=False)
+
+
+def _register_link_commands() -> None:
+    from . import cli_links
+
+    app.add_typer(cli_links.stories_app, name="stories")
+    app.add_typer(cli_links.entities_app, name="entities")
+    app.command("story")(cli_links.story)
+    app.command()(cli_links.recluster)
+    app.command()(cli_links.similarity)
+
+
+_register_link_commands()

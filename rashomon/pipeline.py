@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import entities
 from .analyse import analyse
 from .dedup import fingerprint, jaccard, lsh_bands
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
+from .linking import update_links
 from .models import Article
 from .settings import Settings
-from .store import EntityRow, Store
+from .store import Store
 
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200
@@ -191,53 +191,3 @@ def reanalyse(store: Store, *, all_articles: bool = False) -> int:
     if ids:
         update_links(store, ids)
     return len(ids)
-
-
-def update_links(store: Store, article_ids: Iterable[str]) -> None:
-    """Place new articles in stories, then resolve entities across the archive."""
-    del article_ids
-    resolve_entities(store)
-
-
-def resolve_entities(store: Store, *, embeddings: bool = True) -> int:
-    """Rebuild the global entity registry from every stored analysis; returns the entity count.
-
-    User merges and splits recorded with ``entity_merge``/``entity_split`` decisions are honoured.
-    """
-    records: list[entities.EntityRecord] = []
-    for article in store.list_articles():
-        analysis = store.get_analysis(article.id)
-        if analysis is not None:
-            records.extend(entities.records_from_analysis(
-                analysis, language=article.language, story_id=store.story_of(article.id)
-            ))
-    decisions = _entity_decisions(store)
-    resolved = entities.resolve(records, decisions=decisions, embeddings=embeddings)
-    rows, mentions, merges = [], [], []
-    for entity in resolved:
-        aliases: dict[str, tuple[str, str | None, str | None, int]] = {}
-        for alias in entity.aliases:
-            seen = aliases.get(alias.text)
-            count = alias.count + (seen[3] if seen else 0)
-            aliases[alias.text] = (alias.text, alias.language, alias.script, count)
-        rows.append(EntityRow(id=entity.id, type=entity.type, name=entity.name, aliases=list(aliases.values())))
-        for record in entity.records:
-            article_id, _, key = record.id.partition(":")
-            mentions.append((article_id, key, entity.id))
-        merges.extend((entity.id, d.b, d.score, [d.rule, *d.evidence]) for d in entity.decisions)
-    with store.transaction():
-        store.replace_entities(rows, mentions, merges)
-    return len(rows)
-
-
-def _entity_decisions(store: Store) -> list[entities.UserDecision]:
-    """User merges (``names``: two entity names) and splits (``aliases`` split off from ``keep``)."""
-    decisions: list[entities.UserDecision] = []
-    for kind, data in store.decisions("entity_merge", "entity_split"):
-        if kind == "entity_merge":
-            first, second = data["names"][:2]
-            decisions.append(entities.UserDecision("merge", first, second))
-        elif data.get("keep"):
-            anchor = data["keep"][0]
-            decisions.extend(entities.UserDecision("split", alias, anchor) for alias in data["aliases"])
-    return decisions

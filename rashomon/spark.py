@@ -27,7 +27,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -41,6 +41,7 @@ from .analyse import analyse
 from .dedup import jaccard
 from .errors import EngineError, RashomonError
 from .ingest import RecordError, read_path
+from .linking import resolve_entities, story_event_date
 from .models import Analysis, Article, Story
 from .pipeline import _prepare as prepare  # the per-record step of `add`, reused as is
 from .pipeline import _Prepared as Prepared
@@ -357,7 +358,7 @@ def _score_block(
 
 def _mean_vector(vectors: RDD[np.ndarray | None]) -> np.ndarray | None:
     """The mean of the vectors (``None`` when there are none)."""
-    total = vectors.filter(lambda v: v is not None).map(lambda v: (v.astype(np.float64), 1)).fold(
+    total = vectors.flatMap(lambda v: [] if v is None else [(v.astype(np.float64), 1)]).fold(
         (np.zeros(_HYPERPLANES.shape[1]), 0), lambda a, b: (a[0] + b[0], a[1] + b[1])
     )
     return (total[0] / total[1]).astype(np.float32) if total[1] else None
@@ -429,14 +430,11 @@ def _story_json(members: list[tuple[dict[str, Any], str | None]]) -> dict[str, A
     """One story in the stories contract, from its articles' JSON and event dates."""
     members = sorted(members, key=lambda m: (m[0]["published"] or m[0]["updated"] or m[0]["added_at"] or "",
                                              m[0]["id"]))
-    dates = Counter(d for _, d in members if d)
-    # The most reported event date; the earliest of equally reported ones.
-    event_date = min(dates, key=lambda d: (-dates[d], d)) if dates else None
     articles = [a for a, _ in members]
     return {
         "id": story_id(a["id"] for a in articles),
-        "title": articles[0]["title"],
-        "event_date": event_date,
+        "title": articles[0]["title"],  # the earliest report's, as `add` titles a story
+        "event_date": story_event_date(d for _, d in members),
         "languages": sorted({a["language"] for a in articles if a["language"]}),
         "sources": sorted({a["source"] for a in articles if a["source"]}),
         "articles": articles,
@@ -643,7 +641,8 @@ class ImportReport:
 def import_batch(store: Store, output: Path | str, *, master: str | None = "local[1]") -> ImportReport:
     """Load a :func:`run_batch` result into a database, so the CLI and web UI work on it.
 
-    Articles already in the database (same fingerprint) are kept and only their story changes.
+    Articles already in the database (same fingerprint) are kept and only their story changes;
+    entities are then resolved across the whole archive.
 
     Args:
         store: an open store.
@@ -701,6 +700,7 @@ def import_batch(store: Store, output: Path | str, *, master: str | None = "loca
                     store.assign_article(article_id, r["id"])
                 report.stories += 1
             store.delete_empty_stories()
+        resolve_entities(store)  # the global entity registry, as `add` builds it
     finally:
         if created:
             spark.stop()

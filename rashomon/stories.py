@@ -442,7 +442,7 @@ class StoryIndex:
             return found
         shared: Counter[str] = Counter()
         for key in features.entity_keys:
-            shared.update(self._recent_by_entity.get(key, {}))
+            shared.update(self._recent_by_entity.get(key, {}).keys())
         return {story for story, _ in shared.most_common(UNDATED_CANDIDATES)}
 
     def score_story(self, features: ArticleFeatures, story_key: str) -> float:

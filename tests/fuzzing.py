@@ -233,3 +233,134 @@ def check_bytes(folder: Path, name: str, data: bytes, *, max_bytes: int = MAX_BY
 
 
 Checker = Callable[[Path, str, bytes], Outcome]
+
+
+# -- resource limits ----------------------------------------------------------------------------------
+
+_PROBE = r"""
+import json, resource, sys, time
+from pathlib import Path
+from rashomon.errors import RashomonError
+from rashomon.ingest import RecordError, read_path
+def run(path, max_bytes):
+    out = {"articles": 0, "record_errors": 0, "rejected": None, "reasons": []}
+    try:
+        for record in read_path(Path(path), max_bytes=max_bytes):
+            if isinstance(record, RecordError):
+                out["record_errors"] += 1
+                if len(out["reasons"]) < 3:
+                    out["reasons"].append(record.location + ": " + record.reason)
+            else:
+                out["articles"] += 1
+    except RashomonError as exc:
+        out["rejected"] = f"{type(exc).__name__}: {exc}"
+    return out
+warm, path, max_bytes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def hwm():
+    # VmHWM is the peak RSS that getrusage's ru_maxrss reports, but resettable (clear_refs).
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+run(warm, max_bytes)  # imports, models and lazy tables loaded before the baseline
+try:
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")  # reset the peak to the current RSS
+except OSError:
+    pass
+base = hwm()
+started = time.perf_counter()
+out = run(path, max_bytes)
+out["seconds"] = round(time.perf_counter() - started, 2)
+out["baseline_mb"] = base // 1024
+out["peak_mb"] = hwm() // 1024
+out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+out["extra_mb"] = out["peak_mb"] - out["baseline_mb"]
+print(json.dumps(out))
+"""
+
+
+def measure_read(path: Path, *, warm: Path, max_bytes: int, timeout: float = 600) -> dict[str, object]:
+    """Read ``path`` in a fresh process; outcome, seconds and peak RSS above a warmed-up baseline (MB).
+
+    ``warm`` is a small valid file of the same format, read first so that imports and lazily loaded
+    models count in the baseline, not in the cost of the input.
+    """
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(warm), str(path), str(max_bytes)],
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"the probe crashed: {result.stderr[-2000:]}")
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def write_single_line(path: Path, size: int) -> None:
+    """A text file of ``size`` bytes with no line break (written in 1 MB pieces)."""
+    piece = b"word " * (1024 * 1024 // 5)
+    with path.open("wb") as stream:
+        left = size
+        while left > 0:
+            stream.write(piece[:left])
+            left -= len(piece)
+
+
+def write_jsonl_single_line(path: Path, size: int) -> None:
+    """A JSON Lines file whose one line (an article whose text never ends) is ``size`` bytes."""
+    with path.open("wb") as stream:
+        stream.write(b'{"title": "Endless", "text": "')
+        left = size
+        piece = b"word " * (1024 * 1024 // 5)
+        while left > 0:
+            stream.write(piece[:left])
+            left -= len(piece)
+        stream.write(b'"}\n')
+
+
+def gzip_bomb(expanded: int) -> bytes:
+    """A gzip stream that inflates to ``expanded`` zero bytes, built in milliseconds.
+
+    One 16 MB block of zeros is deflated once, full-flushed (byte-aligned, no back-references across
+    it) and repeated; the trailer's CRC is wrong, which a reader that stops at its limit never sees.
+    """
+    import zlib
+
+    block = 16 * 1024 * 1024
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    header = compressor.compress(b"\0" * block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    repeat = zlib.compressobj(9, zlib.DEFLATED, -15)
+    piece = repeat.compress(b"\0" * block) + repeat.flush(zlib.Z_FULL_FLUSH)
+    return header + piece * max(0, expanded // block - 1) + compressor.flush()
+
+
+def bomb_warc(path: Path, expanded: int) -> None:
+    """A gzip WARC: one good page, then an HTML response whose gzip body inflates to ``expanded`` bytes."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record("https://news.example/0", "response",
+                                                  payload=io.BytesIO(_page(0).encode()), http_headers=headers))
+    bomb = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+                            protocol="HTTP/1.1")
+    writer.write_record(writer.create_warc_record("https://news.example/bomb", "response",
+                                                  payload=io.BytesIO(gzip_bomb(expanded)), http_headers=bomb))
+    path.write_bytes(buffer.getvalue())
+
+
+def deep_html(path: Path, depth: int) -> None:
+    """An HTML page whose article paragraph sits ``depth`` ``<div>`` elements deep."""
+    lang, title, body = _TEXTS[0]
+    path.write_text(f"<html><head><title>{title}</title></head><body>" + "<div>" * depth
+                    + f"<p>{body} " * 5 + "</div>" * depth + "</body></html>", encoding="utf-8")
+
+
+def big_feed(path: Path, entries: int) -> None:
+    """An RSS feed of ``entries`` short items."""
+    with path.open("w", encoding="utf-8") as stream:
+        stream.write('<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>')
+        for n in range(entries):
+            stream.write(f"<item><title>Item {n}</title><description>River level {n} cm.</description></item>")
+        stream.write("</channel></rss>")

@@ -228,3 +228,99 @@ def test_extend_is_incremental_and_keeps_ids() -> None:
     assert len(more) == 3
     assert _together(more, "a1:1", "a2:1", "a2:2")
     assert extend(more, [], embeddings=False)[0].record_ids == more[0].record_ids
+
+
+def _fake_embedder(vectors: dict[str, list[float]]):  # noqa: ANN202
+    """A stand-in for e5 that returns chosen vectors: near-identical ones model its failure mode."""
+    import numpy as np
+
+    def embed(texts):  # noqa: ANN001, ANN202
+        out = np.array([vectors[t] for t in texts], dtype=np.float32).reshape(len(texts), -1)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+    return embed
+
+
+def test_courts_of_different_places_stay_apart_and_generic_names_do_not_bridge() -> None:
+    vitsebsk, homel = [1, 0.3, 0], [1, 0, 0.3]
+    records = [
+        _rec("a1:1", "Vitsebsk Regional Court", type="ORG", lang="en"),
+        _rec("a2:1", "Витебский областной суд", type="ORG", lang="ru"),
+        _rec("a3:1", "Гомельский областной суд", type="ORG", lang="ru"),
+        _rec("a4:1", "Gericht", type="ORG", lang="de"),
+        _rec("a1:2", "Vitsebsk", type="LOC", lang="en"),
+        _rec("a3:2", "Гомель", type="LOC", lang="ru"),
+    ]
+    embed = _fake_embedder({
+        "Vitsebsk Regional Court": vitsebsk, "Витебский областной суд": vitsebsk,
+        "Гомельский областной суд": homel, "Gericht": [1, 0.15, 0.15],
+        "Vitsebsk": [0, 1, 0], "Гомель": [0, 0, 1],
+    })  # fmt: skip
+    entities = resolve(records, embedder=embed)
+    assert _together(entities, "a1:1", "a2:1")
+    assert _apart(entities, "a1:1", "a3:1")
+    assert _apart(entities, "a4:1", "a1:1") and _apart(entities, "a4:1", "a3:1")
+    # the same pair without the Витебский translation: e5-like cosine 0.92 alone, place qualifiers differ
+    alone = resolve([records[0], records[2], *records[4:]], embedder=embed)
+    assert _apart(alone, "a1:1", "a3:1")
+    (court,) = [e for e in entities if "a3:1" in e.record_ids]
+    assert court.record_ids == ["a3:1"]
+
+
+def test_complete_link_keeps_two_ministries_of_one_language_apart() -> None:
+    health, sport = [1, 0.35, 0], [1, 0, 0.35]
+    records = [
+        _rec("a1:1", "Ministry of Health", type="ORG", lang="en"),
+        _rec("a2:1", "Министерство здравоохранения", type="ORG", lang="ru"),
+        _rec("a3:1", "Ministry of Sport", type="ORG", lang="en"),
+        _rec("a4:1", "Sportministerium", type="ORG", lang="de"),
+    ]
+    embed = _fake_embedder({"Ministry of Health": health, "Министерство здравоохранения": health,
+                            "Ministry of Sport": sport, "Sportministerium": sport})  # fmt: skip
+    entities = resolve(records, embedder=embed)
+    assert _together(entities, "a1:1", "a2:1") and _together(entities, "a3:1", "a4:1")
+    assert _apart(entities, "a1:1", "a3:1")
+    assert match_score(records[0], records[2]).veto  # same language, no distinguishing word shared
+
+
+def test_place_names_need_a_shared_word_not_only_a_close_embedding() -> None:
+    embed = _fake_embedder(
+        {"Volyn Oblast": [1, 0.2, 0], "Рівне": [1, 0.3, 0.1], "Волинській області": [1, 0.2, 0]}
+    )
+    volyn = _rec("a1:1", "Volyn Oblast", type="LOC", lang="en")
+    apart = resolve([volyn, _rec("a2:1", "Рівне", type="LOC", lang="uk")], embedder=embed)
+    assert len(apart) == 2
+    together = resolve([volyn, _rec("a2:1", "Волинській області", type="LOC", lang="uk")], embedder=embed)
+    assert len(together) == 1
+
+
+def test_kinds_of_body_numbers_and_acronyms() -> None:
+    def org(rid: str, name: str, lang: str, type: str = "ORG") -> EntityRecord:
+        return _rec(rid, name, type=type, lang=lang)
+
+    court, committee = org("1", "Constitutional Court", "en"), org("2", "Constitutional Committee", "en")
+    assert "different kinds of body" in match_score(court, committee).reasons[0]
+    assert match_score(org("3", "An-26", "en", "MISC"), org("4", "Ан-24", "ru", "MISC")).veto
+    same = match_score(org("3", "An-26", "en", "MISC"), org("4", "Ан-26", "ru", "MISC"))
+    assert not same.veto and same.score >= 0.8
+    fns = org("5", "ФНС", "ru")
+    assert not match_score(fns, org("6", "Федеральная налоговая служба", "ru")).veto
+    assert match_score(fns, org("7", "Счётная палата", "ru")).veto
+    # generic words only: the same words in two articles may name two different bodies
+    assert match_score(org("8", "Regional Court", "en"), org("9", "Regional Court", "en")).veto
+    assert not match_score(_rec("8", "Regional Court", type="ORG", lang="en", story="s"),
+                           _rec("9", "Regional Court", type="ORG", lang="en", story="s")).veto  # fmt: skip
+
+
+def test_a_name_with_a_place_qualifier_joins_the_bare_name_once() -> None:
+    records = [
+        _rec("a1:1", "Health Ministry", type="ORG", lang="en", story="s"),
+        _rec("a2:1", "Moldovan Health Ministry", type="ORG", lang="en", story="s"),
+        _rec("a2:2", "Moldova", type="LOC", lang="en", story="s"),
+        _rec("a3:1", "Romanian Health Ministry", type="ORG", lang="en", story="s"),
+        _rec("a3:2", "Romania", type="LOC", lang="en", story="s"),
+    ]
+    entities = resolve(records, embeddings=False)
+    assert _apart(entities, "a2:1", "a3:1")
+    owner = {rid: e.id for e in entities for rid in e.record_ids}
+    assert owner["a1:1"] in {owner["a2:1"], owner["a3:1"]}

@@ -583,3 +583,18 @@ def test_jsonl_whose_first_line_is_longer_than_the_head(tmp_path: Path) -> None:
 def test_short_line_ending_in_a_dash_is_not_an_outlet() -> None:
     cleaned = clean("Floods in the north\n\nMINSK —\n\nThe river rose again overnight.\n")
     assert cleaned.source is None
+
+
+def test_one_line_holding_publish_and_update_stamps(tmp_path: Path) -> None:
+    path = tmp_path / "two_stamps.txt"
+    path.write_text(
+        "Опубликовано: 02.02.2022 08:00 | Обновлено: 03.02.2022 10:30\n\n"
+        "Паром между островами снова ходит\n\n"
+        "Паромное сообщение между островами возобновилось в среду после ремонта причала.\n",
+        encoding="utf-8",
+    )
+    (article,) = read_all(path)
+    assert isinstance(article, Article)
+    assert article.title == "Паром между островами снова ходит"
+    assert (article.published, article.updated) == ("2022-02-02T08:00", "2022-02-03T10:30")
+    assert "Опубликовано" not in article.text

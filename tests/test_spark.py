@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from rashomon.cli import app, sample_corpus
 from rashomon.pipeline import add_paths
+from rashomon.settings import Settings
 from rashomon.spark import BatchReport, import_batch, run_batch
 from rashomon.store import Store, open_store
 from rashomon.stories import cluster, features_from_many
@@ -123,9 +124,10 @@ def test_duplicates_are_dropped_as_add_drops_them(spark: Any, tmp_path: Path) ->
     (inputs / "2.txt").write_text(text, "utf-8")  # exact copy
     (inputs / "3.txt").write_text(text.replace("\n\n", "\n\nАбзац.\n\n", 1), "utf-8")  # near-duplicate
     (inputs / "4.bin").write_bytes(b"\x00\x01\x02" * 100)  # not an article
-    report = run_batch([inputs], tmp_path / "out", master="local[2]")
+    settings = Settings(cluster=False)  # no story features: keeps the embedding models unloaded
+    report = run_batch([inputs], tmp_path / "out", master="local[2]", settings=settings)
     with open_store(str(tmp_path / "add.db")) as store:
-        added = add_paths(store, [inputs])
+        added = add_paths(store, [inputs], settings=settings)
     assert (report.articles, report.present, report.copies) == (len(added.added), added.present, added.copies)
     assert (report.articles, report.present, report.copies) == (1, 1, 1)
     assert [f[0] for f in report.failures] == [str(inputs / "4.bin")]

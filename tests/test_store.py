@@ -69,6 +69,20 @@ def test_stories_and_decisions_round_trip(db_url: str) -> None:
             store.get_story("nope")
 
 
+def test_name_vectors_are_cached_per_model(db_url: str) -> None:
+    names = [f"Harbour Board {n}" for n in range(700)]  # more than one IN (...) batch
+    with open_store(db_url) as store:
+        assert store.name_vectors(names, "m1") == {}
+        with store.transaction():
+            store.save_name_vectors([(n, n.encode()) for n in names], "m1")
+        assert store.name_vectors([*names, "Port Authority"], "m1") == {n: n.encode() for n in names}
+        assert store.name_vectors(names, "m2") == {}
+        with store.transaction():  # another model's vector replaces the old one
+            store.save_name_vectors([(names[0], b"\x00\xff")], "m2")
+        assert store.name_vectors(names[:2], "m2") == {names[0]: b"\x00\xff"}
+        assert names[0] not in store.name_vectors(names[:2], "m1")
+
+
 def test_unusable_database_paths_are_store_errors(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="does not exist"):
         open_store(str(tmp_path / "no" / "such" / "folder" / "x.db"))

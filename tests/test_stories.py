@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rashomon.errors import UsageError
@@ -162,3 +164,12 @@ def test_similarity_of_texts_prefers_the_same_event() -> None:
     different = similarity_of_texts(meeting_en, conference_en)
     assert 0.0 <= different < same <= 1.0
     assert same > 0.5
+
+
+def test_undated_article_joins_by_shared_entities(features: list[ArticleFeatures]) -> None:
+    index = StoryIndex()
+    for f in features:
+        index.add(f)
+    by_id = {f.article_id: f for f in features}
+    undated = replace(by_id["meeting-ru-2"], article_id="undated", published=None, event_date=None)
+    assert index.add(undated) == index.story_of("meeting-en-0")

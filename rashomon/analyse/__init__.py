@@ -34,7 +34,9 @@ def analyse(article: Article) -> Analysis:
     entities = find_entities(text, sentences, language)
     quotes = find_quotes(text, sentences, entities, language)
     descriptors = find_descriptors(text, sentences, entities, language)
-    reference = article.published or article.updated
+    # Only the publication date anchors a year: pages are re-stamped "Updated at ..." years after the
+    # event, so a year derived from an update stamp would be invented. Without one, `--MM-DD` stays.
+    reference = article.published
     dates = find_dates(text, sentences, language, reference=reference)
     numbers = find_numbers(text, sentences, language)
     return Analysis(

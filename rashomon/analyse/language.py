@@ -15,6 +15,10 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _CYRILLIC_LANGUAGES = ("be", "ru", "uk", "bg", "sr", "mk", "kk", "ky", "mn")
 _MIN_LETTERS = 3
+# Characters classified: py3langid's cost grows with the text (0.8 ms at 5,000, 0.5 ms at 2,000 per
+# article), while a few hundred characters of prose already settle it (on the 366 labelled test and
+# benchmark articles, 200-character samples give the same language as 5,000).
+_SAMPLE_CHARS = 2000
 
 
 @lru_cache(maxsize=2)
@@ -27,7 +31,7 @@ def _identifier(languages: tuple[str, ...] | None) -> LanguageIdentifier:
 
 def detect_language(text: str) -> str | None:
     """The most likely language of ``text``, or ``None`` when there are too few letters to tell."""
-    sample = text[:5000]
+    sample = text[:_SAMPLE_CHARS]
     letters = sum(ch.isalpha() for ch in sample)
     if letters < _MIN_LETTERS:
         return None

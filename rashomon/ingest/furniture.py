@@ -216,6 +216,21 @@ def parse_stamp(line: str) -> tuple[str, str] | None:
     return kind, iso
 
 
+_STAMP_SEPARATORS = re.compile(r"\s*[|·•]\s*")
+
+
+def parse_stamps(line: str) -> list[tuple[str, str]] | None:
+    """Every stamp on a line such as ``Published: 14.03.2023 | Updated: 15.03.2023``, else ``None``."""
+    single = parse_stamp(line)
+    if single:
+        return [single]
+    parts = [part for part in _STAMP_SEPARATORS.split(line) if part]
+    if len(parts) < 2:
+        return None
+    stamps = [parse_stamp(part) for part in parts]
+    return None if any(stamp is None for stamp in stamps) else [s for s in stamps if s]
+
+
 # -- lines ------------------------------------------------------------------------------------------
 
 
@@ -306,13 +321,13 @@ def clean(
             if blocks[-1]:
                 blocks.append([])
             continue
-        stamp = parse_stamp(line)
-        if stamp:
-            kind, iso = stamp
-            if kind == "updated" and result.updated is None:
-                result.updated = iso
-            elif kind == "published" and result.published is None:
-                result.published = iso
+        stamps = parse_stamps(line)
+        if stamps:
+            for kind, iso in stamps:
+                if kind == "updated" and result.updated is None:
+                    result.updated = iso
+                elif kind == "published" and result.published is None:
+                    result.published = iso
             continue
         if is_share_line(line):
             continue

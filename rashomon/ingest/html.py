@@ -21,6 +21,9 @@ _BLOCKS = frozenset(
      "table", "tr", "section", "article", "header", "footer", "ul", "ol", "dl", "figure", "aside")
 )  # fmt: skip
 _DROP = ("script", "style", "noscript", "template")
+# A fast extraction shorter than this (characters) is redone with trafilatura's fallback extractors:
+# a news article's body is rarely under 500 characters, a mis-extracted one (a teaser, a caption) often.
+_FALLBACK_BELOW = 500
 
 
 def html_to_article(
@@ -49,16 +52,14 @@ def html_to_article(
     Raises:
         EmptyInput: trafilatura finds no article text in the page.
     """
-    # One extraction: favour precision (menus, teasers and comments left out), metadata on.
-    document = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        favor_precision=True,
-        include_comments=False,
-        include_images=False,
-        deduplicate=False,
-    )
+    # Favour precision (menus, teasers and comments left out), metadata on. The fast pass skips
+    # trafilatura's fallback extractors (readability, jusText), ~40 % of its time on news pages, which
+    # on all 13 real pages of the sample corpus and tests gave the same text; a page where the fast
+    # pass finds little text is extracted again with them, as they exist for such pages.
+    document = _extract(html, url=url, fast=True)
+    text = document.text if isinstance(document, Document) else None
+    if not text or len(text) < _FALLBACK_BELOW:
+        document = _extract(html, url=url, fast=False)
     extracted = document.text if isinstance(document, Document) else None
     if not isinstance(document, Document) or not extracted or not extracted.strip():
         raise EmptyInput("no article text found in the page")
@@ -80,6 +81,20 @@ def html_to_article(
         format="html",
         encoding=encoding,
     )
+
+
+def _extract(html: str, *, url: str | None, fast: bool) -> Document | None:
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        fast=fast,
+        with_metadata=True,
+        favor_precision=True,
+        include_comments=False,
+        include_images=False,
+        deduplicate=False,
+    )
+    return document if isinstance(document, Document) else None
 
 
 def fragment_text(fragment: str) -> str:

@@ -18,6 +18,8 @@ from typing import Any
 from ..errors import NotFound
 from ..models import Analysis, Article, Story
 
+# Values per "IN (...)" query: below SQLite's oldest bound-parameter limit (999).
+_IN_BATCH = 500
 _ARTICLE_COLUMNS = (
     "id, title, text, source, language, published, updated, url, path, author, photo_credits, format, "
     "encoding, added_at"
@@ -285,7 +287,7 @@ class Store(ABC):
         )]
 
     def save_vector(self, article_id: str, model: str, vector: bytes) -> None:
-        """Cache an article's embedding."""
+        """Cache an article's embedding (one per article: a new model's replaces the old)."""
         self.execute("DELETE FROM article_vectors WHERE article_id = ?", (article_id,))
         self.execute(
             "INSERT INTO article_vectors (article_id, model, vector) VALUES (?, ?, ?)",
@@ -303,6 +305,28 @@ class Store(ABC):
         )
         return {r[0]: bytes(r[1]) for r in rows}
 
+    def name_vectors(self, names: Sequence[str], model: str) -> dict[str, bytes]:
+        """Cached embeddings of entity names made by ``model`` (names not cached are left out)."""
+        out: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(names))
+        for start in range(0, len(unique), _IN_BATCH):
+            chunk = unique[start : start + _IN_BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.query(
+                f"SELECT name, vector FROM name_vectors WHERE model = ? AND name IN ({marks})",
+                (model, *chunk),
+            )
+            out.update((r[0], bytes(r[1])) for r in rows)
+        return out
+
+    def save_name_vectors(self, items: Iterable[tuple[str, bytes]], model: str) -> None:
+        """Cache entity-name embeddings, replacing a name's vector of any other model."""
+        self.executemany(
+            "INSERT INTO name_vectors (name, model, vector) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE "
+            "SET model = excluded.model, vector = excluded.vector",
+            [(name, model, vector) for name, vector in items],
+        )
+
     # -- stories -----------------------------------------------------------------------------------
 
     def save_story(self, story: Story) -> None:
@@ -319,6 +343,23 @@ class Store(ABC):
         self.execute("DELETE FROM story_articles WHERE article_id = ?", (article_id,))
         self.execute("INSERT INTO story_articles (article_id, story_id, score) VALUES (?, ?, ?)",
                      (article_id, story_id, score))
+
+    def story_members_between(self, start: str, end: str) -> list[tuple[str, str]]:
+        """(article id, story id) of stored articles whose event or publication day is in [start, end]."""
+        return [(r[0], r[1]) for r in self.query(
+            "SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            "LEFT JOIN analyses n ON n.article_id = a.id "
+            "WHERE n.event_date BETWEEN ? AND ? OR SUBSTR(COALESCE(a.published, a.updated), 1, 10) BETWEEN ? AND ? "
+            "ORDER BY sa.article_id",
+            (start, end, start, end),
+        )]
+
+    def recent_story_members(self, limit: int) -> list[tuple[str, str]]:
+        """(article id, story id) of the most recently added articles that are in stories."""
+        return [(r[0], r[1]) for r in self.query(
+            "SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+            f"ORDER BY a.added_at DESC, a.id LIMIT {int(limit)}"
+        )]
 
     def story_of(self, article_id: str) -> str | None:
         """The id of the story an article is in."""

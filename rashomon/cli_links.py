@@ -1,0 +1,316 @@
+"""CLI commands over stories, entities and same-event similarity (registered by :mod:`rashomon.cli`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from . import linking
+from .errors import InputError, NotFound, UsageError
+from .models import Article
+from .settings import Settings
+from .store import EntityRow, Store
+
+stories_app = typer.Typer(help="List stories, and move, split or merge them.", invoke_without_command=True)
+entities_app = typer.Typer(help="List entities across articles, and merge or split them.",
+                           invoke_without_command=True)
+
+
+def _cli() -> Any:
+    from . import cli  # the shared console, store opener and option types
+
+    return cli
+
+
+def story_json(store: Store, story_id: str) -> dict[str, Any]:
+    """A story as in ``contract/stories.schema.json`` (plus its sources)."""
+    cli = _cli()
+    story = store.get_story(story_id)
+    articles = store.list_articles(ids=story.article_ids)
+    return {
+        "id": story.id, "title": story.title, "event_date": story.event_date,
+        "languages": story.languages, "sources": story.sources,
+        "articles": [cli._article_json(store, a, full=False) for a in articles],
+    }
+
+
+@stories_app.callback()
+def stories(
+    ctx: typer.Context,
+    lang: Annotated[str | None, typer.Option("--lang", help="Only stories with an article in this language.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="Only stories this outlet covered.")] = None,
+    since: Annotated[str | None, typer.Option("--since", help="Only articles from YYYY-MM-DD on.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+) -> None:
+    """List stories: reports of one event, across outlets and languages."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = db
+        return
+    cli = _cli()
+    with cli._store(db) as store:
+        found = store.list_stories(language=lang, source=source, since=since)
+        if as_json:
+            cli._print_json([story_json(store, s.id) for s in found])
+            return
+    table = Table("id", "event date", "articles", "sources", "languages", "title", box=None)
+    for s in found:
+        table.add_row(s.id, s.event_date or "", str(len(s.article_ids)), str(len(s.sources)),
+                      ",".join(s.languages), s.title)
+    cli.out.print(table)
+
+
+@stories_app.command("move")
+def stories_move(
+    ctx: typer.Context,
+    article_id: Annotated[str, typer.Argument(help="Article to move.")],
+    story_id: Annotated[str, typer.Argument(help="Story to move it into.")],
+) -> None:
+    """Move an article into another story (kept by `rashomon recluster`)."""
+    cli = _cli()
+    with cli._store(ctx.obj) as store:
+        linking.move_article(store, article_id, story_id)
+    cli.out.print(f"moved {article_id} to {story_id}", markup=False)
+
+
+@stories_app.command("split")
+def stories_split(
+    ctx: typer.Context,
+    story_id: Annotated[str, typer.Argument(help="Story to split.")],
+    article_ids: Annotated[list[str], typer.Argument(help="Articles that form the new story.")],
+) -> None:
+    """Split articles off a story into a new one (kept by `rashomon recluster`)."""
+    cli = _cli()
+    with cli._store(ctx.obj) as store:
+        new_id = linking.split_story(store, story_id, article_ids)
+    cli.out.print(f"new story {new_id}", markup=False)
+
+
+@stories_app.command("merge")
+def stories_merge(
+    ctx: typer.Context,
+    story_ids: Annotated[list[str], typer.Argument(help="Stories to merge into the first.")],
+) -> None:
+    """Merge stories into one (kept by `rashomon recluster`)."""
+    cli = _cli()
+    with cli._store(ctx.obj) as store:
+        kept = linking.merge_stories(store, story_ids)
+    cli.out.print(f"merged into {kept}", markup=False)
+
+
+def story(
+    story_id: Annotated[str, typer.Argument(help="Story id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+) -> None:
+    """Show one story: its articles, languages, sources, event date and most mentioned entities."""
+    cli = _cli()
+    with cli._store(db) as store:
+        data = story_json(store, story_id)
+        entity_rows = store.list_entities(article_ids=[a["id"] for a in data["articles"]])
+        counts = Counter({e.id: len(set(store.entity_articles(e.id)) & {a["id"] for a in data["articles"]})
+                          for e in entity_rows})
+        data["entities"] = [{"id": e.id, "name": e.name, "type": e.type, "articles": counts[e.id]}
+                            for e in sorted(entity_rows, key=lambda e: (-counts[e.id], e.name))]
+    if as_json:
+        cli._print_json(data)
+        return
+    cli.out.print(f"[bold]{data['title']}[/bold]", highlight=False)
+    cli.out.print(f"event date: {data['event_date'] or 'unknown'}; {len(data['articles'])} articles, "
+                  f"{len(data['sources'])} sources, languages {', '.join(data['languages'])}", markup=False)
+    table = Table("id", "published", "lang", "source", "title", box=None)
+    for a in data["articles"]:
+        table.add_row(a["id"], (a["published"] or a["updated"] or "")[:10], a["language"] or "",
+                      a["source"] or "", a["title"])
+    cli.out.print(table)
+    top = ", ".join(f"{e['name']} ({e['articles']})" for e in data["entities"][:12])
+    cli.out.print(f"entities: {top}", markup=False, highlight=False)
+
+
+def recluster(db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None) -> None:
+    """Rebuild all stories from scratch, keeping the moves, splits and merges you made."""
+    cli = _cli()
+    with cli._store(db) as store:
+        count = linking.recluster(store)
+    cli.out.print(f"{count} stories", markup=False)
+
+
+def _entity_json(store: Store, entity: EntityRow) -> dict[str, Any]:
+    merges = store.merge_evidence(entity.id)
+    scores = [m["score"] for m in merges if m["score"] is not None]
+    return {
+        "id": entity.id, "name": entity.name, "type": entity.type,
+        "aliases": [{"text": a, "language": lang, "script": sc, "count": n} for a, lang, sc, n in entity.aliases],
+        "articles": store.entity_articles(entity.id),
+        "confidence": round(min(scores), 3) if scores else 1.0,
+        "merges": merges,
+    }
+
+
+@entities_app.callback()
+def entities(
+    ctx: typer.Context,
+    story_id: Annotated[str | None, typer.Option("--story", help="Only entities of this story.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
+) -> None:
+    """List entities merged across articles, scripts and spellings, with aliases and confidence."""
+    if ctx.invoked_subcommand is not None:
+        ctx.obj = db
+        return
+    cli = _cli()
+    with cli._store(db) as store:
+        ids = store.get_story(story_id).article_ids if story_id else None
+        found = [_entity_json(store, e) for e in store.list_entities(article_ids=ids)]
+    if as_json:
+        cli._print_json(found)
+        return
+    table = Table("id", "type", "name", "articles", "confidence", "aliases", box=None)
+    for e in found:
+        table.add_row(e["id"], e["type"], e["name"], str(len(e["articles"])), f"{e['confidence']:.2f}",
+                      ", ".join(a["text"] for a in e["aliases"][:8]))
+    cli.out.print(table)
+
+
+def _find_entity(store: Store, key: str) -> EntityRow:
+    rows = store.list_entities()
+    for row in rows:
+        if row.id == key:
+            return row
+    named = [r for r in rows if r.name == key] or [r for r in rows if any(a[0] == key for a in r.aliases)]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise UsageError(f"{key!r} names {len(named)} entities: use an id ({', '.join(r.id for r in named)})")
+    raise NotFound(f"no entity with id or name {key!r}")
+
+
+@entities_app.command("merge")
+def entities_merge(
+    ctx: typer.Context,
+    first: Annotated[str, typer.Argument(help="Entity id or name.")],
+    second: Annotated[str, typer.Argument(help="Entity id or name to merge with it.")],
+) -> None:
+    """Record that two entities are the same (kept by reanalyse and recluster)."""
+    cli = _cli()
+    with cli._store(ctx.obj) as store:
+        a, b = _find_entity(store, first), _find_entity(store, second)
+        if a.id == b.id:
+            raise UsageError("these name the same entity already")
+        with store.transaction():
+            store.add_decision("entity_merge", {"entities": [a.id, b.id], "names": [a.name, b.name], "by": "cli"})
+        linking.resolve_entities(store)
+    cli.out.print(f"merged {a.name} and {b.name}", markup=False)
+
+
+@entities_app.command("split")
+def entities_split(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="Entity id or name.")],
+    aliases: Annotated[list[str], typer.Argument(help="Aliases that name a different entity.")],
+) -> None:
+    """Record that some aliases of an entity name someone else (kept by reanalyse and recluster)."""
+    cli = _cli()
+    with cli._store(ctx.obj) as store:
+        entity = _find_entity(store, entity_id)
+        known = [a[0] for a in entity.aliases]
+        unknown = [a for a in aliases if a not in known]
+        if unknown:
+            raise UsageError(f"{unknown[0]!r} is not an alias of {entity.name}")
+        keep = [a for a in known if a not in aliases]
+        if not keep:
+            raise UsageError("leave at least one alias with the entity")
+        with store.transaction():
+            store.add_decision("entity_split", {"entity": entity.id, "name": entity.name, "aliases": list(aliases),
+                                                "keep": keep, "by": "cli"})
+        linking.resolve_entities(store)
+    cli.out.print(f"split {', '.join(aliases)} from {entity.name}", markup=False)
+
+
+def _article_for(store: Store | None, ref: str) -> Article:
+    """An article from a file (its first article) or, failing that, from the database by id."""
+    from .ingest import read_path
+
+    path = Path(ref)
+    if path.exists():
+        for record in read_path(path, max_bytes=Settings().max_file_bytes):
+            if isinstance(record, Article):
+                record.id = record.id or path.name
+                return record
+        raise InputError(f"{path}: no readable article")
+    if store is None:
+        raise NotFound(f"{ref} is neither a file nor, without --db, an article id")
+    return store.get_article(ref)
+
+
+def similarity(
+    first: Annotated[str | None, typer.Argument(help="File or article id.")] = None,
+    second: Annotated[str | None, typer.Argument(help="File or article id.")] = None,
+    pairs: Annotated[
+        Path | None, typer.Option("--pairs", help="JSONL of {pair_id, text1, text2[, lang1, lang2]}.")
+    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write scores here (with --pairs).")] = None,
+    db: Annotated[str | None, typer.Option("--db", help="Database holding the article ids.")] = None,
+) -> None:
+    """Same-event similarity (0..1) of two articles, or of every pair in a JSONL file."""
+    from . import stories
+    from .analyse import analyse
+
+    cli = _cli()
+    if pairs is not None:
+        if first or second:
+            raise typer.BadParameter("give either two articles or --pairs, not both")
+        _score_pairs(pairs, output)
+        return
+    if not first or not second:
+        raise typer.BadParameter("give two files or article ids, or --pairs FILE")
+    with cli._store(db) if db else _no_store() as store:
+        a, b = _article_for(store, first), _article_for(store, second)
+        features = [stories.features_from(x, (store.get_analysis(x.id) if store and x.added_at else None)
+                                          or analyse(x)) for x in (a, b)]
+    score = stories.same_event_score(features[0], features[1])
+    cli.out.print(f"{score:.3f}", markup=False)
+
+
+class _no_store:  # noqa: N801 - used like a context manager function
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _score_pairs(pairs: Path, output: Path | None) -> None:
+    from . import stories
+
+    cli = _cli()
+    out = output.open("w", encoding="utf-8") if output else sys.stdout
+    failed = 0
+    try:
+        with pairs.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                    score = stories.similarity_of_texts(item["text1"], item["text2"], item.get("lang1"),
+                                                        item.get("lang2"))
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    failed += 1
+                    cli.err.print(f"failed: {pairs} (line {number}): {type(exc).__name__}: {exc}",
+                                  markup=False, highlight=False)
+                    continue
+                out.write(json.dumps({"pair_id": item.get("pair_id"), "similarity": round(score, 4)}) + "\n")
+    except OSError as exc:
+        raise typer.BadParameter(f"cannot read {pairs}: {exc.strerror or exc}") from None
+    finally:
+        if output:
+            out.close()
+    if failed:
+        raise typer.Exit(1)
