@@ -438,12 +438,19 @@ def _qualified(a: _Prep, b: _Prep) -> bool:
     return all(w in long_.places for w in rest)
 
 
+def _person_like(name: str) -> bool:
+    """A name that reads as given name + surname (a person the per-article NER typed ORG or MISC)."""
+    keys = name_keys(name, "PER")
+    return keys.kind == "full" and any(not g.startswith("?") for g in keys.given_groups)
+
+
 def _embedding_veto(a: _Prep, b: _Prep) -> str | None:
     """Why a high embedding cosine alone must not join two organisation names, or None.
 
     Embeddings link translations ("Foreign Ministry" / "Außenministerium"), but also any two names of
-    the same kind: the names must share a word by spelling, or both be built on generic words, and be
-    of comparable specificity (how many distinguishing words; a place alone is not a body).
+    the same kind: without a word shared by spelling, neither may be one word, nor a person's name, nor
+    may both be proper words only in one script; and the names must be of comparable specificity (how
+    many distinguishing words; a place alone is not a body).
     """
     ka, kb = a.body, b.body
     if ka is None or kb is None or ka.acronym or kb.acronym:
@@ -451,8 +458,13 @@ def _embedding_veto(a: _Prep, b: _Prep) -> str | None:
     if not _words_agree(ka.distinct, kb.distinct, loose=a.rec.type == "LOC"):
         if ka.parts <= 1 or kb.parts <= 1:
             return "a one-word name and no shared word"
-        if ka.parts <= len(ka.distinct) or kb.parts <= len(kb.distinct):
-            return "proper names share no word"
+        # Two names of one script made of proper words only are transliterations, not translations:
+        # they share words when they are one name. A person's name typed ORG/MISC is never a translation.
+        proper = ka.parts <= len(ka.distinct) and kb.parts <= len(kb.distinct)
+        if proper and script(a.rec.name) == script(b.rec.name):
+            return "proper names of one script share no word"
+        if _person_like(a.rec.name) or _person_like(b.rec.name):
+            return "a person's name and no shared word"
     na, nb = sorted((len(ka.distinct), len(kb.distinct)))
     if nb > 2 * na + 1:
         return f"specificity differs ({na} vs {nb} distinguishing words)"

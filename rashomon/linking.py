@@ -113,7 +113,7 @@ def _assign(
         for features in sorted(new, key=lambda f: (f.published or date.max, f.article_id)):
             index.add(features)
         return {
-            f.article_id: key if key in existing else _new_story_id(index.stories()[key])
+            f.article_id: key if key in existing else story_id_for(index.stories()[key])
             for f in new
             for key in [index.story_of(f.article_id) or f.article_id]
         }
@@ -121,12 +121,13 @@ def _assign(
     assignment: dict[str, str] = {}
     for group in groups:
         existing = Counter(seeds[a] for a in group if a in seeds)
-        story_id = existing.most_common(1)[0][0] if existing else _new_story_id(group)
+        story_id = existing.most_common(1)[0][0] if existing else story_id_for(group)
         assignment.update({a: story_id for a in group if a not in seeds})
     return assignment
 
 
-def _new_story_id(article_ids: Iterable[str]) -> str:
+def story_id_for(article_ids: Iterable[str]) -> str:
+    """A story id derived from its smallest article id: the same group gets the same id on any engine."""
     return "st_" + hashlib.sha1(min(article_ids).encode("ascii")).hexdigest()[:10]
 
 
@@ -167,12 +168,12 @@ def recluster(store: Store) -> int:
     with store.transaction():
         store.clear_stories()
         for group in groups:
-            story_id = _new_story_id(group)
+            story_id = story_id_for(group)
             store.save_story(Story(id=story_id, title="", event_date=None))
             for article_id in group:
                 store.assign_article(article_id, story_id)
     for group in groups:
-        refresh_story(store, _new_story_id(group))
+        refresh_story(store, story_id_for(group))
     resolve_entities(store)
     return len(groups)
 
@@ -256,7 +257,7 @@ def split_story(store: Store, story_id: str, article_ids: Sequence[str]) -> str:
     rest = [a for a in story.article_ids if a not in chosen]
     if not chosen or not rest:
         raise UsageError("a split needs some of the story's articles, not none or all")
-    new_id = _new_story_id(chosen)
+    new_id = story_id_for(chosen)
     with store.transaction():
         store.add_decision("story_split", {"articles": chosen, "rest": rest})
         store.save_story(Story(id=new_id, title="", event_date=None))

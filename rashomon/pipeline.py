@@ -46,7 +46,9 @@ class AddReport:
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class PreparedArticle:
+    """An article with its id, text fingerprint and near-duplicate bands, ready to store."""
+
     article: Article
     fingerprint: str
     bands: list[str]
@@ -113,14 +115,14 @@ def _add_file(
     report: AddReport, keep_path: bool,
 ) -> None:
     records = read_path(path, max_bytes=settings.max_file_bytes, source=source, language=language)
-    batch: list[_Prepared] = []
+    batch: list[PreparedArticle] = []
     for record in records:
         if isinstance(record, RecordError):
             report.failures.append((f"{path} ({record.location})", record.reason))
             continue
         if not keep_path:
             record.path = None
-        prepared = _prepare(record)
+        prepared = prepare_article(record)
         stored = store.article_id_by_fingerprint(prepared.fingerprint)
         if stored is not None:
             report.present += 1
@@ -134,17 +136,18 @@ def _add_file(
     _store_batch(store, batch, settings=settings, report=report)
 
 
-def _prepare(article: Article) -> _Prepared:
+def prepare_article(article: Article) -> PreparedArticle:
+    """Give a read article its content-derived id, fingerprint and near-duplicate bands."""
     if not article.text.strip():
         raise InputError("no article text found")
     digest = fingerprint(article.title, article.text)
     article.id = hashlib.sha1(digest.encode("ascii")).hexdigest()[:12]
     if article.path:
         article.path = os.path.abspath(article.path)
-    return _Prepared(article=article, fingerprint=digest, bands=lsh_bands(article.text))
+    return PreparedArticle(article=article, fingerprint=digest, bands=lsh_bands(article.text))
 
 
-def _store_batch(store: Store, batch: list[_Prepared], *, settings: Settings, report: AddReport) -> None:
+def _store_batch(store: Store, batch: list[PreparedArticle], *, settings: Settings, report: AddReport) -> None:
     """Analyse outside the write lock, then store the batch in one transaction."""
     if not batch:
         return
@@ -169,7 +172,7 @@ def _store_batch(store: Store, batch: list[_Prepared], *, settings: Settings, re
     report.added.extend(added)
 
 
-def _near_duplicate(store: Store, prepared: _Prepared, *, settings: Settings) -> tuple[str | None, float]:
+def _near_duplicate(store: Store, prepared: PreparedArticle, *, settings: Settings) -> tuple[str | None, float]:
     best: tuple[str | None, float] = (None, 0.0)
     for candidate_id in store.articles_sharing_bands(prepared.bands):
         candidate = store.get_article(candidate_id)

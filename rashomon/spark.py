@@ -20,7 +20,6 @@ contract. :func:`import_batch` loads it into a database.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -41,11 +40,11 @@ from .analyse import analyse
 from .dedup import jaccard
 from .errors import EngineError, RashomonError
 from .ingest import RecordError, read_path
-from .linking import resolve_entities, story_event_date
+from .linking import resolve_entities, story_event_date, story_id_for
 from .models import Analysis, Article, Story
-from .pipeline import _prepare as prepare  # the per-record step of `add`, reused as is
-from .pipeline import _Prepared as Prepared
+from .pipeline import PreparedArticle as Prepared  # the per-record step of `add`, reused as is
 from .pipeline import iter_input_files
+from .pipeline import prepare_article as prepare
 from .settings import Settings
 from .store import Store
 from .store.base import now_iso
@@ -99,8 +98,8 @@ class BatchReport:
 
 
 def story_id(article_ids: Iterable[str]) -> str:
-    """A story id that depends only on its articles, so two runs (or engines) can be compared."""
-    return "s" + hashlib.sha1(",".join(sorted(article_ids)).encode("ascii")).hexdigest()[:12]
+    """The story id `rashomon add` would give the same group, so the two engines agree."""
+    return story_id_for(list(article_ids))
 
 
 # --- session -------------------------------------------------------------------------------------

@@ -274,3 +274,18 @@ def test_time_bound_of_the_probe() -> None:
                           max_bytes=MB)
     assert result["articles"] == 1 and result["extra_mb"] < 5
     assert time.perf_counter() - started < 30
+
+
+def test_an_odd_target_uri_prints_nothing(tmp_path: Path) -> None:
+    """Found by fuzzing: warcio logged "Replacing spaces in invalid WARC-Target-URI" to stderr."""
+    from .fuzzing import seeds_cached
+
+    data = dict(seeds_cached("warc"))["crawl.warc"]
+    path = tmp_path / "uri.warc"
+    path.write_bytes(data.replace(b"WARC-Target-URI: https://news.example/0",
+                                  b"WARC-Target-URI: https://news.example/a b", 1))
+    result = subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
+                             "from rashomon.ingest import read_path; "
+                             "print(len(list(read_path(Path(sys.argv[1]), max_bytes=10**6))))", str(path)],
+                            capture_output=True, text=True, env=ENV, check=True)
+    assert result.stderr == "" and int(result.stdout) >= 1

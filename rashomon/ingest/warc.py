@@ -12,6 +12,7 @@ never used as the publication date.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,10 @@ from .encoding import declared_encoding, decode_bytes
 from .html import html_to_article
 from .record import RecordError
 
+# warcio logs a warning for a WARC-Target-URI with spaces (the record is still read), which Python
+# prints to stderr when the application configured no logging: `rashomon add` output stays one line
+# per failure. A handler here (not a level) leaves an application's own logging setup in charge.
+logging.getLogger("warcio.recordloader").addHandler(logging.NullHandler())
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.IGNORECASE)
 _DRAIN = 64 * 1024
