@@ -236,9 +236,7 @@ def main() -> None:
                 f"| {name} | {scorer.threshold:.3f} | {set_name} | {m['P']:.3f} | {m['R']:.3f} | "
                 f"{m['F1']:.3f} | {m['B3-P']:.3f} | {m['B3-R']:.3f} | {m['B3-F1']:.3f} |"
             )
-    weights = ", ".join(
-        f"{n} {w:+.2f}" for n, w in zip(full.models[0].features, full.models[0].weights, strict=True)
-    )
+    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(full.models[0].features, full.models[0].weights, strict=True))
     lines += ["", f"Full model weights (standardised): {weights}.", ""]
 
     # Order dependence and incremental vs rebuild, full scorer.
@@ -261,10 +259,8 @@ def main() -> None:
         "|---|---|",
         f"| pairwise F1 between 5 random arrival orders (mean / min) | {statistics.mean(pair_agree):.3f} / "
         f"{min(pair_agree):.3f} |",
-        f"| B³ F1 vs gold over the 5 orders (mean ± sd) | {statistics.mean(f1s):.3f} ± "
-        f"{statistics.pstdev(f1s):.3f} |",
-        f"| incremental (chronological) vs full rebuild, pairwise F1 | "
-        f"{agreement(chrono_clusters, rebuild):.3f} |",
+        f"| B³ F1 vs gold over the 5 orders (mean ± sd) | {statistics.mean(f1s):.3f} ± {statistics.pstdev(f1s):.3f} |",
+        f"| incremental (chronological) vs full rebuild, pairwise F1 | {agreement(chrono_clusters, rebuild):.3f} |",
         f"| incremental (random orders) vs full rebuild, pairwise F1 (mean) | "
         f"{statistics.mean(agreement(c, rebuild) for c in runs):.3f} |",
         f"| B³ F1: full rebuild / incremental chronological | {evaluate(rebuild, gold_all)['B3-F1']:.3f} / "
@@ -274,9 +270,7 @@ def main() -> None:
     ]
     start = time.perf_counter()
     cluster(eval_f, scorer=full)
-    lines.append(
-        f"| `cluster` full rebuild of {len(eval_f)} articles | {time.perf_counter() - start:.2f} s |"
-    )
+    lines.append(f"| `cluster` full rebuild of {len(eval_f)} articles | {time.perf_counter() - start:.2f} s |")
 
     if not args.quick:
         s = scaling(eval_f, full, copies=60)
@@ -301,9 +295,7 @@ def main() -> None:
         for name, fn in text_variants().items():
             tr = featurise(train, text_fn=fn)
             ev = featurise(evaluation, text_fn=fn)
-            text_only = fit_scorer(
-                tr, [e for _, e in train], feature_sets=VARIANTS["e5+USE"], window_days=NO_WINDOW
-            )
+            text_only = fit_scorer(tr, [e for _, e in train], feature_sets=VARIANTS["e5+USE"], window_days=NO_WINDOW)
             text_clusters = cluster(ev, scorer=text_only)
             scorer = fit_scorer(tr, [e for _, e in train])
             clusters = cluster(ev, scorer=scorer)

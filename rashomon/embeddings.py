@@ -134,10 +134,10 @@ def article_text(article: Article, *, sentences: int = LEAD_SENTENCES, max_chars
 
 def article_embeddings(
     articles: list[Article], *, models: tuple[ModelName, ...] = MODELS
-) -> dict[ModelName, np.ndarray]:
+) -> dict[str, np.ndarray]:
     """Embed many articles (batched) with each of ``models``: ``{model: (n, dim) array}``."""
     texts = [article_text(a) for a in articles]
-    return {m: embed_texts(texts, model=m) for m in models}
+    return {str(m): embed_texts(texts, model=m) for m in models}
 
 
 def article_embedding(article: Article, *, models: tuple[ModelName, ...] = MODELS) -> np.ndarray:

@@ -8,7 +8,11 @@ are clustered in three passes:
    best-first when the score reaches :data:`MERGE_THRESHOLD` and no *veto* holds between any members of
    the two clusters (different first-name group, different surname gender, incompatible initial, user
    split): complete-link vetoes, so Viktar and Eduard of one family never meet through a shared
-   surname-only mention.
+   surname-only mention. Organisation and place names have their own complete-link vetoes
+   (:func:`_body_veto`: generic words only, different kinds of body, different place qualifiers,
+   different names in one language, place names sharing no word; generic words per language in
+   ``data/names/org_generic_words.tsv``), and a merge on embedding alone needs comparable names
+   (:func:`_embedding_veto`).
 2. **Partial person names** (surname only, initials + surname, given name only) attach to the one
    compatible full-name entity in the same article, else the same story, else (surname and initials
    only) the whole registry; with two or more candidates they stay apart.
@@ -37,6 +41,7 @@ from rashomon.names import (
     NameKeys,
     body_keys,
     given_initials,
+    guess_cyrillic_language,
     name_keys,
     same_stem,
     script,
@@ -147,7 +152,7 @@ def records_from_analysis(
             type=e.type,
             name=e.name,
             aliases=sorted({m.text for m in e.mentions} | {e.name}),
-            language=language,
+            language=_name_language(e.name, language),
             article_id=analysis.article_id,
             story_id=story_id,
             co_mentions=[n for k, n in names.items() if k != e.key],
@@ -180,6 +185,20 @@ class _Prep:
 def _mention_key(name: str) -> str:
     keys = name_keys(name, "PER")
     return keys.surname_skeleton or keys.skeleton
+
+
+_CYRILLIC_LANGUAGES = frozenset({"ru", "be", "uk", "bg", "sr", "mk", "kk", "ky", "mn"})
+
+
+def _name_language(name: str, article_language: str | None) -> str | None:
+    """The article's language, unless the name is written in another script ("Пул Первого" in English)."""
+    name_script = script(name)
+    if article_language is None or name_script == "Other":
+        return article_language
+    article_script = "Cyrl" if article_language in _CYRILLIC_LANGUAGES else "Latn"
+    if name_script == article_script:
+        return article_language
+    return guess_cyrillic_language(name) if name_script == "Cyrl" else None
 
 
 def _prep(rec: EntityRecord) -> _Prep:
@@ -410,7 +429,12 @@ def _body_veto(a: _Prep, b: _Prep) -> str | None:
         and not any(same_stem(x, y) or skeleton(x)[:2] == skeleton(y)[:2] for x in a.places for y in b.places)
     ):
         return f"place qualifiers differ ({'/'.join(sorted(a.places))} vs {'/'.join(sorted(b.places))})"
-    same_language = a.rec.language is not None and a.rec.language == b.rec.language
+    # An article's language says nothing about a name in another script ("Photo: Пул Первого" in English).
+    same_language = (
+        a.rec.language is not None
+        and a.rec.language == b.rec.language
+        and script(a.rec.name) == script(b.rec.name)
+    )
     if (
         same_language
         and not _covered(ka.distinct, kb.distinct)

@@ -527,9 +527,7 @@ def _average_linkage(
     blocked = np.zeros((k, k), dtype=bool)
     for a in range(k):
         for b in range(k):
-            blocked[a, b] = a == b or any(
-                (min(i, j), max(i, j)) in cannot for i in groups[a] for j in groups[b]
-            )
+            blocked[a, b] = a == b or any((min(i, j), max(i, j)) in cannot for i in groups[a] for j in groups[b])
     alive = np.ones(k, dtype=bool)
     members = [list(g) for g in groups]
     while True:
@@ -593,9 +591,7 @@ def cluster(
     for a, b in merge:
         if a in index and b in index:
             must.union(index[a], index[b])
-    cannot = {
-        (min(index[a], index[b]), max(index[a], index[b])) for a, b in split if a in index and b in index
-    }
+    cannot = {(min(index[a], index[b]), max(index[a], index[b])) for a, b in split if a in index and b in index}
     stories = list(by_story)
     for x, s in enumerate(stories):
         for t in stories[x + 1 :]:

@@ -84,9 +84,7 @@ def _articles() -> tuple[list[Article], dict[str, str]]:
     ):
         for i, (lang, published, title, text) in enumerate(rows):
             article_id = f"{event}-{lang}-{i}"
-            articles.append(
-                Article(title=title, text=text, language=lang, published=published, id=article_id)
-            )
+            articles.append(Article(title=title, text=text, language=lang, published=published, id=article_id))
             gold[article_id] = event
     return articles, gold
 
@@ -110,9 +108,7 @@ def test_name_key_links_spellings_across_scripts() -> None:
     assert name_key("Тихановская") == name_key("Tsikhanouskaya") == name_key("Tichanowskaja")
 
 
-def test_same_event_across_languages_clusters_together(
-    features: list[ArticleFeatures], gold: dict[str, str]
-) -> None:
+def test_same_event_across_languages_clusters_together(features: list[ArticleFeatures], gold: dict[str, str]) -> None:
     stories = cluster(features)
     meeting = [a for a, e in gold.items() if e == "meeting"]
     assert sorted(meeting) in stories

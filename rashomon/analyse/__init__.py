@@ -6,7 +6,8 @@ text. Every result carries character offsets into ``Article.text``.
 
 from __future__ import annotations
 
-from ..models import Analysis, Article
+from ..models import Analysis, Article, Entity
+from ..names import given_groups, to_ascii
 from .dates import find_dates, pick_event_date
 from .descriptors import find_descriptors
 from .entities import find_entities
@@ -15,7 +16,7 @@ from .quotes import find_quotes
 from .sentences import split_sentences
 
 # Bump a component's version when its output changes, so `rashomon reanalyse` knows what is stale.
-ANALYSIS_VERSION = "sentences.v1+entities.v1+quotes.v1+descriptors.v1+dates.v1+numbers.v1"
+ANALYSIS_VERSION = "sentences.v1+entities.v2+quotes.v1+descriptors.v1+dates.v1+numbers.v1"
 
 __all__ = ["ANALYSIS_VERSION", "analyse"]
 
@@ -31,7 +32,7 @@ def analyse(article: Article) -> Analysis:
     """
     text, language = article.text, article.language
     sentences = split_sentences(text, language)
-    entities = find_entities(text, sentences, language)
+    entities = find_entities(text, sentences, language) + _credit_entities(article)
     quotes = find_quotes(text, sentences, entities, language)
     descriptors = find_descriptors(text, sentences, entities, language)
     # Only the publication date anchors a year: pages are re-stamped "Updated at ..." years after the
@@ -50,3 +51,22 @@ def analyse(article: Article) -> Analysis:
         numbers=numbers,
         event_date=pick_event_date(dates, sentences, reference=reference),
     )
+
+
+# Credits longer than this are captions, not names.
+_MAX_CREDIT_WORDS = 5
+
+
+def _credit_entities(article: Article) -> list[Entity]:
+    """Photo credits as entities with no mention in the body ("Photo: Пул Первого" names a channel).
+
+    A credit whose first word is a known given name is a person, any other an organisation.
+    """
+    found: list[Entity] = []
+    for credit in article.photo_credits:
+        words = credit.split()
+        if not words or len(words) > _MAX_CREDIT_WORDS or not words[0][:1].isupper():
+            continue
+        person = len(words) >= 2 and bool(given_groups(to_ascii(words[0]).lower()))
+        found.append(Entity(key=f"c{len(found) + 1}", type="PER" if person else "ORG", name=credit))
+    return found

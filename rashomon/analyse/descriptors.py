@@ -256,6 +256,8 @@ def _role_references(
             continue  # a pre-name label, found elsewhere
         if any(a <= start < b for a, b in taken) or (lang == "en" and _plural_en(text, end)):
             continue
+        if lang == "en" and re.search(r"\bas\s+$", text[max(0, m.start() - 4) : m.start()], re.IGNORECASE):
+            continue  # "refused to recognise X as the legitimate president": a status in question, not a label
         key = refs.role(m.group(1), start, labels)
         if key is not None:
             found.append((key, start, end))

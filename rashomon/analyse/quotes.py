@@ -12,6 +12,7 @@ live in ``data/lexicons/<lang>/``.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from ..models import Entity, Quote, Sentence
 from .coref import References
@@ -35,6 +36,9 @@ _MIN_QUOTE_WORDS = 3
 _TITLE_WORD_LEN = 3  # "Pool of the First": every word longer than this capitalised -> a name, not a quote
 _WINDOW_WORDS = 4
 _CLAUSE_TRIM = " \t,.;:—–-"
+
+# Dependencies that keep a word part of the name or apposition of the noun they hang on.
+_NAME_LINKS = frozenset({"compound", "flat", "appos", "nmod"})
 
 
 def _direct_spans(text: str) -> list[tuple[int, int, int, int]]:
@@ -156,9 +160,29 @@ class _Finder:
                 next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None) if tok else None
             )
             if subject is not None:
+                named = self._named_subject(subject)
+                if named is not None:
+                    return named
                 sub = list(subject.subtree)
                 return self.resolve(sub[0].idx, sub[-1].idx + len(sub[-1]))
         return self.near_verb(verb_start, verb_end, limit)
+
+    def _named_subject(self, subject: Any) -> tuple[str, str] | None:
+        """The person the subject itself names, not one inside its modifiers.
+
+        In "the head of X, Alexei V., following a meeting between P and L, said …" the subject
+        is "head"; V. is its apposition, while P and L sit in a prepositional modifier.
+        """
+        for start, end, key in self.refs.at(subject.idx, subject.head.idx if subject.head.i > subject.i
+                                            else len(self.text)):
+            if self.refs.type_of(key) != "PER" or self.quoted(start):
+                continue
+            token = english_token_at(self.text, start)
+            while token is not None and token.i != subject.i and token.dep_ in _NAME_LINKS:
+                token = token.head
+            if token is not None and token.i == subject.i:
+                return key, self.text[start:end]
+        return None
 
     def speech_verbs(self, start: int, end: int) -> list[re.Match[str]]:
         return [

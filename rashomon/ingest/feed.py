@@ -15,6 +15,7 @@ import email.utils
 import io
 import re
 import time
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,7 +28,6 @@ from .furniture import clean, normalise_line
 from .html import fragment_text
 from .record import RecordError
 
-
 # Entries per feedparser call in a large feed: ~1.5 MB of parsed entries, and 1,000 entries cost a
 # few ms of re-parsing the head and tail.
 _BATCH_ENTRIES = 1000
@@ -39,10 +39,9 @@ def _batches(text: str) -> Iterator[str]:
     """``text`` whole, or for a feed of many entries, head + each batch of entries + tail as documents."""
     starts = _ENTRY_START.finditer(text)
     bounds = [match.start() for n, match in enumerate(starts) if n % _BATCH_ENTRIES == 0]
-    last_end = None
-    if len(bounds) > 1:
-        for last_end in _ENTRY_END.finditer(text, bounds[-1]):
-            pass
+    # the last entry's end tag: what follows it closes the document in every batch
+    ends = deque(_ENTRY_END.finditer(text, bounds[-1]), maxlen=1) if len(bounds) > 1 else deque()
+    last_end = ends[0] if ends else None
     if last_end is None:
         yield text
         return
