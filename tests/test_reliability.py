@@ -289,3 +289,13 @@ def test_an_odd_target_uri_prints_nothing(tmp_path: Path) -> None:
                              "print(len(list(read_path(Path(sys.argv[1]), max_bytes=10**6))))", str(path)],
                             capture_output=True, text=True, env=ENV, check=True)
     assert result.stderr == "" and int(result.stdout) >= 1
+
+
+def test_a_control_character_in_feed_html_is_dropped(tmp_path: Path) -> None:
+    """Found by fuzzing: "&lt;p&gt;\\x01" in an entry made lxml raise ValueError (a crash)."""
+    path = tmp_path / "feed.rss"
+    path.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><item><title>Port '
+                     b"strike ends</title><description>&lt;p&gt;\x01Port workers voted to end the strike."
+                     b"&lt;/p&gt;</description></item></channel></rss>")
+    (record,) = read_path(path, max_bytes=10_000)
+    assert isinstance(record, Article) and record.text == "Port workers voted to end the strike."

@@ -15,6 +15,7 @@ from ..models import Article
 from .furniture import clean
 
 _SPACES = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Elements whose content is a paragraph of its own in a feed entry's HTML.
 _BLOCKS = frozenset(
     ("p", "div", "li", "dd", "dt", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption",
@@ -101,6 +102,8 @@ def fragment_text(fragment: str) -> str:
     """The text of an HTML fragment (a feed entry's content), one paragraph per line."""
     if "<" not in fragment:
         return fragment
+    # lxml refuses to set text with control characters (ValueError); they are furniture anyway.
+    fragment = _CONTROL.sub("", fragment)
     try:
         root = lxml_html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
