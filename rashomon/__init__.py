@@ -50,6 +50,7 @@ __all__ = [
     "Settings",
     "Store",
     "StoreError",
+    "Story",
     "UnsupportedFormat",
     "UsageError",
     "add_paths",

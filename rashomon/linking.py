@@ -47,15 +47,15 @@ def _features(store: Store, articles: Sequence[Article]) -> list[stories.Article
 
         embedded = article_embeddings(missing)
         for i, article in enumerate(missing):
-            vectors = {model: matrix[i] for model, matrix in embedded.items()}
-            fresh[article.id] = vectors
+            made = {model: matrix[i] for model, matrix in embedded.items()}
+            fresh[article.id] = made
             buffer = io.BytesIO()
-            np.savez(buffer, **vectors)
+            np.savez(buffer, **made)
             with store.transaction():
                 store.save_vector(article.id, _VECTOR_MODEL, buffer.getvalue())
     features = []
     for article in articles:
-        vectors = fresh.get(article.id)
+        vectors: dict[str, np.ndarray] | None = fresh.get(article.id)
         if vectors is None:
             with np.load(io.BytesIO(cached[article.id])) as data:
                 vectors = {name: data[name] for name in data.files}
@@ -120,8 +120,8 @@ def _assign(
     groups = stories.cluster([*known, *new], pinned=seeds)
     assignment: dict[str, str] = {}
     for group in groups:
-        existing = Counter(seeds[a] for a in group if a in seeds)
-        story_id = existing.most_common(1)[0][0] if existing else story_id_for(group)
+        nearby = Counter(seeds[a] for a in group if a in seeds)
+        story_id = nearby.most_common(1)[0][0] if nearby else story_id_for(group)
         assignment.update({a: story_id for a in group if a not in seeds})
     return assignment
 

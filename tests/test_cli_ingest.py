@@ -169,7 +169,7 @@ def test_interrupted_batch_resumes_without_duplicates(tmp_path: Path) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert 0 < stored, "the run was not interrupted after it had stored something"
+    assert stored > 0, "the run was not interrupted after it had stored something"
     finish = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert finish.returncode == 0, finish.stderr
     with sqlite3.connect(db) as conn:

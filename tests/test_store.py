@@ -110,7 +110,7 @@ def test_concurrent_add_processes_lose_nothing(db_url: str, tmp_path: Path) -> N
         for _ in range(4)
     ]
     outputs = [p.communicate(timeout=600) for p in procs]
-    for proc, (stdout, stderr) in zip(procs, outputs, strict=True):
+    for proc, (_stdout, stderr) in zip(procs, outputs, strict=True):
         assert proc.returncode == 0, stderr
         assert "locked" not in stderr
     added = sum(int(out.split("added ")[1].split(",")[0]) for out, _ in outputs)

@@ -139,7 +139,7 @@ class Store(ABC):
         self._depth = 0
         self.conn.commit()
 
-    def _begin(self) -> None:
+    def _begin(self) -> None:  # noqa: B027 - a hook: DB-API drivers that open transactions implicitly need none
         """Start a transaction (backends that autocommit override this)."""
 
     def _sql(self, sql: str) -> str:
