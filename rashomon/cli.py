@@ -95,10 +95,13 @@ def add(
     max_size: Annotated[
         int, typer.Option("--max-size", help="Refuse files larger than this many bytes (WARC is streamed).")
     ] = DEFAULT_MAX_FILE_BYTES,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes that analyse articles (2 pays off for 50+ files).")
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """Ingest articles (txt, HTML, RSS/Atom, WARC, JSONL), analyse them and place them in stories."""
-    settings = Settings(max_file_bytes=max_size)
+    settings = Settings(max_file_bytes=max_size, workers=workers)
     files = list(pipeline.iter_input_files(paths, recursive=recursive))
     with _store(db) as store:
         progress = Progress(

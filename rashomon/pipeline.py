@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing import get_context
 from pathlib import Path
 
 from .analyse import analyse
@@ -17,7 +20,7 @@ from .dedup import fingerprint, jaccard, lsh_bands
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
 from .linking import update_links
-from .models import Article
+from .models import Analysis, Article
 from .settings import Settings
 from .store import Store
 
@@ -94,26 +97,55 @@ def add_paths(
     """
     settings = settings or Settings()
     report = AddReport()
-    for path in iter_input_files(paths, recursive=recursive):
-        report.files += 1
-        try:
-            _add_file(store, path, settings=settings, source=source, language=language, report=report,
-                      keep_path=keep_paths)
-        except RashomonError as exc:
-            report.failures.append((str(path), str(exc)))
-        except OSError as exc:
-            report.failures.append((str(path), exc.strerror or str(exc)))
-        if on_file is not None:
-            on_file(path, report)
+    with _Analyser(settings.workers if settings.analyse else 0) as analyser:
+        units = _read_units(store, iter_input_files(paths, recursive=recursive), settings=settings,
+                            source=source, language=language, keep_path=keep_paths, report=report)
+        window: deque[_Unit] = deque()
+        # Files are read (and their analysis started) a few ahead of the one being stored, so the
+        # workers stay busy while each file is still written in a transaction of its own, in order.
+        for unit in units:
+            unit.analyses = analyser.submit([p.article for p in unit.batch])
+            window.append(unit)
+            if len(window) > analyser.lookahead:
+                _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
+        while window:
+            _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
     if (report.added or report.unlinked) and settings.cluster:
         update_links(store, list(dict.fromkeys(report.added + report.unlinked)))
     return report
 
 
-def _add_file(
+@dataclass
+class _Unit:
+    """New articles of one file (or of one WARC chunk) on their way to the store."""
+
+    path: Path
+    batch: list[PreparedArticle]
+    last: bool  # the file's last unit: report the file as done after it
+    error: str | None = None
+    analyses: Callable[[], list[Analysis]] | None = None
+
+
+def _read_units(
+    store: Store, files: Iterable[Path], *, settings: Settings, source: str | None, language: str | None,
+    keep_path: bool, report: AddReport,
+) -> Iterator[_Unit]:
+    """Read and prepare each file; a file that fails becomes one unit carrying the reason."""
+    for path in files:
+        report.files += 1
+        try:
+            yield from _file_units(store, path, settings=settings, source=source, language=language,
+                                   keep_path=keep_path, report=report)
+        except RashomonError as exc:
+            yield _Unit(path, [], True, error=str(exc))
+        except OSError as exc:
+            yield _Unit(path, [], True, error=exc.strerror or str(exc))
+
+
+def _file_units(
     store: Store, path: Path, *, settings: Settings, source: str | None, language: str | None,
-    report: AddReport, keep_path: bool,
-) -> None:
+    keep_path: bool, report: AddReport,
+) -> Iterator[_Unit]:
     records = read_path(path, max_bytes=settings.max_file_bytes, source=source, language=language)
     batch: list[PreparedArticle] = []
     for record in records:
@@ -131,9 +163,53 @@ def _add_file(
             continue
         batch.append(prepared)
         if len(batch) >= _WARC_BATCH:
-            _store_batch(store, batch, settings=settings, report=report)
+            yield _Unit(path, batch, False)
             batch = []
-    _store_batch(store, batch, settings=settings, report=report)
+    yield _Unit(path, batch, True)
+
+
+def _finish(
+    store: Store, unit: _Unit, *, settings: Settings, report: AddReport,
+    on_file: Callable[[Path, AddReport], None] | None,
+) -> None:
+    if unit.error is not None:
+        report.failures.append((str(unit.path), unit.error))
+    else:
+        analyses = unit.analyses() if unit.analyses else []
+        _store_batch(store, unit.batch, analyses, settings=settings, report=report)
+    if unit.last and on_file is not None:
+        on_file(unit.path, report)
+
+
+class _Analyser:
+    """Runs :func:`analyse` in this process, or in worker processes when ``workers`` > 1.
+
+    Not a dataclass: it owns a process pool. Workers are spawned (not forked: the language models
+    hold threads) and each loads the models once, which pays off from a few dozen articles on.
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.lookahead = workers * 4 if workers > 1 else 0
+
+    def __enter__(self) -> _Analyser:
+        if self.workers > 1:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, articles: list[Article]) -> Callable[[], list[Analysis]]:
+        """Start analysing; the returned callable waits for and returns the analyses, in order."""
+        if self.workers == 0 or not articles:
+            return lambda: []
+        if self.pool is None:
+            return lambda: [analyse(a) for a in articles]
+        futures = [self.pool.submit(analyse, a) for a in articles]
+        return lambda: [f.result() for f in futures]
 
 
 def prepare_article(article: Article) -> PreparedArticle:
@@ -147,11 +223,14 @@ def prepare_article(article: Article) -> PreparedArticle:
     return PreparedArticle(article=article, fingerprint=digest, bands=lsh_bands(article.text))
 
 
-def _store_batch(store: Store, batch: list[PreparedArticle], *, settings: Settings, report: AddReport) -> None:
-    """Analyse outside the write lock, then store the batch in one transaction."""
+def _store_batch(
+    store: Store, batch: list[PreparedArticle], analysed: list[Analysis], *, settings: Settings,
+    report: AddReport,
+) -> None:
+    """Store a batch and its analyses (made outside the write lock) in one transaction."""
     if not batch:
         return
-    analyses = {p.article.id: analyse(p.article) for p in batch} if settings.analyse else {}
+    analyses = {a.article_id: a for a in analysed}
     added: list[str] = []
     with store.transaction():
         for prepared in batch:

@@ -23,6 +23,8 @@ class Settings:
     near_duplicate: float = DEFAULT_NEAR_DUPLICATE
     analyse: bool = True
     cluster: bool = True
+    # Processes that analyse articles; 1 analyses in the calling process (no start-up cost).
+    workers: int = 1
 
 
 def default_db_path() -> str:

@@ -185,3 +185,16 @@ def test_interrupted_batch_resumes_without_duplicates(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args", [["add"], ["show"], ["articles", "--lang"]])
 def test_usage_errors_exit_2(args: list[str]) -> None:
     assert run(*args).exit_code == 2
+
+
+def test_worker_processes_store_the_same_analysis(tmp_path: Path) -> None:
+    single, pooled = str(tmp_path / "one.db"), str(tmp_path / "two.db")
+    assert run("add", str(FIXTURES), "--db", single).exit_code == 0
+    result = run("add", str(FIXTURES), "--workers", "2", "--db", pooled)
+    assert result.exit_code == 0, result.stderr
+    assert "added 4" in result.stdout
+    for listed in json.loads(run("articles", "--json", "--db", single).stdout):
+        one = json.loads(run("show", listed["id"], "--json", "--db", single).stdout)
+        two = json.loads(run("show", listed["id"], "--json", "--db", pooled).stdout)
+        assert one["entities"] and one["sentences"]
+        assert (one["entities"], one["quotes"], one["event_date"]) == (two["entities"], two["quotes"], two["event_date"])
