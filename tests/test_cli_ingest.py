@@ -197,4 +197,5 @@ def test_worker_processes_store_the_same_analysis(tmp_path: Path) -> None:
         one = json.loads(run("show", listed["id"], "--json", "--db", single).stdout)
         two = json.loads(run("show", listed["id"], "--json", "--db", pooled).stdout)
         assert one["entities"] and one["sentences"]
-        assert (one["entities"], one["quotes"], one["event_date"]) == (two["entities"], two["quotes"], two["event_date"])
+        for key in ("entities", "quotes", "event_date"):
+            assert one[key] == two[key], key
