@@ -72,14 +72,14 @@ def fuzz(runs: int, atheris_runs: int, reuse: list[Path]) -> list[dict[str, Any]
     return results
 
 
-def crash(files: int, kills: int, seed: int) -> dict[str, Any]:
+def crash(files: int, kills: int, seed: int, max_delay: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="rashomon-kill-") as tmp:
         corpus = Path(tmp) / "corpus"
         count = write_mixed(corpus, files)
         started = time.perf_counter()
-        result = kill_and_resume(corpus, Path(tmp) / "k.db", expected=files, kills=kills, max_delay=files * 0.15,
+        result = kill_and_resume(corpus, Path(tmp) / "k.db", expected=files, kills=kills, max_delay=max_delay,
                                  rng=random.Random(seed))
-    result.update(articles=files, files=count, seconds=round(time.perf_counter() - started))
+    result.update(articles=files, files=count, max_delay=max_delay, seconds=round(time.perf_counter() - started))
     print(f"crash safety: {result}", flush=True)
     return result
 
@@ -170,7 +170,8 @@ def write_results(fuzzed: list[dict[str, Any]], crashed: dict[str, Any] | None,
     if crashed:
         lines.append(f"Crash safety: {crashed['articles']:,} articles in {crashed['files']} files (txt, HTML, "
                      f"JSONL, RSS, WARC); SIGKILL at **{crashed['kills']} random points** over "
-                     f"{crashed['rounds']} rounds; after each kill integrity_check ok and no article twice; "
+                     f"{crashed['rounds']} rounds (kill after 0.5-{crashed['max_delay']:.0f} s); after each kill "
+                     "integrity_check ok and no article twice; "
                      f"after each rerun all {crashed['articles']:,} stored exactly once ({crashed['seconds']} s).\n")
     for r in concurrent:
         lines.append(f"Concurrency ({r['backend']}): 4 processes, overlapping files, {r['articles']} articles: "
@@ -203,6 +204,7 @@ def main() -> None:
     parser.add_argument("--atheris-runs", type=int, default=0)
     parser.add_argument("--files", type=int, default=1_000, help="articles in the kill -9 corpus")
     parser.add_argument("--kills", type=int, default=20)
+    parser.add_argument("--max-delay", type=float, default=60, help="kill after 0.5 s to this many seconds")
     parser.add_argument("--concurrent-articles", type=int, default=200)
     parser.add_argument("--scale", type=float, default=1.0, help="size of the resource-limit inputs")
     parser.add_argument("--seed", type=int, default=2024)
@@ -211,7 +213,7 @@ def main() -> None:
     args = parser.parse_args()
     fuzzed = [] if "fuzz" in args.skip else fuzz(args.fuzz_runs, args.atheris_runs, args.fuzz_json)
     limited = [] if "limits" in args.skip else limits(args.scale)
-    crashed = None if "crash" in args.skip else crash(args.files, args.kills, args.seed)
+    crashed = None if "crash" in args.skip else crash(args.files, args.kills, args.seed, args.max_delay)
     concurrent = [] if "concurrency" in args.skip else concurrency(args.concurrent_articles)
     if not args.no_write:
         write_results(fuzzed, crashed, concurrent, limited)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import re
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -53,21 +55,45 @@ def _features(store: Store, articles: Sequence[Article]) -> list[stories.Article
             np.savez(buffer, **made)
             with store.transaction():
                 store.save_vector(article.id, _VECTOR_MODEL, buffer.getvalue())
+    analyses = store.get_analyses([a.id for a in articles])
     features = []
     for article in articles:
         vectors: dict[str, np.ndarray] | None = fresh.get(article.id)
         if vectors is None:
-            with np.load(io.BytesIO(cached[article.id])) as data:
-                vectors = {name: data[name] for name in data.files}
-        features.append(stories.features_from(article, store.get_analysis(article.id), embeddings=vectors))
+            vectors = _load_vectors(cached[article.id])
+        features.append(stories.features_from(article, analyses.get(article.id), embeddings=vectors))
     return features
+
+
+# The header of a 1-D little-endian float32 .npy file as np.savez writes story vectors.
+_NPY_FLOAT32 = re.compile(rb"\{'descr': '<f4', 'fortran_order': False, 'shape': \((\d+),\), \}")
+
+
+def _load_vectors(blob: bytes) -> dict[str, np.ndarray]:
+    """The arrays of an ``np.savez`` blob.
+
+    The vectors of a few hundred nearby articles are read on every add; ``np.load`` parses each
+    array header with ``ast.literal_eval`` (a third of the cost of an add), so the one header shape
+    rashomon writes is read directly and anything else goes through ``np.load``.
+    """
+    out: dict[str, np.ndarray] = {}
+    with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            found = _NPY_FLOAT32.search(data, 0, 128) if data[:8] == b"\x93NUMPY\x01\x00" else None
+            if found is None:
+                with np.load(io.BytesIO(blob)) as loaded:
+                    return {key: loaded[key] for key in loaded.files}
+            offset = 10 + int.from_bytes(data[8:10], "little")
+            out[name.removesuffix(".npy")] = np.frombuffer(data, dtype="<f4", count=int(found[1]), offset=offset)
+    return out
 
 
 def place_in_stories(store: Store, article_ids: Sequence[str]) -> list[str]:
     """Put each new article in the best recent story or a new one; returns the stories touched."""
     if not article_ids:
         return []
-    new = _features(store, [store.get_article(i) for i in article_ids])
+    new = _features(store, _articles(store, article_ids))
     days = [f.day for f in new if f.day is not None]
     seeds: dict[str, str] = {}
     if days:
@@ -79,7 +105,7 @@ def place_in_stories(store: Store, article_ids: Sequence[str]) -> list[str]:
         seeds.update(store.recent_story_members(_RECENT_FOR_UNDATED))
     for article_id in article_ids:
         seeds.pop(article_id, None)
-    known = _features(store, [store.get_article(i) for i in sorted(seeds)])
+    known = _features(store, _articles(store, sorted(seeds)))
     assignment = _assign(new, known, seeds)
     touched: set[str] = set()
     with store.transaction():
@@ -93,6 +119,14 @@ def place_in_stories(store: Store, article_ids: Sequence[str]) -> list[str]:
     for story_id in touched:
         refresh_story(store, story_id)
     return sorted(touched)
+
+
+def _articles(store: Store, article_ids: Sequence[str]) -> list[Article]:
+    """Stored articles in the order given, read a few hundred per query."""
+    by_id: dict[str, Article] = {}
+    for start in range(0, len(article_ids), 500):
+        by_id.update((a.id, a) for a in store.list_articles(ids=article_ids[start : start + 500]))
+    return [by_id[i] if i in by_id else store.get_article(i) for i in article_ids]
 
 
 def _assign(

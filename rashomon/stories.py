@@ -122,6 +122,7 @@ def _parse_day(value: str | None) -> date | None:
         return None
 
 
+@lru_cache(maxsize=65536)  # names repeat across the articles whose features are built on each add
 def name_key(word: str) -> str:
     """A lossy cross-script key of a name: transliterate, trim inflection, keep 4 consonant sounds.
 

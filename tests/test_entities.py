@@ -324,3 +324,19 @@ def test_a_name_with_a_place_qualifier_joins_the_bare_name_once() -> None:
     assert _apart(entities, "a2:1", "a3:1")
     owner = {rid: e.id for e in entities for rid in e.record_ids}
     assert owner["a1:1"] in {owner["a2:1"], owner["a3:1"]}
+
+
+def test_records_of_one_name_resolve_as_one_and_keep_their_context() -> None:
+    # 200 reports naming two people: each name is scored once, not once per pair of its records
+    records = [_rec(f"a{i}:1", "Viktar Babaryka", lang="en", story=f"s{i % 7}") for i in range(100)]
+    records += [_rec(f"b{i}:1", "Виктор Бабарико", lang="ru", story=f"s{i % 7}") for i in range(100)]
+    records += [_rec("a0:3", "Eduard Babaryka", lang="en", story="s0")]
+    records.append(_rec("a0:2", "Babaryka", lang="en", story="s0"))
+    entities = resolve(records, embeddings=False)
+    assert _together(entities, "a0:1", "a99:1", "b0:1", "b99:1")
+    assert _apart(entities, "a0:1", "a0:3")
+    viktar = next(e for e in entities if "a0:1" in e.record_ids)
+    assert len(viktar.records) == 200 and viktar.name == "Viktar Babaryka"
+    assert sum(a.count for a in viktar.aliases if a.text == "Viktar Babaryka") == 100
+    # the bare surname in an article naming two Babarykas is ambiguous there and in the story
+    assert _apart(entities, "a0:2", "a0:1") and _apart(entities, "a0:2", "a0:3")

@@ -69,6 +69,32 @@ def test_stories_and_decisions_round_trip(db_url: str) -> None:
             store.get_story("nope")
 
 
+def test_stories_dated_near_and_recent_members(db_url: str) -> None:
+    with open_store(db_url) as store:
+        with store.transaction():
+            store.save_story(Story(id="s1", title="Harbour strike", event_date=None))
+            for n in (1, 5, 9):
+                store.insert_article(_article(n), fingerprint=f"f{n}", bands=[])
+                store.assign_article(_article(n).id, "s1")
+        # published 2023-01-02, -06 and -10; the event date of an analysis counts too
+        assert [a for a, _ in store.story_members_between("2023-01-05", "2023-01-10")] == [
+            _article(5).id, _article(9).id]
+        assert len(store.recent_story_members(2)) == 2
+
+
+def test_comparisons_are_kept_per_story_and_go_with_it(db_url: str) -> None:
+    with open_store(db_url) as store:
+        with store.transaction():
+            store.save_story(Story(id="s1", title="Harbour strike", event_date=None))
+            store.save_comparison("s1", "k1", {"statements": [1]})
+            store.save_comparison("s1", "k2", {"statements": [2]})
+        assert store.cached_comparison("s1", "k1") is None  # replaced by the newer key
+        assert store.cached_comparison("s1", "k2") == {"statements": [2]}
+        with store.transaction():
+            store.clear_stories()
+        assert store.cached_comparison("s1", "k2") is None
+
+
 def test_name_vectors_are_cached_per_model(db_url: str) -> None:
     names = [f"Harbour Board {n}" for n in range(700)]  # more than one IN (...) batch
     with open_store(db_url) as store:

@@ -53,10 +53,14 @@ def _batches(text: str) -> Iterator[str]:
 
 def _parse(document: str) -> Any:
     # Re-encoded as UTF-8 and declared so in the "HTTP header", which wins over the XML declaration.
-    return feedparser.parse(
-        io.BytesIO(document.encode("utf-8")),
-        response_headers={"content-type": "application/xml; charset=utf-8"},
-    )
+    try:
+        return feedparser.parse(
+            io.BytesIO(document.encode("utf-8")),
+            response_headers={"content-type": "application/xml; charset=utf-8"},
+        )
+    except Exception as error:  # noqa: BLE001 - feedparser's loose parser raises on broken markup,
+        # e.g. ValueError from chr() for "&#x110000;" (found by fuzzing); the document is unreadable
+        raise InputError(f"not a readable feed: {_one_line(error)}") from None
 
 
 def _iso(raw: str | None, parsed: time.struct_time | None) -> str | None:
@@ -122,7 +126,13 @@ def read_feed(
             number += 1
             yield _entry_article(entry, f"entry {number}", path=path, encoding=encoding,
                                  source=source or feed_title, language=language)
-        parsed = next((_parse(document) for document in batches), None)
+        for document in batches:
+            try:
+                parsed = _parse(document)
+                break
+            except InputError as error:
+                yield RecordError(f"entries {number + 1}-{number + _BATCH_ENTRIES}", str(error))
+                number += _BATCH_ENTRIES
 
 
 def _one_line(error: object) -> str:

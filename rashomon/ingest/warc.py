@@ -60,6 +60,21 @@ def _drain(record: Any) -> bool:
     return getattr(stream, "limit", 0) <= 0
 
 
+def _read_limited(stream: Any, max_bytes: int) -> bytes | None:
+    """All of ``stream`` in pieces, or ``None`` (the pieces dropped) once it is over ``max_bytes``.
+
+    warcio's ``read(n)`` joins everything it decompressed: a gzip bomb cost 3x the limit in memory.
+    """
+    pieces: list[bytes] = []
+    size = 0
+    while piece := stream.read(min(_DRAIN, max_bytes + 1 - size)):
+        size += len(piece)
+        if size > max_bytes:
+            return None
+        pieces.append(piece)
+    return b"".join(pieces)
+
+
 def _is_page(record: Any) -> bool:
     if record.rec_type != "response" or record.http_headers is None:
         return False
@@ -89,7 +104,7 @@ def read_warc(
                 record = next(records)
                 number += 1
                 page = _is_page(record)
-                payload = record.content_stream().read(max_bytes + 1) if page else b""
+                payload = _read_limited(record.content_stream(), max_bytes) if page else b""
                 complete = _drain(record)
             except StopIteration:
                 break
@@ -106,7 +121,7 @@ def read_warc(
                 return
             if not page:
                 continue
-            if len(payload) > max_bytes:
+            if payload is None:
                 yield RecordError(location, f"payload larger than the {max_bytes}-byte limit")
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")

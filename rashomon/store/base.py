@@ -279,6 +279,19 @@ class Store(ABC):
         data = self.scalar("SELECT data FROM analyses WHERE article_id = ?", (article_id,))
         return None if data is None else Analysis.from_json(json.loads(data))
 
+    def get_analyses(self, article_ids: Sequence[str]) -> dict[str, Analysis]:
+        """The stored analyses of these articles (articles with none are left out)."""
+        out: dict[str, Analysis] = {}
+        unique = list(dict.fromkeys(article_ids))
+        for start in range(0, len(unique), _IN_BATCH):
+            chunk = unique[start : start + _IN_BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            for article_id, data in self.query(
+                f"SELECT article_id, data FROM analyses WHERE article_id IN ({marks})", chunk
+            ):
+                out[article_id] = Analysis.from_json(json.loads(data))
+        return out
+
     def stale_analyses(self, version: str) -> list[str]:
         """Ids of articles with no analysis or one made by another analyser version."""
         return [r[0] for r in self.query(
@@ -296,14 +309,17 @@ class Store(ABC):
 
     def get_vectors(self, article_ids: Sequence[str], model: str) -> dict[str, bytes]:
         """Cached embeddings of these articles made by ``model``."""
-        if not article_ids:
-            return {}
-        marks = ", ".join("?" for _ in article_ids)
-        rows = self.query(
-            f"SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN ({marks})",
-            (model, *article_ids),
-        )
-        return {r[0]: bytes(r[1]) for r in rows}
+        out: dict[str, bytes] = {}
+        unique = list(dict.fromkeys(article_ids))
+        for start in range(0, len(unique), _IN_BATCH):
+            chunk = unique[start : start + _IN_BATCH]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self.query(
+                f"SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN ({marks})",
+                (model, *chunk),
+            )
+            out.update((r[0], bytes(r[1])) for r in rows)
+        return out
 
     def name_vectors(self, names: Sequence[str], model: str) -> dict[str, bytes]:
         """Cached embeddings of entity names made by ``model`` (names not cached are left out)."""
@@ -346,11 +362,13 @@ class Store(ABC):
 
     def story_members_between(self, start: str, end: str) -> list[tuple[str, str]]:
         """(article id, story id) of stored articles whose event or publication day is in [start, end]."""
+        # Two indexed look-ups (migration 004) rather than one OR, which scanned every article.
         return [(r[0], r[1]) for r in self.query(
-            "SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-            "LEFT JOIN analyses n ON n.article_id = a.id "
-            "WHERE n.event_date BETWEEN ? AND ? OR SUBSTR(COALESCE(a.published, a.updated), 1, 10) BETWEEN ? AND ? "
-            "ORDER BY sa.article_id",
+            "SELECT sa.article_id, sa.story_id FROM analyses n JOIN story_articles sa ON sa.article_id = n.article_id "
+            "WHERE n.event_date BETWEEN ? AND ? UNION "
+            "SELECT sa.article_id, sa.story_id FROM articles a JOIN story_articles sa ON sa.article_id = a.id "
+            "WHERE SUBSTR(COALESCE(a.published, a.updated), 1, 10) BETWEEN ? AND ? "
+            "ORDER BY 1",
             (start, end, start, end),
         )]
 
@@ -358,7 +376,7 @@ class Store(ABC):
         """(article id, story id) of the most recently added articles that are in stories."""
         return [(r[0], r[1]) for r in self.query(
             "SELECT sa.article_id, sa.story_id FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-            f"ORDER BY a.added_at DESC, a.id LIMIT {int(limit)}"
+            f"ORDER BY a.added_at DESC, a.id DESC LIMIT {int(limit)}"
         )]
 
     def story_of(self, article_id: str) -> str | None:
@@ -377,7 +395,7 @@ class Store(ABC):
         row = self.query("SELECT id, title, event_date FROM stories WHERE id = ?", (story_id,))
         if not row:
             raise NotFound(f"no story with id {story_id!r}")
-        return self._story_from_row(row[0])
+        return self._stories_from_rows(row)[0]
 
     def list_stories(
         self,
@@ -387,35 +405,76 @@ class Store(ABC):
         since: str | None = None,
         query: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[Story]:
-        """Stories, newest event first; filters apply to their articles."""
+        """Stories, newest event first; filters apply to their articles; ``limit``/``offset`` page them."""
+        found = self._story_filters(language=language, source=source, since=since, query=query)
+        if found is None:
+            return []
+        where, params = found
+        # EXISTS, not a DISTINCT join: the stories are read in index order (migration 005) and a page
+        # stops after `limit` of them instead of sorting every story (10,000 articles: 9 ms -> 0.3 ms).
+        sql = ("SELECT s.id, s.title, s.event_date FROM stories s WHERE EXISTS (SELECT 1 FROM story_articles sa "
+               "JOIN articles a ON a.id = sa.article_id WHERE sa.story_id = s.id"
+               + "".join(" AND " + w for w in where) + ") ORDER BY s.event_date DESC, s.id")
+        if limit is not None or offset:
+            sql += f" LIMIT {2**62 if limit is None else int(limit)} OFFSET {int(offset)}"  # both dialects
+        return self._stories_from_rows(self.query(sql, params))
+
+    def count_stories(
+        self,
+        *,
+        language: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        query: str | None = None,
+    ) -> int:
+        """How many stories :meth:`list_stories` would return with these filters (no limit)."""
+        found = self._story_filters(language=language, source=source, since=since, query=query)
+        if found is None:
+            return 0
+        where, params = found
+        if not where:  # every story_articles row points at a story: no join needed (one index scan)
+            return int(self.scalar("SELECT COUNT(DISTINCT story_id) FROM story_articles"))
+        sql = ("SELECT COUNT(DISTINCT sa.story_id) FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
+               "WHERE " + " AND ".join(where))
+        return int(self.scalar(sql, params))
+
+    def _story_filters(
+        self, *, language: str | None, source: str | None, since: str | None, query: str | None
+    ) -> tuple[list[str], list[Any]] | None:
+        """WHERE terms on the stories' articles (alias ``a``); ``None`` when a search matches nothing."""
         where, params = _filters(language=language, source=source, since=since, prefix="a.")
         if query:
             ids = [hit.article.id for hit in self.search(query, limit=500)]
             if not ids:
-                return []
+                return None
             where.append(f"a.id IN ({', '.join('?' for _ in ids)})")
             params.extend(ids)
-        sql = ("SELECT DISTINCT s.id, s.title, s.event_date FROM stories s "
-               "JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id")
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY s.event_date DESC, s.id"
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-        return [self._story_from_row(r) for r in self.query(sql, params)]
+        return where, params
 
-    def _story_from_row(self, row: tuple[Any, ...]) -> Story:
-        rows = self.query(
-            "SELECT a.id, a.language, a.source FROM story_articles sa JOIN articles a ON a.id = sa.article_id "
-            "WHERE sa.story_id = ? ORDER BY COALESCE(a.published, a.updated, a.added_at), a.id", (row[0],)
-        )
-        return Story(
-            id=row[0], title=row[1], event_date=row[2],
-            article_ids=[r[0] for r in rows],
-            languages=sorted({r[1] for r in rows if r[1]}),
-            sources=sorted({r[2] for r in rows if r[2]}),
-        )
+    def _stories_from_rows(self, rows: Sequence[tuple[Any, ...]]) -> list[Story]:
+        """Stories from (id, title, event_date) rows, their articles looked up in batches, not one by one."""
+        members: dict[str, list[tuple[str, str | None, str | None]]] = {}
+        ids = [r[0] for r in rows]
+        for start in range(0, len(ids), _IN_BATCH):
+            chunk = ids[start : start + _IN_BATCH]
+            for story_id, article_id, language, source in self.query(
+                "SELECT sa.story_id, a.id, a.language, a.source FROM story_articles sa "
+                f"JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN ({', '.join('?' for _ in chunk)}) "
+                "ORDER BY COALESCE(a.published, a.updated, a.added_at), a.id", chunk
+            ):
+                members.setdefault(story_id, []).append((article_id, language, source))
+        stories = []
+        for story_id, title, event_date in rows:
+            found = members.get(story_id, [])
+            stories.append(Story(
+                id=story_id, title=title, event_date=event_date,
+                article_ids=[m[0] for m in found],
+                languages=sorted({m[1] for m in found if m[1]}),
+                sources=sorted({m[2] for m in found if m[2]}),
+            ))
+        return stories
 
     def delete_empty_stories(self) -> None:
         """Drop stories left with no article."""
@@ -474,16 +533,42 @@ class Store(ABC):
         if article_ids is not None:
             if not article_ids:
                 return []
-            sql += f" WHERE m.article_id IN ({', '.join('?' for _ in article_ids)})"
+            # From the articles' mentions to their entities: the LEFT JOIN above read every entity
+            # (100,000 articles: 0.7 s for one story's entities; this way ~1 ms).
+            sql = ("SELECT e.id, e.type, e.name, COUNT(m.article_id) FROM entity_mentions m "
+                   "JOIN entities e ON e.id = m.entity_id "
+                   f"WHERE m.article_id IN ({', '.join('?' for _ in article_ids)})")
             params.extend(article_ids)
         sql += " GROUP BY e.id, e.type, e.name ORDER BY COUNT(m.article_id) DESC, e.name"
         rows = self.query(sql, params)
+        alias_sql = "SELECT entity_id, alias, language, script, count FROM entity_aliases"
+        alias_params: list[Any] = []
+        if article_ids is not None:  # a story's entities: not the aliases of the whole registry
+            alias_sql += (" WHERE entity_id IN (SELECT entity_id FROM entity_mentions WHERE article_id IN "
+                          f"({', '.join('?' for _ in article_ids)}))")
+            alias_params.extend(article_ids)
         aliases: dict[str, list[tuple[str, str | None, str | None, int]]] = {}
         for entity_id, alias, language, script, count in self.query(
-            "SELECT entity_id, alias, language, script, count FROM entity_aliases ORDER BY count DESC, alias"
+            alias_sql + " ORDER BY count DESC, alias", alias_params
         ):
             aliases.setdefault(entity_id, []).append((alias, language, script, int(count)))
         return [EntityRow(id=r[0], type=r[1], name=r[2], aliases=aliases.get(r[0], [])) for r in rows]
+
+    # -- comparisons ------------------------------------------------------------------------------
+
+    def cached_comparison(self, story_id: str, key: str) -> dict[str, Any] | None:
+        """A story's stored comparison, if it was made from the state ``key`` names."""
+        data = self.scalar("SELECT data FROM compare_cache WHERE story_id = ? AND key = ?", (story_id, key))
+        return None if data is None else dict(json.loads(data))
+
+    def save_comparison(self, story_id: str, key: str, result: dict[str, Any]) -> None:
+        """Keep a story's comparison (one per story: it replaces an older one)."""
+        self.execute(
+            "INSERT INTO compare_cache (story_id, key, data, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (story_id) DO UPDATE SET key = excluded.key, data = excluded.data, "
+            "created_at = excluded.created_at",
+            (story_id, key, json.dumps(result, ensure_ascii=False), now_iso()),
+        )
 
     def entity_links(self, article_id: str) -> dict[str, str]:
         """Local entity key -> global entity id, for one article."""

@@ -36,6 +36,9 @@ class SQLiteStore(Store):
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
+            # 64 MB of pages per connection (default 2 MB): placing an article reads the vectors and
+            # analyses of a few hundred nearby ones, scattered over a 1.4 GB file at 100,000 articles.
+            conn.execute("PRAGMA cache_size = -65536")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from None
         return conn

@@ -97,15 +97,16 @@ def story_articles(store: Store, story: Story) -> list[Article]:
 
 
 def load_compare(request: Request) -> Callable[[Store, str], dict[str, Any]] | None:
-    """``rashomon.compare.compare_story``, or ``None`` while that module is not available."""
+    """``rashomon.compare.compare_story`` behind the stored-comparison cache, or ``None`` while that module
+    is not available."""
     seam = request.app.state.compare_story
     if seam is not None:
         return seam  # type: ignore[no-any-return]
     try:
-        from ..compare import compare_story  # type: ignore[import-not-found, unused-ignore]
+        from ..compare_cache import cached_compare
     except ImportError:
         return None
-    return compare_story  # type: ignore[no-any-return, unused-ignore]
+    return cached_compare
 
 
 def clamp(value: int, low: int, high: int) -> int:

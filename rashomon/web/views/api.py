@@ -18,9 +18,13 @@ from ...store import EntityRow, Store
 from ..common import StoreDep, render
 from ..highlight import sentence_context
 from .entity import entity_decisions, entity_details, get_entity, matches
-from .stories import find_stories
+from .stories import page_of_stories
 
 router = APIRouter(prefix="/api")
+# Databases take 64-bit integers: a larger offset made the driver fail (a 500) instead of an empty page.
+MAX_OFFSET = 2**62
+# Ids per look-up: below SQLite's oldest bound-parameter limit (999).
+_ID_BATCH = 500
 
 
 class ArticleOut(BaseModel):
@@ -111,9 +115,9 @@ def article_json(article: Article) -> dict[str, Any]:
     return data
 
 
-def story_json(store: Store, story: Story) -> dict[str, Any]:
-    """A story as in ``contract/stories.schema.json``."""
-    by_id = {a.id: a for a in store.list_articles(ids=story.article_ids)}
+def story_json(store: Store, story: Story, articles: dict[str, Article] | None = None) -> dict[str, Any]:
+    """A story as in ``contract/stories.schema.json`` (``articles``: its articles by id, when already read)."""
+    by_id = articles if articles is not None else {a.id: a for a in store.list_articles(ids=story.article_ids)}
     return {
         "id": story.id, "title": story.title, "event_date": story.event_date,
         "languages": story.languages, "sources": story.sources,
@@ -140,8 +144,12 @@ def api_stories(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[dict[str, Any]]:
     """Stories, newest event first (``rashomon stories --json``)."""
-    found = find_stories(store, q=q, lang=lang, source=source, since=since, until=until)
-    return [story_json(store, s) for s in found[:limit]]
+    found, _total = page_of_stories(store, q=q, lang=lang, source=source, since=since, until=until, limit=limit)
+    ids = [i for s in found for i in s.article_ids]
+    articles: dict[str, Article] = {}
+    for start in range(0, len(ids), _ID_BATCH):  # a query per batch, not one per story
+        articles.update((a.id, a) for a in store.list_articles(ids=ids[start : start + _ID_BATCH]))
+    return [story_json(store, s, articles) for s in found]
 
 
 @router.get("/stories/{story_id}", response_model=StoryOut, tags=["stories"])
@@ -209,7 +217,7 @@ def api_articles(
     source: Annotated[str | None, Query(description="only this outlet")] = None,
     since: Annotated[str | None, Query(description="only published on/after YYYY-MM-DD")] = None,
     limit: Annotated[int, Query(ge=1, le=10000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> list[dict[str, Any]]:
     """Stored articles, newest first (``rashomon articles --json``)."""
     found = store.list_articles(language=lang, source=source, since=since, limit=limit, offset=offset)

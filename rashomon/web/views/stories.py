@@ -17,6 +17,8 @@ router = APIRouter(include_in_schema=False)
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PAGE_SIZE = 50
+# Pages beyond this are empty anyway (50 million stories); it keeps the SQL OFFSET a small integer.
+MAX_PAGE = 1_000_000
 
 
 def check_date(value: str | None, name: str) -> str | None:
@@ -50,6 +52,30 @@ def find_stories(
     return found
 
 
+def page_of_stories(
+    store: Store,
+    *,
+    q: str | None = None,
+    lang: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int,
+    offset: int = 0,
+) -> tuple[list[Story], int]:
+    """One page of :func:`find_stories` and the number of all matches.
+
+    Without ``until`` the database pages and counts, so a request reads ``limit`` stories, not all of
+    them (10,000 articles: 170 ms -> a few ms per story list); ``until`` is checked here, on them all.
+    """
+    if (until or "").strip():
+        found = find_stories(store, q=q, lang=lang, source=source, since=since, until=until)
+        return found[offset : offset + limit], len(found)
+    since = check_date(since, "since")
+    filters = {"language": lang or None, "source": source or None, "since": since, "query": (q or "").strip() or None}
+    return store.list_stories(**filters, limit=limit, offset=offset), store.count_stories(**filters)
+
+
 @router.get("/", response_class=HTMLResponse)
 def stories_page(
     request: Request,
@@ -62,9 +88,9 @@ def stories_page(
     page: int = 1,
 ) -> Response:
     """The stories list."""
-    found = find_stories(store, q=q, lang=lang, source=source, since=since, until=until)
-    page = max(1, page)
-    shown = found[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    page = max(1, min(page, MAX_PAGE))
+    shown, total = page_of_stories(store, q=q, lang=lang, source=source, since=since, until=until,
+                                   limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     counts = store.counts_by_source_language()
     languages = sorted({lang_ for _src, lang_, _n in counts if lang_})
     sources = sorted({src for src, _lang, _n in counts if src}, key=str.casefold)
@@ -73,9 +99,9 @@ def stories_page(
     return render(request, "stories.html", {
         "title": "Stories",
         "stories": [{"story": s, "coverage": coverage(s)} for s in shown],
-        "total": len(found),
+        "total": total,
         "page": page,
-        "pages": max(1, -(-len(found) // PAGE_SIZE)),
+        "pages": max(1, -(-total // PAGE_SIZE)),
         "filters": filters,
         "active": active,
         "languages": languages,
