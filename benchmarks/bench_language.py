@@ -59,7 +59,8 @@ def main() -> None:
         "| detector | accuracy | ms per text |", "|---|---|---|",
     ]
     for name, right, seconds in rows:
-        lines.append(f"| {name} | {right}/{len(items)} ({right / len(items):.3f}) | {1000 * seconds / len(items):.2f} |")
+        share, per_text = right / len(items), 1000 * seconds / len(items)
+        lines.append(f"| {name} | {right}/{len(items)} ({share:.3f}) | {per_text:.2f} |")
     text = "\n".join(lines) + "\n"
     print(text)
     with (ROOT / "benchmarks" / "results.md").open("a", encoding="utf-8") as handle:
