@@ -162,7 +162,7 @@ def write_results(fuzzed: list[dict[str, Any]], crashed: dict[str, Any] | None,
                   concurrent: list[dict[str, Any]], limited: list[dict[str, Any]]) -> None:
     lines = [f"\n### {time.strftime('%Y-%m-%d')} — bench_reliability.py\n"]
     if fuzzed:
-        lines += ["| fuzzing: format | engine | inputs | uncaught exceptions | rejected (one line) | articles | s |",
+        lines += ["| fuzzing: format | engine | inputs | distinct crashes | rejected (one line) | articles | s |",
                   "|---|---|---:|---:|---:|---:|---:|"]
         lines += [f"| {r['format']} | {r['engine']} | {r['inputs']:,} | {r['crashes']} | {r['rejected']:,} | "
                   f"{r['articles']:,} | {r['seconds']} |" for r in fuzzed]

@@ -111,8 +111,10 @@ def fuzz_atheris(fmt: str, runs: int) -> None:
         if tally.inputs % 1000 == 0 or tally.inputs >= runs:
             print(json.dumps(tally.summary("atheris"), ensure_ascii=False), flush=True)
 
+    artifacts = ROOT / "benchmarks" / "out" / "atheris"  # libFuzzer's slow-unit-* and crash-* files
+    artifacts.mkdir(parents=True, exist_ok=True)
     atheris.Setup([sys.argv[0], f"-runs={runs}", "-max_len=300000", "-rss_limit_mb=4096",
-                   "-print_final_stats=0", str(corpus)], target)
+                   f"-artifact_prefix={artifacts}/", "-print_final_stats=0", str(corpus)], target)
     atheris.Fuzz()
 
 
