@@ -143,3 +143,14 @@ def test_concurrent_add_processes_lose_nothing(db_url: str, tmp_path: Path) -> N
     assert added == 24
     with open_store(db_url) as store:
         assert store.count_articles() == 24
+
+
+def test_a_failed_write_is_a_store_error_and_the_store_stays_usable(db_url: str) -> None:
+    with open_store(db_url) as store:
+        with store.transaction():
+            store.insert_article(_article(1), fingerprint="f1", bands=[])
+        with pytest.raises(StoreError, match="database write failed"), store.transaction():
+            store.insert_article(_article(1), fingerprint="f1", bands=[])  # same id: the database refuses
+        with store.transaction():
+            store.insert_article(_article(2), fingerprint="f2", bands=[])
+        assert store.count_articles() == 2

@@ -9,13 +9,13 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import NotFound
+from ..errors import NotFound, StoreError
 from ..models import Analysis, Article, Story
 
 # Values per "IN (...)" query: below SQLite's oldest bound-parameter limit (999).
@@ -53,6 +53,7 @@ class Store(ABC):
     """A rashomon database. Use as a context manager, or call :meth:`close`."""
 
     placeholder = "?"
+    driver_errors: tuple[type[Exception], ...] = ()
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -128,16 +129,21 @@ class Store(ABC):
             finally:
                 self._depth -= 1
             return
-        self._begin()
-        self._depth = 1
         try:
+            self._begin()
+            self._depth = 1
             yield
-        except BaseException:
             self._depth = 0
-            self.conn.rollback()
+            self.conn.commit()
+        except BaseException as exc:
+            self._depth = 0
+            with suppress(Exception):  # the connection may be gone; the write is lost either way
+                self.conn.rollback()
+            if isinstance(exc, self.driver_errors):
+                # A lock timeout or a full disk is the user's to fix, not a bug: one line, no traceback.
+                message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise StoreError(f"database write failed ({self.url}): {message}") from None
             raise
-        self._depth = 0
-        self.conn.commit()
 
     def _begin(self) -> None:  # noqa: B027 - a hook: DB-API drivers that open transactions implicitly need none
         """Start a transaction (backends that autocommit override this)."""

@@ -20,6 +20,12 @@ class PostgresStore(Store):
     placeholder = "%s"
 
     @property
+    def driver_errors(self) -> tuple[type[Exception], ...]:  # type: ignore[override]
+        import psycopg
+
+        return (psycopg.Error,)
+
+    @property
     def dialect(self) -> str:
         return "postgres"
 

@@ -19,6 +19,8 @@ _FTS_TOKEN = re.compile(r"\w+", re.UNICODE)
 class SQLiteStore(Store):
     """A rashomon database in one SQLite file."""
 
+    driver_errors = (sqlite3.Error,)
+
     @property
     def dialect(self) -> str:
         return "sqlite"
