@@ -11,7 +11,11 @@ comparison. Measured:
 * alignment: share of an article's statements aligned with another article of the same event, and
   the false-alignment rate when an article of a *different* event with the same actors is added to
   the story (every alignment of its sentences is wrong);
-* latency of :func:`compare_story` per story, models loaded.
+* latency of :func:`compare_story` per story, models loaded, and on a 20-article story (four gold
+  events joined) with no sentence embedding cached;
+* on the labelled pairs (benchmarks/data/statement_pairs.tsv), each pair stored as a two-article story:
+  alignment precision/recall/F1 (a pair labelled same or conflicting must share a statement, a pair
+  labelled different must not) and conflict precision/recall (label 2 must give a conflict statement).
 
     python benchmarks/bench_compare.py           # prints, appends "## Compare" to benchmarks/results.md
 """
@@ -33,14 +37,17 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from rashomon import embeddings  # noqa: E402
+from rashomon.analyse import analyse  # noqa: E402
 from rashomon.compare import compare_story  # noqa: E402
-from rashomon.models import Story  # noqa: E402
+from rashomon.models import Article, Story  # noqa: E402
 from rashomon.pipeline import add_paths  # noqa: E402
 from rashomon.settings import Settings  # noqa: E402
 from rashomon.store import Store, open_store  # noqa: E402
 
 SAMPLE = ROOT / "rashomon" / "data" / "sample"
 RESULTS = ROOT / "benchmarks" / "results.md"
+PAIRS = ROOT / "benchmarks" / "data" / "statement_pairs.tsv"
 # Intruders for the false-alignment test, story -> event the intruding article comes from. Same actors
 # a few weeks apart (trial/verdict) share real background statements, so some of their alignments are
 # right; an unrelated event's article shares none.
@@ -98,6 +105,62 @@ def intrusion(store: Store, events: dict[str, list[str]], pairs: dict[str, str])
         make_story(store, other, other, events[other])  # put the intruder back
         make_story(store, event_id, event_id, events[event_id])
     return aligned, total
+
+
+def pairs(store: Store, *, verbose: bool) -> dict[str, float]:
+    """Alignment and conflict scores on the labelled pairs, each stored as a two-article story."""
+    counts = {"tp": 0, "fp": 0, "fn": 0, "ctp": 0, "cfp": 0, "cfn": 0}
+    rows = [line.split("\t") for line in PAIRS.read_text("utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    for number, (label, lang_a, text_a, lang_b, text_b) in enumerate(rows):
+        ids = []
+        for side, language, text in (("a", lang_a, text_a), ("b", lang_b, text_b)):
+            article = Article(id=f"pair{number}{side}", title="", text=text, language=language,
+                              source=f"source {side}")
+            with store.transaction():
+                store.insert_article(article, fingerprint=article.id, bands=[])
+                store.save_analysis(analyse(article))
+            ids.append(article.id)
+        make_story(store, f"pair{number}", "pair", ids)
+        statements = compare_story(store, f"pair{number}")["statements"]
+        both = [s for s in statements if {c["article"] for c in s["claims"]} == set(ids)]
+        aligned, conflict = bool(both), any(s["status"] == "conflict" for s in both)
+        gold_aligned, gold_conflict = label != "0", label == "2"
+        counts["tp"] += aligned and gold_aligned
+        counts["fp"] += aligned and not gold_aligned
+        counts["fn"] += gold_aligned and not aligned
+        counts["ctp"] += conflict and gold_conflict
+        counts["cfp"] += conflict and not gold_conflict
+        counts["cfn"] += gold_conflict and not conflict
+        if verbose and (aligned != gold_aligned or conflict != gold_conflict):
+            print(f"pair {label}: aligned={aligned} conflict={conflict}: {text_a[:60]} | {text_b[:60]}")
+    c = counts
+    precision = c["tp"] / max(c["tp"] + c["fp"], 1)
+    recall = c["tp"] / max(c["tp"] + c["fn"], 1)
+    return {
+        "pairs": len(rows),
+        "align_precision": precision,
+        "align_recall": recall,
+        "align_f1": 2 * precision * recall / max(precision + recall, 1e-9),
+        "conflict_precision": c["ctp"] / max(c["ctp"] + c["cfp"], 1),
+        "conflict_recall": c["ctp"] / max(c["ctp"] + c["cfn"], 1),
+    }
+
+
+def big_story(store: Store, events: dict[str, list[str]]) -> tuple[int, float, float, float]:
+    """(articles, wall s, CPU s, wall s again) of comparing ~20 articles of four events as one story.
+
+    The first run embeds every sentence; the second finds them in the in-process cache.
+    """
+    members = [a for event in list(events)[:4] for a in events[event]][:20]
+    make_story(store, "big", "big", members)
+    embeddings._cache.clear()
+    wall, cpu = time.perf_counter(), time.process_time()
+    compare_story(store, "big")
+    cold, cold_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall = time.perf_counter()
+    compare_story(store, "big")
+    return len(members), cold, cold_cpu, time.perf_counter() - wall
 
 
 def evaluate(*, verbose: bool) -> dict[str, Any]:
@@ -166,7 +229,11 @@ def evaluate(*, verbose: bool) -> dict[str, Any]:
         }
 
         statuses = [s["status"] for r in results.values() for s in r["statements"]]
+        big = big_story(store, events)
+        labelled = pairs(store, verbose=verbose)
     return {
+        "big": big,
+        "labelled": labelled,
         "events": len(events),
         "articles": sum(len(m) for m in events.values()),
         "gold_conflicts": len(gold["conflicts"]),
@@ -210,6 +277,13 @@ def report(m: dict[str, Any]) -> str:
                                 ("same actors, other event", m["intruders"]["same_actors"]))),
         f"| compare latency per story, models loaded | median {m['latency_median']:.2f} s, "
         f"max {m['latency_max']:.2f} s (load average {m['load']:.1f} on {m['cores']} cores) |",
+        f"| compare latency, {m['big'][0]}-article story | {m['big'][1]:.2f} s wall, {m['big'][2]:.2f} s CPU "
+        f"with no sentence embedded yet; {m['big'][3]:.2f} s with the sentences' vectors cached |",
+        f"| labelled pairs ({m['labelled']['pairs']}): alignment P / R / F1 | "
+        f"{m['labelled']['align_precision']:.2f} / {m['labelled']['align_recall']:.2f} / "
+        f"{m['labelled']['align_f1']:.2f} |",
+        f"| labelled pairs: conflict P / R | {m['labelled']['conflict_precision']:.2f} / "
+        f"{m['labelled']['conflict_recall']:.2f} |",
         "",
     ])
 

@@ -1,6 +1,7 @@
 """Calibrate the statement-alignment threshold on hand-labelled sentence pairs.
 
-Reads ``benchmarks/data/statement_pairs.tsv`` (same statement vs. same event, different statement),
+Reads ``benchmarks/data/statement_pairs.tsv`` (same statement, possibly with a conflicting detail, vs.
+same event, different statement; whole sentences, as the pairs are written),
 scores each pair with e5, USE and their mean, and prints ROC AUC and the threshold with the best
 accuracy per scorer. Run: ``.venv/bin/python benchmarks/calibrate_alignment.py``.
 """
@@ -31,7 +32,7 @@ def load() -> tuple[list[str], list[str], np.ndarray]:
         label, _la, ta, _lb, tb = line.split("\t")
         a.append(ta)
         b.append(tb)
-        labels.append(int(label))
+        labels.append(int(label != "0"))  # 1 same, 2 same with a conflicting detail: both must align
     return a, b, np.array(labels)
 
 

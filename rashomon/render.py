@@ -41,12 +41,15 @@ def _view(result: dict[str, Any]) -> dict[str, Any]:
                 for c in statement["claims"]]
 
     statements = result["statements"]
-    shared = [{"text": s["claims"][0]["text"], "claims": claims(s), "sources": _sources(claims(s))}
+    # a shared statement's note names what one source alone adds ("only in X: 4.5 h"); a unique
+    # statement's note, which detail of it no other source gives
+    shared = [{"text": s["claims"][0]["text"], "claims": claims(s), "sources": _sources(claims(s)),
+               "note": s.get("note") or ""}
               for s in statements if s["status"] == "shared"]
     unique: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s in statements:
         if s["status"] == "unique":
-            unique[source(s["claims"][0]["article"])].append(claims(s)[0])
+            unique[source(s["claims"][0]["article"])].append({**claims(s)[0], "note": s.get("note") or ""})
     conflicts = [
         {"note": s.get("note") or "", "claims": claims(s)} for s in statements if s["status"] == "conflict"
     ]
@@ -95,15 +98,16 @@ def to_markdown(result: dict[str, Any]) -> str:
     if not v["shared"]:
         lines.append("_No statement is made by more than one source._")
     for item in v["shared"]:
+        note = f" — _{_md(item['note'])}_" if item["note"] else ""
         lines.append(f"- {_md(item['text'])} — {_md(', '.join(item['sources']))} "
-                     f"({len(item['sources'])} of {v['total']})")
+                     f"({len(item['sources'])} of {v['total']}){note}")
         lines += [
             f"  - {_md(c['source'])} ({_md(c['language'])}): {_md(c['text'])}" for c in item["claims"][1:]
         ]
 
     for label, claims in v["unique"].items():
         lines += ["", f"## Only in {_md(label)}", ""]
-        lines += [f"- {_md(c['text'])}" for c in claims]
+        lines += [f"- {_md(c['text'])}" + (f" — _{_md(c['note'])}_" if c["note"] else "") for c in claims]
 
     lines += ["", "## Sources disagree", ""]
     if not v["conflicts"]:

@@ -86,3 +86,19 @@ def test_shared_and_unique_statements(result: dict[str, Any]) -> None:
     assert status_of("Vaskresenski") == {"unique"}
     assert status_of("Shkliarov") == {"unique"}
     assert status_of("80 percent") == {"unique"}
+
+
+def test_who_was_pictured_is_shared(result: dict[str, Any]) -> None:
+    babaryka = _entity(result, "Viktar Babaryka")["aliases"]
+    pictured = [
+        s for s in result["statements"]
+        if s["status"] == "shared" and len({c["article"] for c in s["claims"]}) == 2
+        and all("photo" in c["text"].lower() and any(a in c["text"] for a in babaryka) for c in s["claims"])
+    ]
+    assert len(pictured) == 1
+
+
+def test_a_detail_only_one_source_gives_is_unique(result: dict[str, Any]) -> None:
+    detail = [s for s in result["statements"] if any("four and a half hours" in c["text"] for c in s["claims"])]
+    assert any(s["status"] == "unique" and "4.5 h" in (s["note"] or "") for s in detail)
+    assert all("4.5 h" in (s["note"] or "") for s in detail if s["status"] == "shared")
