@@ -21,6 +21,7 @@ from rich.table import Table
 
 from . import pipeline
 from .errors import RashomonError, UsageError
+from .export import article_json
 from .models import Article
 from .settings import DEFAULT_MAX_FILE_BYTES, Settings, default_db_path
 from .store import Store, open_store
@@ -72,18 +73,7 @@ def _print_json(data: Any) -> None:
 
 
 def _article_json(store: Store, article: Article, *, full: bool) -> dict[str, Any]:
-    data = article.to_json(with_text=full)
-    data.pop("duplicate_of", None)
-    if full:
-        analysis = store.get_analysis(article.id)
-        if analysis is not None:
-            extra = analysis.to_json()
-            extra.pop("article_id", None)
-            extra["analysis_version"] = extra.pop("version")
-            data.update(extra)
-        data["copies"] = store.copies_of(article.id)
-        data["story"] = store.story_of(article.id)
-    return data
+    return article_json(store, article, full=full)
 
 
 @app.command()

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from . import linking
+from . import export, linking
 from .errors import InputError, NotFound, UsageError
 from .models import Article
 from .settings import Settings
@@ -30,14 +30,7 @@ def _cli() -> Any:
 
 def story_json(store: Store, story_id: str) -> dict[str, Any]:
     """A story as in ``contract/stories.schema.json`` (plus its sources)."""
-    cli = _cli()
-    story = store.get_story(story_id)
-    articles = store.list_articles(ids=story.article_ids)
-    return {
-        "id": story.id, "title": story.title, "event_date": story.event_date,
-        "languages": story.languages, "sources": story.sources,
-        "articles": [cli._article_json(store, a, full=False) for a in articles],
-    }
+    return export.story_json(store, store.get_story(story_id))
 
 
 @stories_app.callback()

@@ -261,9 +261,7 @@ def _entities_json(entities: dict[str, _StoryEntity], order: dict[str, int]) -> 
 
 
 def _article_json(article: Article) -> dict[str, Any]:
-    data = article.to_json()
-    data.pop("duplicate_of", None)
-    return data
+    return article.to_json()
 
 
 # -- statements ------------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ class Article:
     format: str = "txt"
     encoding: str | None = None
     id: str = ""
-    duplicate_of: str | None = None
     added_at: str | None = None
 
     def to_json(self, *, with_text: bool = False) -> dict[str, Any]:

@@ -442,7 +442,6 @@ def _story_json(members: list[tuple[dict[str, Any], str | None]]) -> dict[str, A
 
 def _node(r: _Analysed, added_at: str) -> Node:
     data = r.prepared.article.to_json()
-    data.pop("duplicate_of", None)
     data["added_at"] = data["added_at"] or added_at
     return r.features, (data, r.analysis.event_date if r.analysis else None)
 

@@ -363,7 +363,6 @@ def fake_compare(store: Store, story_id: str) -> dict[str, Any]:
     articles = []
     for article_id in story.article_ids:
         data = store.get_article(article_id).to_json()
-        data.pop("duplicate_of", None)
         articles.append(data)
     return {
         "story": {

@@ -13,8 +13,9 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from ...errors import NotFound
-from ...models import Article, Story
-from ...store import EntityRow, Store
+from ...export import article_json, story_json
+from ...models import Article
+from ...store import EntityRow
 from ..common import StoreDep, render
 from ..highlight import sentence_context
 from .entity import entity_decisions, entity_details, get_entity, matches
@@ -106,23 +107,6 @@ class SearchHitOut(ArticleOut):
     """An article found by full-text search."""
 
     snippet: str
-
-
-def article_json(article: Article) -> dict[str, Any]:
-    """An article's metadata as the CLI prints it."""
-    data = article.to_json()
-    data.pop("duplicate_of", None)
-    return data
-
-
-def story_json(store: Store, story: Story, articles: dict[str, Article] | None = None) -> dict[str, Any]:
-    """A story as in ``contract/stories.schema.json`` (``articles``: its articles by id, when already read)."""
-    by_id = articles if articles is not None else {a.id: a for a in store.list_articles(ids=story.article_ids)}
-    return {
-        "id": story.id, "title": story.title, "event_date": story.event_date,
-        "languages": story.languages, "sources": story.sources,
-        "articles": [article_json(by_id[i]) for i in story.article_ids if i in by_id],
-    }
 
 
 def entity_json(row: EntityRow) -> dict[str, Any]:
@@ -221,23 +205,13 @@ def api_articles(
 ) -> list[dict[str, Any]]:
     """Stored articles, newest first (``rashomon articles --json``)."""
     found = store.list_articles(language=lang, source=source, since=since, limit=limit, offset=offset)
-    return [article_json(a) for a in found]
+    return [article_json(store, a) for a in found]
 
 
 @router.get("/articles/{article_id}", tags=["articles"])
 def api_article(article_id: str, store: StoreDep) -> dict[str, Any]:
     """One article with its text and analysis (``rashomon show --json``)."""
-    article = store.get_article(article_id)
-    data = article.to_json(with_text=True)
-    data.pop("duplicate_of", None)
-    analysis = store.get_analysis(article.id)
-    if analysis is not None:
-        extra = analysis.to_json()
-        extra.pop("article_id", None)
-        extra["analysis_version"] = extra.pop("version")
-        data.update(extra)
-    data["copies"] = store.copies_of(article.id)
-    data["story"] = store.story_of(article.id)
+    data = article_json(store, store.get_article(article_id), full=True)
     return data
 
 
@@ -264,7 +238,7 @@ def api_search(
     limit: Annotated[int, Query(ge=1, le=500)] = 20,
 ) -> list[dict[str, Any]]:
     """Full-text search over titles and bodies (``rashomon search --json``)."""
-    return [{**article_json(h.article), "snippet": h.snippet} for h in store.search(q, limit=limit)]
+    return [{**article_json(store, h.article), "snippet": h.snippet} for h in store.search(q, limit=limit)]
 
 
 @router.get("/docs", response_class=HTMLResponse, include_in_schema=False)
