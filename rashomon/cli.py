@@ -277,11 +277,11 @@ def compare(
     if fmt not in _COMPARE_FORMATS:
         choices = ", ".join(_COMPARE_FORMATS)
         raise typer.BadParameter(f"{fmt!r} is not one of {choices}", param_hint="--format")
-    from .compare import compare_story  # loads numpy and the embedding models: only when comparing
+    from .compare_cache import cached_compare  # loads the embedding models only when it must compare
     from .render import to_html, to_markdown
 
     with _store(db) as store:
-        result = compare_story(store, story_id)
+        result = cached_compare(store, story_id)
     if fmt == "json":
         text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     else:
