@@ -1,13 +1,13 @@
 """Cut a sentence into the statements it makes, for :mod:`rashomon.compare`.
 
-A long sentence often joins several facts ("X met the prisoners for four and a half hours, but the
-details were not disclosed"); aligned whole, one fact hides the other. A sentence is cut:
+A long sentence often joins several facts ("the ferry ran for six hours on Monday, but no tickets
+were sold"); aligned whole, one fact hides the other. A sentence is cut:
 
 * at clause boundaries: a contrast or a semicolon/dash (``split`` markers), a relative clause or an
   apposition after a name (``relative``/``apposition``: the clause becomes its own statement and, when
   it is parenthetical, the main clause is rejoined around it with " … ");
-* at the items of a list of people ("The photo shows A, B and C"): each item becomes a statement that
-  keeps the list's head ("The photo shows … C"), with the item as its *focus*, so it aligns only with
+* at the items of a list of people ("The picture shows A, B and C"): each item becomes a statement that
+  keeps the list's head ("The picture shows … C"), with the item as its *focus*, so it aligns only with
   a sentence naming that person.
 
 The markers are data, per language: ``rashomon/data/compare/clauses.tsv``. Every piece keeps its
