@@ -216,6 +216,19 @@ def demo(
         for source, language, count in store.counts_by_source_language():
             table.add_row(source or "(unknown)", language or "?", str(count))
         out.print(table)
+        found = store.list_stories()
+        out.print(f"\n{len(found)} stories:", markup=False)
+        for story in found:
+            out.print(f"  {story.id}  {story.event_date or '?':10}  {len(story.article_ids)} articles, "
+                      f"{len(story.sources)} sources ({', '.join(story.languages)})  {story.title}",
+                      markup=False, highlight=False)
+        if found:
+            from .compare_cache import cached_compare
+            from .render import to_markdown
+
+            widest = max(found, key=lambda s: (len(s.sources), len(s.languages), s.id))
+            out.print(f"Comparison of story {widest.id} (`rashomon compare {widest.id} --db {db}`):", markup=False)
+            out.print(to_markdown(cached_compare(store, widest.id)), markup=False, highlight=False)
 
 
 def _is_loopback(host: str) -> bool:
