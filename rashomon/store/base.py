@@ -315,28 +315,21 @@ class Store(ABC):
 
     def get_vectors(self, article_ids: Sequence[str], model: str) -> dict[str, bytes]:
         """Cached embeddings of these articles made by ``model``."""
-        out: dict[str, bytes] = {}
-        unique = list(dict.fromkeys(article_ids))
-        for start in range(0, len(unique), _IN_BATCH):
-            chunk = unique[start : start + _IN_BATCH]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self.query(
-                f"SELECT article_id, vector FROM article_vectors WHERE model = ? AND article_id IN ({marks})",
-                (model, *chunk),
-            )
-            out.update((r[0], bytes(r[1])) for r in rows)
-        return out
+        return self._vectors("article_vectors", "article_id", article_ids, model)
 
     def name_vectors(self, names: Sequence[str], model: str) -> dict[str, bytes]:
         """Cached embeddings of entity names made by ``model`` (names not cached are left out)."""
+        return self._vectors("name_vectors", "name", names, model)
+
+    def _vectors(self, table: str, key: str, keys: Sequence[str], model: str) -> dict[str, bytes]:
+        """``key -> vector`` rows of a vector table for ``model``, read ``_IN_BATCH`` keys at a time."""
         out: dict[str, bytes] = {}
-        unique = list(dict.fromkeys(names))
+        unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), _IN_BATCH):
             chunk = unique[start : start + _IN_BATCH]
             marks = ", ".join("?" for _ in chunk)
             rows = self.query(
-                f"SELECT name, vector FROM name_vectors WHERE model = ? AND name IN ({marks})",
-                (model, *chunk),
+                f"SELECT {key}, vector FROM {table} WHERE model = ? AND {key} IN ({marks})", (model, *chunk)
             )
             out.update((r[0], bytes(r[1])) for r in rows)
         return out
