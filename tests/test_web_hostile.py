@@ -12,10 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import tempfile
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +27,7 @@ from rashomon.store import EntityRow, Store, open_store
 from rashomon.web import create_app
 
 from .conftest import RESOURCES
-from .web_data import analysis_of
+from .web_data import analysis_of, served
 
 PAYLOADS = (RESOURCES / "xss_payloads.txt").read_text(encoding="utf-8").splitlines()
 CHROMIUM = "/usr/bin/chromium"
@@ -165,12 +162,6 @@ def _no_compare(store: Store, story_id: str) -> dict[str, Any]:
     raise ImportError("rashomon.compare is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = str(tmp_path_factory.mktemp("hostile") / "hostile.db")
@@ -184,22 +175,10 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.fixture(scope="module")
 def server(hostile_db: str) -> Iterator[tuple[str, Any]]:
-    import uvicorn
-
     app = create_app(db=hostile_db, settings=SETTINGS)
     app.state.compare_story = stand_in_compare
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", app
-    srv.should_exit = True
-    thread.join(10)
+    with served(app) as base:
+        yield base, app
 
 
 @pytest.fixture(scope="module")

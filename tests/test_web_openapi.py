@@ -6,8 +6,6 @@ the hostile payloads; a fixed number of examples per operation keeps it CI-sized
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +14,8 @@ import pytest
 from rashomon.store import open_store
 from rashomon.web import create_app
 
-from .test_web_hostile import SETTINGS, _free_port, fill_hostile
-from .web_data import fake_compare, make_db
+from .test_web_hostile import SETTINGS, fill_hostile
+from .web_data import fake_compare, make_db, served
 
 # Examples per API operation: 9 operations x 50 examples take ~20 s on loopback.
 SCHEMA_EXAMPLES = 50
@@ -27,7 +25,6 @@ SCHEMA_EXAMPLES = 50
 def test_openapi_operations_never_answer_5xx(tmp_path: Path) -> None:
     """Generated requests (path ids, query values, limits) for every operation: 2xx/4xx, never 5xx."""
     import schemathesis
-    import uvicorn
     from hypothesis import HealthCheck, given, settings
 
     db = make_db(str(tmp_path / "api.db"))
@@ -35,16 +32,8 @@ def test_openapi_operations_never_answer_5xx(tmp_path: Path) -> None:
         fill_hostile(store)
     app = create_app(db=db, settings=SETTINGS)
     app.state.compare_story = fake_compare
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    while not srv.started:
-        assert thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.05)
-    base = f"http://127.0.0.1:{port}"
     failures: list[str] = []
-    try:
+    with served(app) as base:
         schema = schemathesis.openapi.from_url(base + "/api/openapi.json")
         operations = [result.ok() for result in schema.get_all_operations()]
         assert len(operations) >= 9
@@ -59,7 +48,4 @@ def test_openapi_operations_never_answer_5xx(tmp_path: Path) -> None:
                     failures.append(f"{case.method} {response.request.url}: {response.status_code}")
 
             check()
-    finally:
-        srv.should_exit = True
-        thread.join(10)
     assert failures == [], "\n".join(failures)
