@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import make_synthetic  # noqa: E402
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
 
 RESULTS = ROOT / "benchmarks" / "results.md"
 SIZES = (1000, 10000, 100000)
@@ -264,17 +265,6 @@ def report(results: list[dict[str, Any]], *, per_day: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _replace_section(path: Path, heading: str, body: str) -> None:
-    text = path.read_text("utf-8") if path.exists() else "# Benchmark results\n"
-    start = text.find(heading + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + body + (text[end + 1 :] if end >= 0 else "")
-    path.write_text(text, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
@@ -318,7 +308,7 @@ def main() -> None:
     text = report(results, per_day=args.per_day)
     print(text)
     if not args.no_write:
-        _replace_section(RESULTS, "## Scale", text)
+        replace_section(RESULTS, "## Scale", text)
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 from rashomon.analyse import analyse  # noqa: E402
 from rashomon.cli import sample_corpus  # noqa: E402
 from rashomon.models import Article  # noqa: E402
@@ -161,21 +163,9 @@ def main() -> int:
     table = "\n".join(lines) + "\n"
     print(table)
     if not args.no_write:
-        _replace_section(RESULTS, "## Spark", table)
+        replace_section(RESULTS, "## Spark", table)
     shutil.rmtree(work, ignore_errors=True)
     return 0
-
-
-def _replace_section(path: Path, heading: str, body: str) -> None:
-    """Replace (or append) the section starting at ``heading`` up to the next ``## `` heading."""
-    text = path.read_text("utf-8") if path.exists() else "# Benchmark results\n"
-    start = text.find(heading + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + body + (text[end + 1 :] if end >= 0 else "")
-    path.write_text(text, "utf-8")
 
 
 if __name__ == "__main__":

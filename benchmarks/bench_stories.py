@@ -27,6 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 from rashomon.analyse import analyse  # noqa: E402
 from rashomon.embeddings import article_text, embed_texts, lead  # noqa: E402
 from rashomon.ingest import read_path  # noqa: E402
@@ -318,19 +320,7 @@ def main() -> None:
     report = "\n".join(lines) + "\n"
     print(report)
     if not args.no_write:
-        _replace_section(RESULTS, "## Stories", report)
-
-
-def _replace_section(path: Path, heading: str, body: str) -> None:
-    """Replace (or append) the section starting at ``heading`` up to the next ``## `` heading."""
-    text = path.read_text("utf-8") if path.exists() else "# Benchmark results\n"
-    start = text.find(heading + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + body
-    else:
-        end = text.find("\n## ", start + len(heading))
-        text = text[:start] + body + (text[end + 1 :] if end >= 0 else "")
-    path.write_text(text, "utf-8")
+        replace_section(RESULTS, "## Stories", report)
 
 
 if __name__ == "__main__":

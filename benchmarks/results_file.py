@@ -1,0 +1,17 @@
+"""Writing benchmark tables into benchmarks/results.md (shared by the bench_*.py scripts)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def replace_section(path: Path, heading: str, body: str) -> None:
+    """Replace (or append) the section starting at ``heading`` up to the next ``## `` heading."""
+    text = path.read_text("utf-8") if path.exists() else "# Benchmark results\n"
+    start = text.find(heading + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + body
+    else:
+        end = text.find("\n## ", start + len(heading))
+        text = text[:start] + body + (text[end + 1 :] if end >= 0 else "")
+    path.write_text(text, "utf-8")
