@@ -322,3 +322,122 @@ def test_slavic_descriptors_are_title_words_not_verbs() -> None:
     entities, _, labels = _analyse(text, "ru")
     assert labels[_person(entities, "Олег Гринько").key] == ["оппозиционер"]
     assert labels[_person(entities, "Тамара Войтик").key] == ["председатель комиссии"]
+
+
+# speaker rules -----------------------------------------------------------------------------------
+
+
+def _speakers(text: str, language: str) -> list[tuple[str, str | None]]:
+    """(quote text, speaker name) for every quote, in text order."""
+    entities, quotes, _ = _analyse(text, language)
+    names = {e.key: e.name for e in entities}
+    return [(q.text, names.get(q.speaker or "")) for q in quotes]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "quoted", "speaker"),
+    [
+        # the attribution inside the marks names the speaker: "«A, — признался X. — B»"
+        (
+            "ru",
+            "«Это была ошибка, — признался Олег Гринько. — Но мы её исправим».",
+            "Но мы её исправим",
+            "Олег Гринько",
+        ),
+        # a dialogue dash opening a sentence inside a paragraph
+        (
+            "pl",
+            "Wiosną zalało piwnice. – Woda stała tu tydzień – mówi Jan Kowalski.",
+            "Woda stała tu tydzień",
+            "Jan Kowalski",
+        ),
+        # a German separable verb with its particle after the speaker
+        ("de", "„Wir haben Fehler gemacht“, gibt Jonas Berger zu.", "Wir haben Fehler gemacht", "Jonas Berger"),
+        # a dative name after the verb is the addressee, the name before it the speaker
+        ("de", "Marta Köhler sagte Radio Nord: „Wir bleiben hier.“", "Wir bleiben hier.", "Marta Köhler"),
+    ],
+)
+def test_speaker_of_a_direct_quote(language: str, text: str, quoted: str, speaker: str) -> None:
+    assert (quoted, speaker) in _speakers(text, language)
+
+
+def test_quote_paragraph_after_a_quote_keeps_its_speaker() -> None:
+    text = "Ivan Petrov runs the shelter in Lviv. “We are full,” he said.\n\n“Nobody has slept for days.”"
+    assert _speakers(text, "en")[-1] == ("Nobody has slept for days.", "Ivan Petrov")
+
+
+def test_dash_dialogue_lines_after_an_attributed_one_keep_the_speaker() -> None:
+    text = "Тренер Олег Гринько был зол.\n— Мы проиграли глупо, — сказал он.\n— Виноваты все без исключения."
+    assert _speakers(text, "ru")[-1] == ("Виноваты все без исключения.", "Олег Гринько")
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "speaker"),
+    [
+        ("ru", "Ольга Шумская приехала в Гомель. По её словам, «город стал другим».", "Ольга Шумская"),
+        ("ru", "Олег Гринько выступил в парламенте. Его ответ был коротким: «Налоги не вырастут».", "Олег Гринько"),
+        ("de", "Jonas Berger sprach im Landtag. Seine Antwort war kurz: „Die Steuern steigen nicht.“", "Jonas Berger"),
+    ],
+)
+def test_pronoun_in_an_attribution_phrase_or_colon_lead(language: str, text: str, speaker: str) -> None:
+    assert [s for _, s in _speakers(text, language)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "clause", "speaker"),
+    [
+        (
+            "de",
+            "Bürgermeister Jonas Berger teilte mit, die Stadt habe 40 Busse gekauft.",
+            "die Stadt habe 40 Busse gekauft",
+            "Jonas Berger",
+        ),
+        (
+            "de",
+            "Die Chefin der Partei, Marta Köhler, sagte der Menge, das Land wache auf.",
+            "das Land wache auf",
+            "Marta Köhler",
+        ),
+        (
+            "de",
+            "Die Preise stiegen im Mai um 3 Prozent, wie das Statistikamt Destatis mitteilte.",
+            "Die Preise stiegen im Mai um 3 Prozent",
+            "Destatis",
+        ),
+        (
+            "ru",
+            "Как сообщила компания «Аэрофлот», из-за тумана задержаны 30 рейсов.",
+            "из-за тумана задержаны 30 рейсов",
+            "Аэрофлот",
+        ),
+        ("ru", "Олег Гринько сказал собравшимся, что страна просыпается.", "страна просыпается", "Олег Гринько"),
+        (
+            "pl",
+            "Anna Nowak odwiedziła szpital. Jej zdaniem oddział jest za mały.",
+            "oddział jest za mały",
+            "Anna Nowak",
+        ),
+        (
+            "en",
+            "The ferry had been stuck for a day, according to its captain, Ivan Petrov.",
+            "The ferry had been stuck for a day",
+            "Ivan Petrov",
+        ),
+    ],
+)
+def test_reported_speech_rules(language: str, text: str, clause: str, speaker: str) -> None:
+    # the speaker's entity may carry a title the tagger kept ("Statistikamt Destatis")
+    assert any(q == clause and speaker in (s or "") for q, s in _speakers(text, language))
+
+
+def test_pronoun_prefers_the_last_speaker_then_the_previous_subject() -> None:
+    text = (
+        "Anna Nowak met her coach, Piotr Wiśniewski, in Warsaw. She said that the final would be hard. "
+        "He told reporters that she would win."
+    )
+    assert [s for _, s in _speakers(text, "en")] == ["Anna Nowak", "Piotr Wiśniewski"]
+
+
+def test_short_capitalised_german_quotation_is_attributed() -> None:
+    text = "Jonas Berger nannte die Entscheidung einen »Skandal« und das Votum „ein Zeichen der Schwäche“."
+    assert _speakers(text, "de") == [("Skandal", "Jonas Berger"), ("ein Zeichen der Schwäche", "Jonas Berger")]

@@ -28,26 +28,51 @@ class References:
         self.entities = {e.key: e for e in entities}
         self.mentions = sorted((m.start, m.end, e.key) for e in entities for m in e.mentions)
         self.gender = {e.key: person_gender(e, language) for e in entities if e.type == "PER"}
-        self.speakers: list[tuple[int, str]] = []  # (position, key) of resolved speakers, in text order
+        self.speakers: list[tuple[int, str]] = []  # (position, key) of resolved speakers, any order
 
-    def at(self, start: int, end: int) -> list[tuple[int, int, str]]:
-        """Mentions inside ``[start, end)``."""
+    def at(self, start: int, end: int, *, overlapping: bool = False) -> list[tuple[int, int, str]]:
+        """Mentions inside ``[start, end)``, or only touching it when ``overlapping`` (a name the window
+        cuts, or one the tagger grew over a preposition: "Angaben der Organisation Wjasna")."""
+        if overlapping:
+            return [m for m in self.mentions if m[0] < end and m[1] > start]
         return [m for m in self.mentions if m[0] >= start and m[1] <= end]
 
     def type_of(self, key: str) -> str:
         return self.entities[key].type
 
     def pronoun(self, position: int, gender: str, *, skip: Iterable[tuple[int, int]] = ()) -> str | None:
-        """The most recent person before ``position`` compatible with ``gender`` (M/F/P/-)."""
+        """The most recent person before ``position`` compatible with ``gender`` (M/F/P/-).
+
+        First a person of the closest earlier sentence that names one, the first of them as a reader
+        expects ("Moss denied it. “…,” she said."); else the nearest compatible person. Either way a
+        person whose gender is known to match wins over one of unknown gender (often a place the
+        tagger took for a person).
+        """
         if gender == "P":
             return None
         blocked = list(skip)
+        here = self._sentence_start(position)
+        # "…, паведаміў губернатар X. Ён таксама паабяцаў …": the speaker just before goes on
+        previous = self._sentence_start(here - 1) if here > 0 else here
+        recent = [(p, k) for p, k in self.speakers if previous <= p < position and k in self.gender]
+        if recent:
+            last = max(recent)[1]
+            if gender == "-" or self.gender[last] in ("-", gender):
+                return last
+        people = self._people_before(here)
+        matching = [k for k in people if gender == "-" or self.gender[k] == gender]
+        unknown_gender = [k for k in people if self.gender[k] == "-"]
+        if matching or unknown_gender:
+            return (matching or unknown_gender)[0]
+        unknown = None
         for start, _end, key in reversed(self.mentions):
             if start >= position or key not in self.gender or any(a <= start < b for a, b in blocked):
                 continue
-            if gender in ("-", self.gender[key]) or self.gender[key] == "-":
+            if gender == "-" or self.gender[key] == gender:
                 return key
-        return None
+            if self.gender[key] == "-" and unknown is None:
+                unknown = key
+        return unknown
 
     def role(self, phrase: str, position: int, labels: dict[str, list[str]]) -> str | None:
         """The person a role phrase ("the former head of state") refers to.
@@ -66,21 +91,29 @@ class References:
         ]
         if labelled:
             return max(labelled, key=lambda k: (self._count(k, position), self._count(k, 10**9)))
-        recent = [k for p, k in self.speakers if position - _RECENT_SPEAKER_SPAN <= p < position]
+        recent = [(p, k) for p, k in self.speakers if position - _RECENT_SPEAKER_SPAN <= p < position]
         if recent:
-            return recent[-1]
+            return max(recent)[1]
         return self.subject_before(position)
 
     def subject_before(self, position: int) -> str | None:
         """The first person named in the closest sentence before ``position`` that names one."""
+        people = self._people_before(position)
+        return people[0] if people else None
+
+    def _people_before(self, position: int) -> list[str]:
+        """The persons, in text order, of the closest sentence before ``position`` that names one."""
         for sentence in reversed(self.sentences):
             if sentence.start >= position:
                 continue
             people = [k for s, _e, k in self.mentions if sentence.start <= s < min(sentence.end, position)]
             people = [k for k in people if k in self.gender]
             if people:
-                return people[0]
-        return None
+                return people
+        return []
+
+    def _sentence_start(self, position: int) -> int:
+        return max((s.start for s in self.sentences if s.start <= position), default=position)
 
     def _count(self, key: str, position: int) -> int:
         return sum(1 for s, _e, k in self.mentions if k == key and s < position)
