@@ -9,6 +9,9 @@ Each size runs in its own process (peak RSS from ``resource.getrusage``) on a co
   comparisons per article, and how often the article joined its gold event's story;
 * **entity resolution**: :func:`rashomon.linking.resolve_entities`, the full registry rebuild that
   ``add`` runs, at 1k and 10k (name vectors pre-stored, so e5 never loads);
+* **story rebuild**: :func:`rashomon.linking.rebuild_stories`, the story part of ``rashomon recluster``
+  (features read from the store, blocked clustering, stories written), and at 1k its agreement with
+  the rebuild as it was before blocking (every pair scored in Python, then average linkage);
 * **compare and the story page** (largest size only): :func:`rashomon.compare.compare_story` on
   stories of 3-20 articles with the real embedding models (once per story: seconds each), then
   :func:`rashomon.compare_cache.cached_compare` and ``GET /stories/{id}`` (FastAPI TestClient) on the
@@ -16,6 +19,7 @@ Each size runs in its own process (peak RSS from ``resource.getrusage``) on a co
 
     python benchmarks/bench_scale.py                       # 1k, 10k, 100k; appends "## Scale" to results.md
     python benchmarks/bench_scale.py --sizes 1000 --no-write
+    python benchmarks/bench_scale.py --sizes 1000 10000 --no-compare --no-write   # skip the slow compare part
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 SIZES = (1000, 10000, 100000)
 PLACED = 100  # the generator leaves this many newest articles out of stories
 RESOLVE_MAX = 10000  # the full entity rebuild is timed up to this size
+ALL_PAIRS_MAX = 1000  # the all-pairs rebuild (n² Python scores) is run up to this size, to check the blocked one
 COMPARE_STORIES = 12  # stories compared with the real models (seconds each), 2 per size, plus 3 merged
 
 
@@ -78,9 +83,9 @@ def child(size: int, *, compare: bool, seed: int, per_day: int) -> dict[str, Any
     counts: list[int] = []
 
     class CountingIndex(stories.StoryIndex):
-        def add(self, features: stories.ArticleFeatures, *, story_key: str | None = None) -> str:
+        def add(self, features: stories.ArticleFeatures, *, story_key: str | None = None, pinned: bool = False) -> str:
             before = self.comparisons
-            key = super().add(features, story_key=story_key)
+            key = super().add(features, story_key=story_key, pinned=pinned)
             if story_key is None:
                 counts.append(self.comparisons - before)
             return key
@@ -126,12 +131,38 @@ def child(size: int, *, compare: bool, seed: int, per_day: int) -> dict[str, Any
             "records": int(store.scalar("SELECT COUNT(*) FROM entity_mentions")),
         }
 
+    out["rebuild"] = _rebuild(store, gold, all_pairs=size <= ALL_PAIRS_MAX)
     if compare:
         out["compare"] = _compare(store, work)
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     store.close()
     for suffix in ("", "-wal", "-shm"):
         Path(str(work) + suffix).unlink(missing_ok=True)
+    return out
+
+
+def _rebuild(store: Any, gold: dict[str, int], *, all_pairs: bool) -> dict[str, Any]:
+    """Time the story rebuild; check it against gold and, when ``all_pairs``, against scoring every pair."""
+    from rashomon import linking, stories
+    from rashomon.story_fit import cluster_all_pairs, pairwise_prf
+
+    t = time.perf_counter()
+    count = linking.rebuild_stories(store)
+    out: dict[str, Any] = {"s": time.perf_counter() - t, "stories": count}
+    rows = store.query("SELECT story_id, article_id FROM story_articles")
+    by_story: dict[str, list[str]] = {}
+    for story_id, article_id in rows:
+        by_story.setdefault(story_id, []).append(article_id)
+    out["gold_f1"] = pairwise_prf(list(by_story.values()), {a: str(e) for a, e in gold.items()})[2]
+    if all_pairs:
+        features = linking._features(store, store.list_articles())
+        t = time.perf_counter()
+        blocked = stories.cluster(features)
+        out["cluster_s"] = time.perf_counter() - t
+        t = time.perf_counter()
+        reference = cluster_all_pairs(features)
+        out["all_pairs_s"] = time.perf_counter() - t
+        out["agreement"] = pairwise_prf(blocked, {a: str(i) for i, group in enumerate(reference) for a in group})[2]
     return out
 
 
@@ -237,6 +268,22 @@ def report(results: list[dict[str, Any]], *, per_day: int) -> str:
         "grows with the archive, not with the square of a name's mentions; it is not yet incremental, so "
         "an add costs that rebuild on top of the placement.",
     ]
+    lines += [
+        "",
+        "Story rebuild (`linking.rebuild_stories`: the story part of `rashomon recluster`, which then rebuilds "
+        "the entity registry as above): all stored articles' features read from the store, clustered with "
+        "date-window blocking (`story_blocks`), stories written.",
+        "",
+        "| articles | rebuild s | stories | pairwise F1 vs gold | blocked vs all-pairs rebuild, pairwise F1 "
+        "| `cluster` s (features in memory) | all-pairs rebuild s |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        b = r["rebuild"]
+        check = (
+            f"{b['agreement']:.4f} | {b['cluster_s']:.2f} | {b['all_pairs_s']:.1f}" if "agreement" in b else "– | – | –"
+        )
+        lines.append(f"| {r['size']:,} | {b['s']:.1f} | {b['stories']:,} | {b['gold_f1']:.3f} | {check} |")
     first, last = results[0], results[-1]
     if len(results) > 1:
         ratio = last["place"]["mean_ms"] / first["place"]["mean_ms"]
@@ -272,6 +319,7 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=100)
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--compare", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-compare", action="store_true", help="skip compare and the story page")
     parser.add_argument("--no-write", action="store_true", help="print only; do not touch results.md")
     args = parser.parse_args()
     if args.child:
@@ -295,7 +343,7 @@ def main() -> None:
             "--per-day",
             str(args.per_day),
         ]
-        if size == max(args.sizes):
+        if size == max(args.sizes) and not args.no_compare:
             command.append("--compare")
         run = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"})
         if run.returncode:

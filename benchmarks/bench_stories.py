@@ -33,8 +33,21 @@ from rashomon.analyse import analyse  # noqa: E402
 from rashomon.embeddings import article_text, embed_texts, lead  # noqa: E402
 from rashomon.ingest import read_path  # noqa: E402
 from rashomon.models import Analysis, Article  # noqa: E402
-from rashomon.stories import ArticleFeatures, Scorer, StoryIndex, cluster, features_from  # noqa: E402
-from rashomon.story_fit import DEFAULT_FEATURE_SETS, bcubed_prf, fit_scorer, pairwise_prf  # noqa: E402
+from rashomon.stories import (  # noqa: E402
+    UNDATED_CANDIDATES,
+    ArticleFeatures,
+    Scorer,
+    StoryIndex,
+    cluster,
+    features_from,
+)
+from rashomon.story_fit import (  # noqa: E402
+    DEFAULT_FEATURE_SETS,
+    bcubed_prf,
+    cluster_all_pairs,
+    fit_scorer,
+    pairwise_prf,
+)
 
 DATA = ROOT / "benchmarks" / "data" / "stories"
 SAMPLE = ROOT / "rashomon" / "data" / "sample"
@@ -117,8 +130,10 @@ def agreement(a: list[list[str]], b: list[list[str]]) -> float:
     return pairwise_prf(a, as_gold)[2]
 
 
-def incremental(features: Sequence[ArticleFeatures], scorer: Scorer) -> tuple[list[list[str]], list[float]]:
-    index = StoryIndex(scorer=scorer)
+def incremental(
+    features: Sequence[ArticleFeatures], scorer: Scorer, *, recheck: bool = True
+) -> tuple[list[list[str]], list[float]]:
+    index = StoryIndex(scorer=scorer, recheck=recheck)
     times = []
     for f in features:
         start = time.perf_counter()
@@ -243,36 +258,59 @@ def main() -> None:
 
     # Order dependence and incremental vs rebuild, full scorer.
     rebuild = cluster(eval_f, scorer=full)
-    runs, times = [], []
+    start = time.perf_counter()
+    cluster(eval_f, scorer=full)
+    rebuild_s = time.perf_counter() - start
+    all_pairs = cluster_all_pairs(eval_f, scorer=full)
     chronological = sorted(eval_f, key=lambda f: (f.day or 0, f.article_id))
-    chrono_clusters, chrono_times = incremental(chronological, full)
-    for seed in range(5):
-        order = list(eval_f)
-        random.Random(seed).shuffle(order)
-        clusters, t = incremental(order, full)
-        runs.append(clusters)
-        times += t
-    pair_agree = [agreement(a, b) for a, b in itertools.combinations(runs, 2)]
-    f1s = [evaluate(c, gold_all)["B3-F1"] for c in runs]
+    chrono_clusters, _ = incremental(chronological, full)
     lines += [
-        "Order dependence and incremental assignment (full scorer, all eval articles):",
+        "Order dependence and incremental assignment (full scorer, all eval articles arriving one by one "
+        "through `StoryIndex.add`, 5 random orders; the re-check clusters the stories a new article links "
+        "again after each add):",
+        "",
+        "| measure | without re-check | with re-check (default) |",
+        "|---|---|---|",
+    ]
+    measured: dict[bool, dict[str, str]] = {}
+    for recheck in (False, True):
+        runs, times = [], []
+        for seed in range(5):
+            order = list(eval_f)
+            random.Random(seed).shuffle(order)
+            clusters, t = incremental(order, full, recheck=recheck)
+            runs.append(clusters)
+            times += t
+        pair_f1 = [evaluate(c, gold_all)["F1"] for c in runs]
+        pair_agree = [agreement(a, b) for a, b in itertools.combinations(runs, 2)]
+        b3 = [evaluate(c, gold_all)["B3-F1"] for c in runs]
+        measured[recheck] = {
+            "spread": f"{max(pair_f1) - min(pair_f1):.3f} ({min(pair_f1):.3f}–{max(pair_f1):.3f})",
+            "agree": f"{statistics.mean(pair_agree):.3f} / {min(pair_agree):.3f}",
+            "b3": f"{statistics.mean(b3):.3f} ± {statistics.pstdev(b3):.3f}",
+            "rebuild": f"{statistics.mean(agreement(c, rebuild) for c in runs):.3f}",
+            "time": f"{statistics.mean(times) * 1000:.2f} ms / {np.percentile(times, 95) * 1000:.2f} ms",
+        }
+    for key, label in (
+        ("spread", "pairwise F1 vs gold over the 5 orders: max − min (range); target ≤ 0.02"),
+        ("agree", "pairwise F1 between the orders (mean / min)"),
+        ("b3", "B³ F1 vs gold over the orders (mean ± sd)"),
+        ("rebuild", "incremental vs full rebuild, pairwise F1 (mean)"),
+        ("time", "`StoryIndex.add` per article, mean / p95 (features precomputed)"),
+    ):
+        lines.append(f"| {label} | {measured[False][key]} | {measured[True][key]} |")
+    lines += [
         "",
         "| measure | value |",
         "|---|---|",
-        f"| pairwise F1 between 5 random arrival orders (mean / min) | {statistics.mean(pair_agree):.3f} / "
-        f"{min(pair_agree):.3f} |",
-        f"| B³ F1 vs gold over the 5 orders (mean ± sd) | {statistics.mean(f1s):.3f} ± {statistics.pstdev(f1s):.3f} |",
-        f"| incremental (chronological) vs full rebuild, pairwise F1 | {agreement(chrono_clusters, rebuild):.3f} |",
-        f"| incremental (random orders) vs full rebuild, pairwise F1 (mean) | "
-        f"{statistics.mean(agreement(c, rebuild) for c in runs):.3f} |",
+        f"| incremental (chronological, re-check) vs full rebuild, pairwise F1 | "
+        f"{agreement(chrono_clusters, rebuild):.3f} |",
         f"| B³ F1: full rebuild / incremental chronological | {evaluate(rebuild, gold_all)['B3-F1']:.3f} / "
         f"{evaluate(chrono_clusters, gold_all)['B3-F1']:.3f} |",
-        f"| `StoryIndex.add` per article, mean / p95 (features precomputed) | "
-        f"{statistics.mean(times) * 1000:.2f} ms / {np.percentile(times, 95) * 1000:.2f} ms |",
+        f"| blocked rebuild (`cluster`) vs scoring all pairs (`cluster_all_pairs`), pairwise F1 | "
+        f"{agreement(rebuild, all_pairs):.4f} |",
+        f"| `cluster` full rebuild of {len(eval_f)} articles | {rebuild_s:.3f} s |",
     ]
-    start = time.perf_counter()
-    cluster(eval_f, scorer=full)
-    lines.append(f"| `cluster` full rebuild of {len(eval_f)} articles | {time.perf_counter() - start:.2f} s |")
 
     if not args.quick:
         s = scaling(eval_f, full, copies=60)
@@ -281,6 +319,12 @@ def main() -> None:
             f"first vs last block | {s['first_ms']:.2f} → {s['last_ms']:.2f} ms; "
             f"{s['first_cmp']:.1f} → {s['last_cmp']:.1f} |"
         )
+        lines += [
+            "",
+            "Comparisons per add grow with the first copies and then stay flat (~55 from 3,000 to 12,000 "
+            "articles): each copy adds undated articles, and a dated article is also compared with at most "
+            f"{UNDATED_CANDIDATES} recent stories holding undated articles that share its entity keys.",
+        ]
         # What to embed: quality (e5+USE cosines only, so the text choice is what varies) vs cost.
         lines += [
             "",

@@ -252,24 +252,26 @@ def serve(
                      help="Access token every request must carry; required to listen beyond this machine."),
     ] = None,
     db: DbOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", min=1, help="Worker processes (default: one per CPU core, at most 4)."),
+    ] = None,
 ) -> None:
     """Run the web interface and JSON API (http://127.0.0.1:8000 by default)."""
     if not _is_loopback(host) and not token:
         err.print(f"error: listening on {host} would share the database with the network; "
                   "set an access token with --token or $RASHOMON_TOKEN", markup=False, highlight=False)
         raise typer.Exit(2)
-    import uvicorn
-
-    from .web import create_app
+    from .web import server
 
     path = db or default_db_path()
     with _store(path):
         pass  # create/migrate now, so a bad --db fails here with one line, not on the first request
+    workers = workers or server.default_workers()
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"rashomon: serving {path} at http://{shown}:{port}/" + (" (token required)" if token else ""),
-              markup=False, highlight=False)
-    uvicorn.run(create_app(db=path, token=token), host=host, port=port, log_level="warning",
-                server_header=False)
+    err.print(f"rashomon: serving {path} at http://{shown}:{port}/ with {workers} worker{'s' * (workers > 1)}"
+              + (" (token required)" if token else ""), markup=False, highlight=False)
+    server.run(db=path, token=token, host=host, port=port, workers=workers)
 
 
 _COMPARE_FORMATS = ("json", "markdown", "html")

@@ -13,6 +13,8 @@
   across articles, with every surface form seen.
 
 Only the Store API and stored :class:`~rashomon.models.Analysis` objects are read; nothing is written.
+The statements' vectors are those stored when the articles were added (:mod:`rashomon.sentence_vectors`);
+only statements with none stored (older databases, changed analyses) are embedded here.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from itertools import combinations
@@ -29,7 +31,9 @@ from typing import Any
 import numpy as np
 from anyascii import anyascii
 
+from .embeddings import embed_texts  # cached per text in-process
 from .models import Analysis, Article, DateMention, NumberMention, Quote, Sentence
+from .sentence_vectors import stored_vectors, text_key
 from .statements import clauses
 from .store import Store
 
@@ -88,16 +92,31 @@ _NUMERO = re.compile(r"\bno\.?\s*\d")  # "workshop No. 3" is a number sign, not 
 _END_PUNCT = re.compile(r"[.!?…\"'»”“)]\s*$")
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])|\n\s*\n")
 
-__all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder"]
+__all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder", "statement_texts"]
 
 
 def default_embedder(texts: list[str]) -> np.ndarray:
     """e5 and USE vectors joined so that a dot product is ``E5_WEIGHT*e5 + (1-E5_WEIGHT)*USE`` cosine."""
-    from .embeddings import embed_texts  # cached per text in-process
+    return _joined(embed_texts(texts, model="e5"), embed_texts(texts, model="use"))
 
-    e5 = embed_texts(texts, model="e5") * np.float32(np.sqrt(E5_WEIGHT))
-    use = embed_texts(texts, model="use") * np.float32(np.sqrt(1 - E5_WEIGHT))
-    return np.hstack([e5, use])
+
+def _joined(e5: np.ndarray, use: np.ndarray) -> np.ndarray:
+    return np.hstack([e5 * np.float32(np.sqrt(E5_WEIGHT)), use * np.float32(np.sqrt(1 - E5_WEIGHT))])
+
+
+def _stored_embedder(store: Store, article_ids: Sequence[str]) -> Embedder:
+    """:func:`default_embedder` taking each text's vectors from those stored for these articles."""
+
+    def embed(texts: list[str]) -> np.ndarray:
+        found = stored_vectors(store, article_ids)
+        keys = [text_key(t) for t in texts]
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in found))
+        if missing:
+            e5, use = embed_texts(missing, model="e5"), embed_texts(missing, model="use")
+            found.update((text_key(t), {"e5": e5[i], "use": use[i]}) for i, t in enumerate(missing))
+        return _joined(np.vstack([found[k]["e5"] for k in keys]), np.vstack([found[k]["use"] for k in keys]))
+
+    return embed
 
 
 @dataclass(slots=True)
@@ -138,7 +157,8 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     Args:
         store: an open store holding the story, its articles, analyses and entity links.
         story_id: the story's id.
-        embedder: texts -> L2-normalised row vectors; :func:`default_embedder` when omitted.
+        embedder: texts -> L2-normalised row vectors; when omitted, :func:`default_embedder`'s vectors
+            as stored at add time, embedding only the statements that have none.
 
     Returns:
         A dict following ``compare.schema.json``.
@@ -146,16 +166,16 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     Raises:
         NotFound: no story with this id.
     """
-    embed = embedder or default_embedder
     story = store.get_story(story_id)
+    embed = embedder or _stored_embedder(store, story.article_ids)
     docs = [_load(store, article_id) for article_id in story.article_ids]
     entities = _merge_entities(store, docs)
     order = {d.article.id: i for i, d in enumerate(docs)}
 
     claims = [c for d in docs for c in _claims(d)]
-    quotes = [(d, q) for d in docs for q in d.analysis.quotes if q.text.strip()]
+    quotes = [(d, q) for d in docs for q in _quotes(d)]
     numbered = [c for c in claims if c.numbers]
-    texts = [c.text for c in claims] + [q.text for _d, q in quotes] + [_masked(c) for c in numbered]
+    texts = _texts(claims, [q for _d, q in quotes])
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     for row, claim in enumerate(claims):
         claim.row = row
@@ -186,15 +206,35 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     }
 
 
+def statement_texts(article: Article, analysis: Analysis) -> list[str]:
+    """What :func:`compare_story` embeds for one article: its statements, quotes and statements with
+    figures masked. They follow from the article and its analysis alone, not from entity links."""
+    doc = _doc(article, analysis, {e.key: e.key for e in analysis.entities})
+    return list(dict.fromkeys(_texts(_claims(doc), _quotes(doc))))
+
+
+def _texts(claims: Sequence[_Claim], quotes: Sequence[Quote]) -> list[str]:
+    """Claims, then quotes, then claims with figures, masked: the rows of the vectors compare embeds."""
+    return [c.text for c in claims] + [q.text for q in quotes] + [_masked(c) for c in claims if c.numbers]
+
+
 # -- loading ---------------------------------------------------------------------------------------
 
 
 def _load(store: Store, article_id: str) -> _Doc:
     article = store.get_article(article_id)
     analysis = store.get_analysis(article_id) or Analysis(article_id=article_id, version="none")
+    return _doc(article, analysis, store.entity_links(article_id))
+
+
+def _doc(article: Article, analysis: Analysis, ids: dict[str, str]) -> _Doc:
     if not analysis.sentences:  # not analysed yet: split plainly so the article still takes part
-        analysis.sentences = _split(article.text)
-    return _Doc(article=article, analysis=analysis, ids=store.entity_links(article_id))
+        analysis = replace(analysis, sentences=_split(article.text))
+    return _Doc(article=article, analysis=analysis, ids=ids)
+
+
+def _quotes(doc: _Doc) -> list[Quote]:
+    return [q for q in doc.analysis.quotes if q.text.strip()]
 
 
 def _split(text: str) -> list[Sentence]:
@@ -569,10 +609,17 @@ def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dic
 
     notes = []
     for kind in ("LOC", "PER"):
-        left, right = only(a, b, kind), only(b, a, kind)
-        if left and right:
-            notes.append(f"{names[left[0]]} vs {names[right[0]]}")
+        pairs = [(x, y) for x in only(a, b, kind) for y in only(b, a, kind) if not _one_spelling(names[x], names[y])]
+        if pairs:
+            notes.append(f"{names[pairs[0][0]]} vs {names[pairs[0][1]]}")
     return notes
+
+
+def _one_spelling(x: str, y: str) -> bool:
+    """True when a word of each starts with the same three Latin letters ("Warsaw"/"Warszawa", "Kaniv"/"Канева")."""
+    # The resolver leaves some cross-script spellings apart; two different places or people named in one
+    # statement rarely share a word's first three letters, and a false "sources disagree" costs more.
+    return bool({w[:3] for w in _fold(x).split() if len(w) > 2} & {w[:3] for w in _fold(y).split() if len(w) > 2})
 
 
 def _related_number_conflicts(

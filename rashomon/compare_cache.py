@@ -1,9 +1,10 @@
 """Stored story comparisons: :func:`~rashomon.compare.compare_story` once per state of a story.
 
-A comparison embeds every sentence of the story's articles (seconds per story with e5 and USE on 2
-cores), and nothing it reads changes between two views of a page unless an article joins or leaves
-the story, is re-analysed under another analyser version, or the entity registry relinks its
-entities. :func:`cached_compare` keys the stored result on exactly those inputs, so a page view costs
+A comparison aligns every statement of the story's articles (their vectors are stored when they are
+added, :mod:`rashomon.sentence_vectors`; up to seconds per story when they must be embedded), and
+nothing it reads changes between two views of a page unless an article joins or leaves the story,
+is re-analysed under another analyser version, or the entity registry relinks its entities.
+:func:`cached_compare` keys the stored result on exactly those inputs, so a page view costs
 a few small queries until one of them changes. One comparison is kept per story (a newer key
 replaces it); the rows go with their story (``ON DELETE CASCADE``).
 """

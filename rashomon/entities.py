@@ -42,14 +42,18 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.fuzz import ratio
 
-from rashomon.models import Analysis
+from rashomon.models import Analysis, Entity
 from rashomon.names import (
     BodyKeys,
     NameKeys,
     body_keys,
     given_initials,
+    given_key,
     guess_cyrillic_language,
+    loose_skeleton,
     name_keys,
+    place_groups,
+    place_words,
     same_stem,
     script,
     skeleton,
@@ -153,6 +157,8 @@ def records_from_analysis(
 ) -> list[EntityRecord]:
     """One :class:`EntityRecord` per entity of an article's analysis (id ``article_id:key``)."""
     names = {e.key: e.name for e in analysis.entities}
+    people = {e.key: name_keys(e.name, "PER", language=_name_language(e.name, language))
+              for e in analysis.entities if e.type == "PER"}  # fmt: skip
     descriptors: dict[str, list[str]] = defaultdict(list)
     for d in analysis.descriptors:
         descriptors[d.entity].append(d.text)
@@ -161,7 +167,7 @@ def records_from_analysis(
             id=f"{analysis.article_id}:{e.key}",
             type=e.type,
             name=e.name,
-            aliases=sorted({m.text for m in e.mentions} | {e.name}),
+            aliases=_aliases_of(e, [k for key, k in people.items() if key != e.key], _name_language(e.name, language)),
             language=_name_language(e.name, language),
             article_id=analysis.article_id,
             story_id=story_id,
@@ -173,6 +179,30 @@ def records_from_analysis(
     ]
 
 
+def _aliases_of(entity: Entity, others: list[NameKeys], language: str | None) -> list[str]:
+    """The mention texts of one article's entity, less person mentions that may be someone else's.
+
+    Per-article coreference may put a husband's surname (``Кавалёў``) among his wife's mentions: a form
+    whose gender is certain and differs from the name's is dropped. A lone ``Корнеева`` is a woman's
+    nominative and a man's genitive; when the article names a person of the other gender with that
+    surname (``others``: the keys of its other person names), it is nobody's alias for certain.
+    """
+    texts = sorted({m.text for m in entity.mentions} | {entity.name})
+    if entity.type != "PER":
+        return texts
+    gender = name_keys(entity.name, "PER", language=language).any_gender
+    if gender is None:
+        return texts
+    rivals = {k.surname_skeleton for k in others if k.any_gender and k.any_gender != gender}
+    out = []
+    for text in texts:
+        keys = name_keys(text, "PER", language=language)
+        ambiguous = keys.any_gender is None and not (keys.kind == "surname" and keys.surname_skeleton in rivals)
+        if text == entity.name or keys.any_gender == gender or ambiguous:
+            out.append(text)
+    return out
+
+
 @dataclass(slots=True)
 class _Prep:
     rec: EntityRecord
@@ -182,6 +212,7 @@ class _Prep:
     desc: frozenset[str]
     body: BodyKeys | None = None
     places: frozenset[str] = frozenset()  # distinct words of the name that name places of the corpus
+    known_places: frozenset[str] = frozenset()  # place_names.tsv groups the whole (LOC) name is a form of
     # Where the records this one stands for were found, and their mention count: several records
     # of one name are resolved as one (see :func:`_collapse`).
     articles: frozenset[str] = frozenset()
@@ -226,6 +257,7 @@ def _prep(rec: EntityRecord) -> _Prep:
     places = frozenset(body.distinct) if body and rec.type == "LOC" else frozenset()
     return _Prep(
         rec, keys, rec.language or _script(rec.name), co, frozenset(words), body, places,
+        place_groups(rec.name) if rec.type == "LOC" else frozenset(),
         frozenset([rec.article_id] if rec.article_id else []), frozenset([rec.story_id] if rec.story_id else []),
         rec.count,
     )
@@ -259,7 +291,7 @@ def _merge_preps(preps: list[_Prep]) -> _Prep:
     return _Prep(
         first.rec, first.keys, first.lang,
         frozenset().union(*(p.co for p in preps)), frozenset().union(*(p.desc for p in preps)),
-        first.body, first.places,
+        first.body, first.places, first.known_places,
         frozenset().union(*(p.articles for p in preps)), frozenset().union(*(p.stories for p in preps)),
         sum(p.count for p in preps),
     )
@@ -269,18 +301,44 @@ def _mark_places(preps: list[_Prep]) -> None:
     """Set ``places`` of organisation names: their words that are (a form of) a place name of the corpus.
 
     "Kaluga" in "Kaluga Regional Court" and "Гродненском" in "Гродненском областном суде" are place
-    qualifiers because Kaluga and Гродно occur as places; they tell two courts apart.
+    qualifiers because Kaluga and Гродно occur as places; they tell two courts apart. The one-word names
+    of ``place_names.tsv`` count as places of every corpus ("Беларусі" / "України").
     """
     index: dict[str, set[str]] = defaultdict(set)
     for p in preps:
         if p.rec.type == "LOC" and p.body and not p.body.generic_only:
             for word in p.body.distinct:
                 index[skeleton(word)[:1]].add(word)
+    table = _table_place_index()
     for p in preps:
         if p.body and p.rec.type != "LOC":
             p.places = frozenset(
-                w for w in p.body.distinct if any(_place_word(w, x) for x in index.get(skeleton(w)[:1], ()))
-            )
+                w for w in p.body.distinct
+                if any(_place_word(w, x) for x in index.get(skeleton(w)[:1], ()))
+                or any(_table_place_word(w, x) for x in table.get(skeleton(w)[:1], ()))
+            )  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _table_place_index() -> dict[str, list[str]]:
+    """One-word names of ``place_names.tsv`` by the first symbol of their skeleton."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for word in place_words():
+        out[skeleton(word)[:1]].append(word)
+    return dict(out)
+
+
+def _table_place_word(word: str, place: str) -> bool:
+    """``word`` is an inflected or derived form of the table's ``place`` (Беларусі, Belarusian: Belarus).
+
+    Stricter than :func:`_place_word`: the first letters agree, the place's whole skeleton begins the
+    word's, which adds at most two symbols, and a skeleton of two symbols needs four shared letters
+    (России: Россия), so a short word is not taken for a place (Just / Eesti).
+    """
+    sw, sp = skeleton(word), skeleton(place)
+    if word[:1] != place[:1] or not sw.startswith(sp) or len(sw) - len(sp) > 2:
+        return False
+    return len(sp) >= 3 or len(os.path.commonprefix([word, place])) >= 4
 
 
 def _place_word(word: str, place: str) -> bool:
@@ -321,13 +379,35 @@ def _person_veto(ka: NameKeys, kb: NameKeys) -> str | None:
         return "given-name gender differs"
     if ka.any_gender and kb.any_gender and ka.any_gender != kb.any_gender:
         return "gender differs"
-    if ka.given and kb.given and not ka.given_groups & kb.given_groups:
+    if ka.given and kb.given and _given_match(ka, kb) is None:
         return f"different first-name groups ({ka.given} / {kb.given})"
     for x, y in ((ka, kb), (kb, ka)):
         if x.initials and not x.given and y.given and x.initials[0] not in given_initials(y):
             return f"initial {x.initials[0].upper()} does not fit {y.given}"
     if ka.initials and kb.initials and not ka.given and not kb.given and ka.initials[0] != kb.initials[0]:
         return "initials differ"
+    return None
+
+
+def _given_match(ka: NameKeys, kb: NameKeys) -> str | None:
+    """How the given names of two person names agree (a reason), or None when they do not."""
+    common = sorted(ka.given_groups & kb.given_groups)
+    if common:
+        return f"same first name ({ka.given}/{kb.given})" if common[0].startswith("?") else (
+            f"same first-name group ({common[0]})")  # fmt: skip
+    german = (ka.german or kb.german) and ka.given and kb.given
+    if german and loose_skeleton(given_key(ka.given or "")) == loose_skeleton(given_key(kb.given or "")):
+        return f"same first name up to German transcription ({ka.given}/{kb.given})"
+    return None
+
+
+def _surname_variant(ka: NameKeys, kb: NameKeys) -> str | None:
+    """Why two unequal surname skeletons may still be one surname (a reason), or None."""
+    sa, sb = ka.surname_skeleton or "", kb.surname_skeleton or ""
+    if (ka.german or kb.german) and loose_skeleton(sa) == loose_skeleton(sb):
+        return f"surname equal up to German transcription ({ka.surname}/{kb.surname})"
+    if (ka.surname_variant and ka.surname_variant == sb) or (kb.surname_variant and kb.surname_variant == sa):
+        return f"surname equal with the Polish nasal vowel spelt out ({ka.surname}/{kb.surname})"
     return None
 
 
@@ -356,9 +436,14 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
         if veto:
             return MatchEvidence(0.0, [veto], veto=True)
         if ka.surname_skeleton and kb.surname_skeleton:
+            variant = None if ka.surname_skeleton == kb.surname_skeleton else _surname_variant(ka, kb)
             if ka.surname_skeleton == kb.surname_skeleton:
                 base = 0.75
                 reasons.append(f"surname skeleton equal ({ka.surname_skeleton})")
+            elif variant:
+                # one notch below equal: with a first name that agrees it merges, with an initial it needs context
+                base = 0.7
+                reasons.append(variant)
             else:
                 jw = JaroWinkler.normalized_similarity(ka.surname_stem or "", kb.surname_stem or "")
                 if jw < SURNAME_JW:
@@ -372,13 +457,9 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
             base = 0.4 if (ka.surname or kb.surname) else 0.0
             reasons.append("one name lacks a surname")
         if ka.given and kb.given:
-            common = sorted(ka.given_groups & kb.given_groups)
-            if common[0].startswith("?"):
-                base += 0.15
-                reasons.append(f"same first name ({ka.given}/{kb.given})")
-            else:
-                base += 0.2
-                reasons.append(f"same first-name group ({common[0]})")
+            given = _given_match(ka, kb) or ""
+            base += 0.2 if given.startswith("same first-name group") else 0.15
+            reasons.append(given)
         elif (ka.given or kb.given) and (ka.initials or kb.initials):
             base += 0.05
             reasons.append("initial fits")
@@ -392,10 +473,20 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
         return MatchEvidence(0.0, [veto], veto=True)
     assert a.body is not None and b.body is not None
     base = 0.0
-    if ka.skeleton and ka.skeleton == kb.skeleton and bool(a.body.acronym) == bool(b.body.acronym):
+    same_kind = bool(a.body.acronym) == bool(b.body.acronym)
+    if a.known_places & b.known_places:
+        base = 0.9
+        reasons.append(f"one place in place_names.tsv ({min(a.known_places & b.known_places)})")
+    elif ka.skeleton and ka.skeleton == kb.skeleton and same_kind:
         base = 0.9
         reasons.append(f"name skeleton equal ({ka.skeleton})")
-    elif not (a.body.acronym or b.body.acronym):
+    elif ka.skeleton and (ka.german or kb.german) and same_kind and loose_skeleton(ka.skeleton) == loose_skeleton(
+        kb.skeleton
+    ):
+        base = 0.85
+        reasons.append(f"name equal up to German transcription ({ka.skeleton}/{kb.skeleton})")
+    elif not (a.body.acronym or b.body.acronym) and a.body.bodies == b.body.bodies:
+        # a typo keeps the kind of body: Дойче банк / Дойче Бан are a bank and a railway
         r = ratio(" ".join(ka.tokens), " ".join(kb.tokens))
         if r >= ORG_RATIO:
             base = 0.8
@@ -423,7 +514,7 @@ def _words_agree(xs: Sequence[str], ys: Sequence[str], *, loose: bool = False) -
             if same_stem(x, y):
                 return True
             if loose:
-                sx, sy = skeleton(x), skeleton(y)
+                sx, sy = loose_skeleton(skeleton(x)), loose_skeleton(skeleton(y))
                 if sx[:1] == sy[:1] and ratio(sx, sy) >= PLACE_WORD_RATIO:
                     return True
     return False
@@ -460,6 +551,11 @@ def _body_veto(a: _Prep, b: _Prep) -> str | None:
     ka, kb = a.body, b.body
     if ka is None or kb is None:
         return None
+    if a.known_places and b.known_places:
+        same = a.known_places & b.known_places
+        return None if same else f"different places ({'/'.join(sorted(a.known_places | b.known_places))})"
+    if (a.known_places and kb.places) or (b.known_places and ka.places):
+        return "a city or country of place_names.tsv vs a region or district"
     if ka.generic_only or kb.generic_only:
         near = bool(a.articles & b.articles or a.stories & b.stories)
         if not (near and a.keys.skeleton == b.keys.skeleton):
@@ -758,8 +854,14 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
         if p.per:
             if p.keys.surname_skeleton:
                 blocks[("S", p.keys.surname_skeleton[:2])].append(i)
+                # spellings the skeleton does not unify (_surname_variant) share a loose or nasal key
+                for key in {loose_skeleton(p.keys.surname_skeleton)[:2], (p.keys.surname_variant or "")[:2]} - {""}:
+                    blocks[("L", key)].append(i)
         else:
             blocks[("O", p.keys.skeleton)].append(i)
+            blocks[("G", loose_skeleton(p.keys.skeleton))].append(i)  # German transcription (Saporischschja)
+            for group in p.known_places:
+                blocks[("P", group)].append(i)
             blocks[("R", " ".join(p.keys.tokens)[:4])].append(i)
             for word in p.body.distinct if p.body else ():
                 if word not in p.places and len(skeleton(word)) >= 3:

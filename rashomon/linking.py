@@ -21,7 +21,7 @@ import numpy as np
 
 from . import entities, stories
 from .errors import NotFound, UsageError
-from .models import Article, Story
+from .models import Analysis, Article, Story
 from .store import EntityRow, Store
 
 # Embeddings of an article's title and lead, cached per article under this name.
@@ -39,8 +39,10 @@ def update_links(store: Store, article_ids: Iterable[str]) -> None:
     resolve_entities(store)
 
 
-def _features(store: Store, articles: Sequence[Article]) -> list[stories.ArticleFeatures]:
-    """Story features of stored articles, embedding only those with no cached vectors."""
+def _features(
+    store: Store, articles: Sequence[Article], *, analyses: dict[str, Analysis] | None = None
+) -> list[stories.ArticleFeatures]:
+    """Story features of stored articles, embedding only those with no cached vectors (analyses read unless given)."""
     cached = store.get_vectors([a.id for a in articles], _VECTOR_MODEL)
     missing = [a for a in articles if a.id not in cached]
     fresh: dict[str, dict[str, np.ndarray]] = {}
@@ -55,7 +57,8 @@ def _features(store: Store, articles: Sequence[Article]) -> list[stories.Article
             np.savez(buffer, **made)
             with store.transaction():
                 store.save_vector(article.id, _VECTOR_MODEL, buffer.getvalue())
-    analyses = store.get_analyses([a.id for a in articles])
+    if analyses is None:
+        analyses = store.get_analyses([a.id for a in articles])
     features = []
     for article in articles:
         vectors: dict[str, np.ndarray] | None = fresh.get(article.id)
@@ -90,10 +93,53 @@ def _load_vectors(blob: bytes) -> dict[str, np.ndarray]:
 
 
 def place_in_stories(store: Store, article_ids: Sequence[str]) -> list[str]:
-    """Put each new article in the best recent story or a new one; returns the stories touched."""
+    """Put each new article in the best recent story or a new one; returns the stories touched.
+
+    Placing one article may also regroup the nearby stories it links (see
+    :class:`~rashomon.stories.StoryIndex`); articles in a user decision stay where they are.
+    """
     if not article_ids:
         return []
     new = _features(store, _articles(store, article_ids))
+    seeds = _nearby_members(store, new)
+    for article_id in article_ids:
+        seeds.pop(article_id, None)
+    known = _features(store, _articles(store, sorted(seeds)))
+    decided = _decided_articles(store) if seeds else set()
+    assignment = _assign(new, known, seeds, pinned=decided)
+    existing = set(seeds.values())
+    taken = set(existing)
+    ids: dict[str, str] = {}  # the key of each group _assign made -> its story id
+    for key in sorted(set(assignment.values())):
+        if key not in existing:
+            ids[key] = _unused_story_id(store, [a for a, k in assignment.items() if k == key], taken)
+    touched: set[str] = set()
+    with store.transaction():
+        for article_id, key in sorted(assignment.items()):
+            if article_id not in seeds and store.story_of(article_id) is not None:
+                continue  # placed meanwhile by another process
+            story_id = ids.get(key, key)
+            if story_id in ids.values() and story_id not in touched:
+                store.save_story(Story(id=story_id, title="", event_date=None))
+            store.assign_article(article_id, story_id)
+            touched.add(story_id)
+            if article_id in seeds:
+                touched.add(seeds[article_id])
+        if any(a in seeds for a in assignment):
+            store.delete_empty_stories()
+    for story_id in touched:
+        with contextlib.suppress(NotFound):  # emptied by a regrouping
+            refresh_story(store, story_id)
+    return sorted(touched)
+
+
+def _nearby_members(store: Store, new: Sequence[stories.ArticleFeatures]) -> dict[str, str]:
+    """``{article id: story id}`` of the stored articles a new one may share a story with.
+
+    Those dated within the scorer's window of the new articles, and the recently added articles with
+    no publication date (an undated article can be the same event as any other; undated new ones
+    are compared with all recent articles).
+    """
     days = [f.day for f in new if f.day is not None]
     seeds: dict[str, str] = {}
     if days:
@@ -101,24 +147,29 @@ def place_in_stories(store: Store, article_ids: Sequence[str]) -> list[str]:
         start = date.fromordinal(min(days) - window).isoformat()
         end = date.fromordinal(max(days) + window).isoformat()
         seeds.update(store.story_members_between(start, end))
+    recent = dict(store.recent_story_members(_RECENT_FOR_UNDATED))
     if len(days) < len(new):
-        seeds.update(store.recent_story_members(_RECENT_FOR_UNDATED))
-    for article_id in article_ids:
-        seeds.pop(article_id, None)
-    known = _features(store, _articles(store, sorted(seeds)))
-    assignment = _assign(new, known, seeds)
-    touched: set[str] = set()
-    with store.transaction():
-        for article_id, story_id in sorted(assignment.items()):
-            if store.story_of(article_id) is not None:
-                continue  # placed meanwhile by another process
-            if story_id not in seeds.values() and story_id not in touched:
-                store.save_story(Story(id=story_id, title="", event_date=None))
-            store.assign_article(article_id, story_id)
-            touched.add(story_id)
-    for story_id in touched:
-        refresh_story(store, story_id)
-    return sorted(touched)
+        seeds.update(recent)
+    else:
+        others = [a for a in recent if a not in seeds]
+        seeds.update((a.id, recent[a.id]) for a in _articles(store, others) if not (a.published or a.updated))
+    return seeds
+
+
+def _decided_articles(store: Store) -> set[str]:
+    """Articles named in a user's story decision: a regrouping never moves them."""
+    pinned, merge, split = _story_constraints(store)
+    return set(pinned) | {a for pair in [*merge, *split] for a in pair}
+
+
+def _unused_story_id(store: Store, article_ids: Sequence[str], taken: set[str]) -> str:
+    """:func:`story_id_for` the group, or a variant of it when another story already has that id."""
+    story_id, n = story_id_for(article_ids), 1
+    while story_id in taken or store.story_article_ids(story_id):
+        n += 1
+        story_id = story_id_for([f"{min(article_ids)}#{n}"])
+    taken.add(story_id)
+    return story_id
 
 
 def _articles(store: Store, article_ids: Sequence[str]) -> list[Article]:
@@ -130,34 +181,42 @@ def _articles(store: Store, article_ids: Sequence[str]) -> list[Article]:
 
 
 def _assign(
-    new: Sequence[stories.ArticleFeatures], known: Sequence[stories.ArticleFeatures], seeds: dict[str, str]
+    new: Sequence[stories.ArticleFeatures],
+    known: Sequence[stories.ArticleFeatures],
+    seeds: dict[str, str],
+    *,
+    pinned: set[str],
 ) -> dict[str, str]:
-    """Story id for each new article, given nearby stored articles and their stories.
+    """The story of each new article and of each nearby article that moved.
 
-    One new article joins the best nearby story (:class:`~rashomon.stories.StoryIndex`). A batch is
-    clustered together with the nearby stories' articles, each story kept whole and apart, so the
-    result does not depend on the order of the files in the batch.
+    One new article joins the best nearby story (:class:`~rashomon.stories.StoryIndex`), which may
+    regroup the nearby stories it links, except ``pinned`` articles. A batch is clustered together
+    with the nearby stories' articles, each story kept whole and apart, so the result does not depend
+    on the order of the files in the batch.
+
+    Returns:
+        ``{article id: key}``: an existing story id, or a new group's key (shared by its articles).
     """
     if len(new) == 1 or len(new) + len(known) > _BATCH_CLUSTER_MAX:
         index = stories.StoryIndex()
-        for features in known:
-            index.add(features, story_key=seeds[features.article_id])
-        existing = set(seeds.values())
         # Oldest first, so a story grows in the order its reports appeared.
-        for features in sorted(new, key=lambda f: (f.published or date.max, f.article_id)):
+        for features in sorted(known, key=_arrival_order):
+            index.add(features, story_key=seeds[features.article_id], pinned=features.article_id in pinned)
+        for features in sorted(new, key=_arrival_order):
             index.add(features)
-        return {
-            f.article_id: key if key in existing else story_id_for(index.stories()[key])
-            for f in new
-            for key in [index.story_of(f.article_id) or f.article_id]
-        }
+        placed = {f.article_id: index.story_of(f.article_id) or f.article_id for f in [*known, *new]}
+        return {a: key for a, key in placed.items() if seeds.get(a) != key}
     groups = stories.cluster([*known, *new], pinned=seeds)
     assignment: dict[str, str] = {}
     for group in groups:
         nearby = Counter(seeds[a] for a in group if a in seeds)
-        story_id = nearby.most_common(1)[0][0] if nearby else story_id_for(group)
-        assignment.update({a: story_id for a in group if a not in seeds})
+        key = nearby.most_common(1)[0][0] if nearby else min(group)
+        assignment.update({a: key for a in group if a not in seeds})
     return assignment
+
+
+def _arrival_order(features: stories.ArticleFeatures) -> tuple[date, str]:
+    return features.published or date.max, features.article_id
 
 
 def story_id_for(article_ids: Iterable[str]) -> str:
@@ -181,34 +240,60 @@ def refresh_story(store: Store, story_id: str) -> Story:
     articles = store.list_articles(ids=story.article_ids)
     if not articles:
         return story
-    earliest = min(articles, key=lambda a: (a.published or a.updated or a.added_at or "", a.id))
-    events = []
-    for article in articles:
-        analysis = store.get_analysis(article.id)
-        events.append(analysis.event_date if analysis else None)
-    story.title = earliest.title
-    story.event_date = story_event_date(events)
+    analyses = store.get_analyses([a.id for a in articles])
+    events = {a: analysis.event_date for a, analysis in analyses.items()}
+    story.title, story.event_date = _title_and_date(articles, events)
     with store.transaction():
         store.save_story(story)
     return story
 
 
+def _title_and_date(articles: Sequence[Article], events: dict[str, str | None]) -> tuple[str, str | None]:
+    """A story's title (its earliest report's) and event date, given its articles' event dates."""
+    earliest = min(articles, key=lambda a: (a.published or a.updated or a.added_at or "", a.id))
+    return earliest.title, story_event_date(events.get(a.id) for a in articles)
+
+
+# Articles whose features a rebuild builds at a time: their analyses are read, then dropped.
+_REBUILD_CHUNK = 2000
+
+
 def recluster(store: Store) -> int:
-    """Rebuild every story from scratch, honouring user decisions; returns the number of stories."""
+    """Rebuild every story from scratch, honouring user decisions, then the entity registry.
+
+    Returns:
+        The number of stories.
+    """
+    count = rebuild_stories(store)
+    resolve_entities(store)
+    return count
+
+
+def rebuild_stories(store: Store) -> int:
+    """Regroup every stored article with :func:`~rashomon.stories.cluster`; returns the number of stories.
+
+    Only pairs dated within the scorer's window are scored (see :mod:`rashomon.story_blocks`), so
+    the time grows with the archive, not with its square.
+    """
     articles = store.list_articles()
-    features = _features(store, articles)
+    features: list[stories.ArticleFeatures] = []
+    events: dict[str, str | None] = {}
+    for start in range(0, len(articles), _REBUILD_CHUNK):
+        chunk = articles[start : start + _REBUILD_CHUNK]
+        analyses = store.get_analyses([a.id for a in chunk])
+        features += _features(store, chunk, analyses=analyses)
+        events.update((a, analysis.event_date) for a, analysis in analyses.items())
     pinned, merge, split = _story_constraints(store)
     groups = stories.cluster(features, pinned=pinned, merge=merge, split=split)
+    by_id = {a.id: a for a in articles}
     with store.transaction():
         store.clear_stories()
         for group in groups:
+            title, event_date = _title_and_date([by_id[a] for a in group], events)
             story_id = story_id_for(group)
-            store.save_story(Story(id=story_id, title="", event_date=None))
+            store.save_story(Story(id=story_id, title=title, event_date=event_date))
             for article_id in group:
                 store.assign_article(article_id, story_id)
-    for group in groups:
-        refresh_story(store, story_id_for(group))
-    resolve_entities(store)
     return len(groups)
 
 

@@ -18,6 +18,9 @@ BGN/PCGN, passport, Polish, Belarusian Łacinka, German) becomes:
      (akanne, и/ы/і, passport ``ia`` vs ``ya``).
 
   Lossy by design (Galina and Khalina share a skeleton): one signal among several.
+* a **loose skeleton** (:func:`loose_skeleton`) for names written in German transcription, which does
+  not tell ``с`` from ``з`` nor ``ш`` from ``ж`` (Sacharowa = Захарова) and writes a silent ``h``
+  (Kohl = Коль); and the **nasal variant** of a Polish surname (Wałęsa = Валенса: ``ę`` = ``en``).
 * given-name groups from ``data/names/given_names.tsv``; the surname's gender-neutral stem and
   gender from ``data/names/surname_endings.tsv``; initials.
 """
@@ -41,6 +44,9 @@ _QUOTES = "«»“”„‟\"'’‘`()[]"
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _POSSESSIVE = re.compile(r"(?:'s|’s|')$", re.IGNORECASE)
 _PATRONYMIC = re.compile(r"(?:vich|vych|vna|ichna|ivna|yevna|ievna|auna|euna|ouna)$")
+# surname endings that are a woman's nominative and a man's genitive/accusative (Корнеева, Kavaliova)
+_MALE_OBLIQUE = re.compile(r"(?:v|n)a$")
+_SLAVIC_LETTERS = re.compile(r"[ąęłńśźżćčšžŭ]", re.IGNORECASE)
 _SLAVIC_LATIN = re.compile(r"[ąęłńśźżćčšžŭ]|sz|cz|rz", re.IGNORECASE)
 _GERMAN = re.compile(r"[äöüß]|sch", re.IGNORECASE)
 _SKELETON_RULES = {
@@ -122,11 +128,13 @@ def _translit_cyrillic(word: str, lang: str) -> str:
 
 
 def _latin_mode(text: str, language: str | None) -> str:
-    if language in ("pl", "cs", "sk", "be-Latn") or _SLAVIC_LATIN.search(text):
+    if language in ("pl", "cs", "sk", "be-Latn") or _SLAVIC_LETTERS.search(text):
         return "slavic"
-    if language == "de" or _GERMAN.search(text):
+    if language == "de":  # German has rz and sz of its own (Merz, Herz): only Polish letters say Polish
         return "de"
-    return "en"
+    if _SLAVIC_LATIN.search(text):
+        return "slavic"
+    return "de" if _GERMAN.search(text) else "en"
 
 
 def _rewrite(word: str, mode: str) -> str:
@@ -164,6 +172,36 @@ def _initial(ascii_word: str) -> str:
     return {"i": "y", "j": "y", "e": "y", "g": "h", "u": "v", "w": "v", "c": "k"}.get(first, first)
 
 
+def loose_skeleton(skel: str) -> str:
+    """A skeleton with sibilants folded (s z sh zh) and ``H`` dropped after the first symbol.
+
+    German transcription writes both ``с`` and ``з`` as ``s`` and both ``ш`` and ``ж`` as ``sch``
+    (Sacharowa / Захарова, Prigoschin / Пригожин), and Russian renders German ``St``/``Sp`` as
+    ``Шт``/``Шп`` (Steinmeier / Штайнмайер) and drops the silent ``h`` (Kohl / Коль).
+    """
+    folded = re.sub("[zSZ]", "s", skel)
+    return folded[:1] + re.sub(r"(?<! )H", "", folded[1:])
+
+
+# Polish nasal vowels as Russian, Belarusian and Ukrainian render them before a consonant
+# (Wałęsa -> Валенса, Dąbrowski -> Домбровский; before b/p: ем/ом); at the end of a word they are
+# plain vowels (Kuleszę -> Кулешу), as the primary key already has them.
+_NASAL = re.compile(r"[ąę](?=[^\W\daeiouyąęó])", re.IGNORECASE)
+
+
+def nasal_variant(word: str) -> str | None:
+    """``word`` with Polish nasal vowels before consonants spelt out (``Wałęsa`` -> ``Walensa``), or None."""
+    if not _NASAL.search(word):
+        return None
+
+    def spell(m: re.Match[str]) -> str:
+        vowel = "o" if m.group(0).lower() == "ą" else "e"
+        after = word[m.end() : m.end() + 1].lower()
+        return vowel + ("m" if after in ("b", "p") else "n")
+
+    return _NASAL.sub(spell, word)
+
+
 def given_key(ascii_word: str) -> str:
     """Skeleton plus a final-``a`` marker, so Aleksandr and Aleksandra stay apart."""
     return skeleton(ascii_word) + ("+a" if ascii_word.endswith("a") else "")
@@ -191,8 +229,12 @@ def _given_names() -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]
             if not form.strip():
                 continue
             word = to_ascii(form.strip())
-            exact.setdefault(word, set()).add(group)
-            keyed.setdefault(given_key(word), set()).add(group)
+            spellings = {word}
+            if not _CYRILLIC.search(form):  # as each Latin convention reads it (Christian in German: khristian)
+                spellings |= {to_ascii(form.strip(), mode=m) for m in ("en", "slavic", "de")}
+            for spelling in spellings:
+                exact.setdefault(spelling, set()).add(group)
+                keyed.setdefault(given_key(spelling), set()).add(group)
             variants.setdefault(group, []).append(word)
     info = {g: GivenName(g, genders[g], frozenset(_initial(w) for w in ws)) for g, ws in variants.items()}
     return (
@@ -291,6 +333,8 @@ class NameKeys:
     surname_stem: str | None = None
     surname_skeleton: str | None = None
     gender: Gender | None = None
+    german: bool = False  # Latin text in German transcription: compare loose skeletons too
+    surname_variant: str | None = None  # skeleton of the stem of the nasal variant (Wałęsa -> Walensa)
 
     @property
     def any_gender(self) -> Gender | None:
@@ -314,6 +358,17 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
     Returns:
         The :class:`NameKeys`.
     """
+    keys = _name_keys(name, type, language)
+    german = _latin_mode(name, language) == "de" and not _CYRILLIC.search(name)
+    variant = None
+    for token in re.split(r"[\s,]+", name) if keys.surname else ():
+        nasal = nasal_variant(token)
+        if nasal and to_ascii(token, language=language) == keys.surname:
+            variant = skeleton(surname_stem(to_ascii(nasal, language=language))[0])
+    return _replace(keys, german=german, surname_variant=variant if variant != keys.surname_skeleton else None)
+
+
+def _name_keys(name: str, type: str, language: str | None) -> NameKeys:
     clean = re.sub(r"\s+", " ", unicodedata.normalize("NFC", name)).strip(" " + _QUOTES)
     surname_first = False
     if type == "PER" and clean.count(",") == 1:
@@ -339,7 +394,8 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
         surname_first = True
     if len(full) == 2 and not surname_first:
         # "Lukashenko Alexander" / "LUKASHENKO Alexander": surname first when only the last is a given name
-        first_given, last_given = given_groups(full[0][1]), given_groups(full[1][1])
+        # the last word counts as a given name only if spelt as one (Мерц is not Marat by its skeleton)
+        first_given, last_given = given_groups(full[0][1]), _given_names()[0].get(full[1][1])
         upper_first = full[0][0].isupper() and len(full[0][0]) > 1 and not full[1][0].isupper()
         surname_first = upper_first or (bool(last_given) and not first_given)
     if surname_first and len(full) >= 2:
@@ -352,7 +408,7 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
             return _with_given(NameKeys(latin, tokens, skel, "given"), word, groups)
         keys = _with_surname(NameKeys(latin, tokens, skel, "initials" if initials else "surname",
                                       initials=initials), word)  # fmt: skip
-        if keys.gender == "f" and _CYRILLIC.search(full[0][0]) and re.search(r"(?:v|n)a$", word):
+        if keys.gender == "f" and _CYRILLIC.search(full[0][0]) and _MALE_OBLIQUE.search(word):
             # a lone Cyrillic Ковалёва/Карнеева may be the masculine genitive (Ковалёва = of Ковалёў)
             keys = _replace(keys, gender=None)
         return keys
@@ -369,7 +425,12 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
                 keys = _replace(keys, gender=keys.given_gender)
             return keys
         return _with_surname(keys, surname_word)
-    return _with_surname(_with_given(keys, given_word, given_groups(given_word)), surname_word)
+    keys = _with_surname(_with_given(keys, given_word, given_groups(given_word)), surname_word)
+    if keys.given_gender == "m" and keys.gender == "f" and _MALE_OBLIQUE.search(surname_word):
+        # "Андрій Корнєєва" (a man's name with the surname in the genitive/accusative): -ova/-eva/-ina
+        # is also a man's oblique case, and the given name says which it is here
+        keys = _with_surname(keys, surname_nominative(surname_word, "m"))
+    return keys
 
 
 def _with_given(keys: NameKeys, word: str, groups: frozenset[str]) -> NameKeys:
@@ -400,6 +461,37 @@ def given_initials(keys: NameKeys) -> frozenset[str]:
 
 
 # -- organisation and place names -------------------------------------------------------------------
+
+
+def _place_form(name: str) -> str:
+    """A place name as ``place_names.tsv`` forms are compared: NFC, lowercase, ё = е, single spaces."""
+    low = unicodedata.normalize("NFC", name).lower().replace("ё", "е").replace("’", "'")
+    return " ".join(low.strip(_QUOTES.replace("(", "").replace(")", "") + ".,;:!? ").split())
+
+
+@cache
+def _place_table() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for group, forms in _data("place_names.tsv"):
+        for form in forms.split(","):
+            if form.strip():
+                out.setdefault(_place_form(form), set()).add(group)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def place_groups(name: str) -> frozenset[str]:
+    """The places of ``data/names/place_names.tsv`` the whole name is a form of (Lemberg: Lviv); empty if none."""
+    return _place_table().get(_place_form(name), frozenset())
+
+
+@cache
+def place_words() -> frozenset[str]:
+    """ASCII forms of the one-word names of ``place_names.tsv`` (qualifiers such as Belarus in a body's name).
+
+    Acronyms (USA, ФРГ) are left out: they do not inflect, and as prefixes they would match words.
+    """
+    forms = {f.strip() for _group, row in _data("place_names.tsv") for f in row.split(",")}
+    return frozenset(to_ascii(f) for f in forms if f and not f.isupper() and " " not in f and "-" not in f)
 
 _BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")
 _STEM_TAIL = 4  # inflection letters a "word*" entry of org_generic_words.tsv may take (суд* -> судом)

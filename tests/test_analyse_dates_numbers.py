@@ -208,6 +208,7 @@ def test_number_words_and_units(language: str, text: str, expected: list[tuple[f
         ("en", "On 10 October 2020, at 13:52, 40 ships left port.", [(40.0, None, False)]),
         ("ru", "10 октября 2020 года в 13:52 из порта вышли 40 судов.", [(40.0, None, False)]),
         ("de", "Am 10.10.2020 liefen 40 Schiffe aus.", [(40.0, None, False)]),
+        ("de", "Das Feuer brach um 02.15 Uhr aus, gegen 14 Uhr kamen 90 Feuerwehrleute.", [(90.0, None, False)]),
         ("en", "In 2019 the port was sold, the third sale since 1994.", []),
         ("en", "One of the ships was a COVID-19 hospital.", []),
         ("ru", "Это уже 5-й раз.", []),
@@ -227,3 +228,72 @@ def test_mentions_point_into_text_with_sentence_index() -> None:
     assert text[number.start : number.end] == number.text == "1,200"
     assert (number.value, number.unit, number.approximate, number.sentence) == (1200.0, None, True, 1)
     assert text[date.start : date.end] == "3 March" and date.sentence == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("uk", "Двоє робітників загинули, ще троє постраждали.", [(2.0, None, False), (3.0, None, False)]),
+        ("be", "Сямёра затрыманых вызвалілі.", [(7.0, "people", False)]),
+        ("be", "Міліцыя затрымала чацвярых актывістаў.", [(4.0, None, False)]),
+        ("ru", "Полиция задержала пятерых человек.", [(5.0, "people", False)]),
+        ("pl", "Do szpitala trafiło troje dzieci.", [(3.0, None, False)]),
+        ("uk", "Семеро шахтарів залишаються під землею.", [(7.0, None, False)]),
+        ("de", "Fünfundzwanzig Menschen wurden festgenommen.", [(25.0, "people", False)]),
+        ("en", "Twenty-five people and a dozen others were detained.", [(25.0, "people", False), (12.0, None, False)]),
+    ],
+)
+def test_collective_and_compound_number_words(
+    language: str, text: str, expected: list[tuple[float, str | None, bool]]
+) -> None:
+    assert _numbers(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        ("en", "The mayor promised a new budget within a month.", [(1.0, "month", False)]),
+        ("en", "He was jailed for a year.", [(1.0, "year", False)]),
+        ("en", "Ferries run twice a week.", []),
+        ("en", "He earns 50,000 euros a year.", [(50000.0, "EUR", False)]),
+        ("en", "A wildfire has burned 1,200 hectares of forest.", [(1200.0, "ha", False)]),
+        ("uk", "Пожежа охопила 300 гектарів лісу.", [(300.0, "ha", False)]),
+        ("ru", "В заключении он похудел на 8 килограммов.", [(8.0, "kg", False)]),
+    ],
+)
+def test_one_unit_of_time_rates_and_area_and_weight(
+    language: str, text: str, expected: list[tuple[float, str | None, bool]]
+) -> None:
+    assert _numbers(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "approximate"),
+    [
+        ("uk", "Суд засудив журналіста до п'яти років позбавлення волі.", False),
+        ("be", "Суд асудзіў журналіста да пяці гадоў калоніі.", False),
+        ("ru", "Инфляция выросла до 5 процентов.", False),
+        ("pl", "Inflacja wzrosła do 5 procent.", False),
+        ("uk", "Йому загрожує до п'яти років ув'язнення.", True),
+        ("ru", "На акцию пришли до 300 человек.", True),
+    ],
+)
+def test_to_after_a_verb_of_sentencing_or_change_is_exact(language: str, text: str, approximate: bool) -> None:
+    """Before a figure до/да/do means "up to", but "to" after a verb such as "sentenced" or "rose"."""
+    assert [a for _v, _u, a in _numbers(text, language)] == [approximate]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "units"),
+    [
+        ("be", "Абвінаваўца папрасіў штраф 240 мільёнаў расійскіх рублёў. Хабар склаў 38 мільёнаў рублёў.",
+         ["RUB", "RUB"]),
+        ("be", "Суд прызначыў штраф 2000 рублёў.", ["BYN"]),
+        ("ru", "Штраф составил 5000 белорусских рублей, а залог — 20 000 рублей.", ["BYN", "BYN"]),
+        ("ru", "Ущерб — 3 млн российских рублей, штраф — 5000 белорусских рублей, залог — 20 000 рублей.",
+         ["RUB", "BYN", "RUB"]),
+        ("en", "He is accused of taking a 36-million-rouble bribe.", ["RUB"]),
+    ],
+)
+def test_a_bare_rouble_takes_the_currency_the_article_writes_out(language: str, text: str, units: list[str]) -> None:
+    assert [u for _v, u, _a in _numbers(text, language)] == units

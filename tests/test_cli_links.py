@@ -106,3 +106,49 @@ def test_entities_merge_and_split_are_kept(db: str) -> None:
     assert any({"Hnatiuk", "Гнатюк"} <= {w for a in e["aliases"] for w in a["text"].split()} or
                (any("Hnatiuk" in a["text"] for a in e["aliases"]) and any(a["text"] == russian for a in e["aliases"]))
                for e in merged)
+
+
+def _add_one_by_one(db: str, names: list[str]) -> None:
+    for name in names:
+        result = run("add", str(FIXTURES / name), "--db", db)
+        assert result.exit_code == 0, result.stderr
+
+
+def _groups(db: str) -> set[frozenset[str]]:
+    titles = {a["id"]: a["title"] for s in _stories(db) for a in s["articles"]}
+    return {frozenset(titles[a["id"]] for a in s["articles"]) for s in _stories(db)}
+
+
+def test_stories_do_not_depend_on_the_order_files_are_added(tmp_path: Path) -> None:
+    names = ["library_be.txt", "river_en.txt", "library_en.txt", "river_ru.txt"]
+    first, second = str(tmp_path / "first.db"), str(tmp_path / "second.db")
+    _add_one_by_one(first, names)
+    _add_one_by_one(second, names[::-1])
+    assert _groups(first) == _groups(second)
+    assert len(_groups(first)) == 2
+
+
+# A third report of the barge stoppage, written for this test.
+RIVER_FOLLOW_UP = """Updated at 18:05, 03-05-2023
+
+Grain barges wait at the jammed Kamianske lock on the Dnipro
+
+Barges loaded with grain stayed upstream of the Kamianske lock on the Dnipro on Tuesday after one of its
+gates jammed, the regional waterways authority said. Port manager Taras Hnatiuk said twenty-two barges
+were waiting and that the gate should be repaired within three days.
+"""
+
+
+def test_a_user_split_holds_when_a_report_linking_both_parts_arrives(tmp_path: Path) -> None:
+    db = str(tmp_path / "split.db")
+    _add_one_by_one(db, ["river_en.txt", "river_ru.txt"])
+    [river] = _stories(db)
+    russian = next(a["id"] for a in river["articles"] if a["language"] == "ru")
+    assert run("stories", "--db", db, "split", river["id"], russian).exit_code == 0
+    follow_up = tmp_path / "river_follow_up.txt"
+    follow_up.write_text(RIVER_FOLLOW_UP, encoding="utf-8")
+    assert run("add", str(follow_up), "--db", db).exit_code == 0
+    # Without the user's split the three would be one story (the re-check after an add regroups them).
+    stories = _stories(db)
+    assert sum(len(s["articles"]) for s in stories) == 3
+    assert not any({"en", "ru"} <= set(s["languages"]) for s in stories)

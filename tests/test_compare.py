@@ -12,9 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from rashomon.analyse import analyse
 from rashomon.cli import app
 from rashomon.compare import compare_story
 from rashomon.models import Analysis, Article, Descriptor, Entity, Mention, Quote, Sentence, Story
@@ -303,3 +305,85 @@ def test_compare_command_reports_user_errors(barge: tuple[str, str, dict[str, st
     assert "Traceback" not in missing.output
     wrong = runner.invoke(app, ["compare", "x", "--format", "pdf", "--db", db])
     assert wrong.exit_code == 2
+
+
+# -- conflicts on two one-sentence articles -----------------------------------------------------------
+
+
+def _same_vector(texts: list[str]) -> np.ndarray:
+    """An embedder under which every two statements say the same: only the conflict checks decide."""
+    return np.full((len(texts), 4), 0.5, dtype=np.float32)
+
+
+def _pair_story(store: Store, story_id: str, sides: list[tuple[str, str, str | None]]) -> dict[str, Any]:
+    """Compare a story of one-sentence articles ``(language, sentence, place named in it)``.
+
+    Each article is analysed for real; its place, if any, is stored as a resolved entity of its own, as
+    when the resolver keeps two spellings apart.
+    """
+    ids = []
+    with store.transaction():
+        store.save_story(Story(id=story_id, title=story_id, event_date=None))
+        rows, links = [], []
+        for n, (language, text, place) in enumerate(sides):
+            article = Article(id=f"{story_id}-{n}", title="", text=text, language=language, source=f"source {n}")
+            analysis = analyse(article)
+            if place is not None:
+                start = text.index(place)
+                analysis.entities = [Entity(key="l1", type="LOC", name=place,
+                                            mentions=[Mention(start, start + len(place), text=place)])]
+                rows.append(EntityRow(id=f"e-{article.id}", type="LOC", name=place, aliases=[]))
+                links.append((article.id, "l1", f"e-{article.id}"))
+            store.insert_article(article, fingerprint=article.id, bands=[])
+            store.save_analysis(analysis)
+            store.assign_article(article.id, story_id)
+            ids.append(article.id)
+        if rows:
+            store.replace_entities(rows, links, [])
+    return compare_story(store, story_id, embedder=_same_vector)
+
+
+def _only_statement(result: dict[str, Any]) -> dict[str, Any]:
+    [statement] = [s for s in result["statements"] if len({c["article"] for c in s["claims"]}) == 2]
+    return statement
+
+
+@pytest.mark.parametrize(
+    ("sides", "note"),
+    [
+        ([("uk", "Під час вибуху на складі загинули троє робітників.", None),
+          ("en", "Seven workers were killed in the blast at the warehouse.", None)], {"3 vs 7", "7 vs 3"}),
+        ([("be", "Каля будынка суда затрымалі сямёра актывістаў.", None),
+          ("de", "Vor dem Gericht wurden fünfundzwanzig Aktivisten festgenommen.", None)], {"7 vs 25", "25 vs 7"}),
+        ([("uk", "Суд засудив активіста до чотирьох з половиною років позбавлення волі.", None),
+          ("en", "The court sentenced the activist to five years in prison.", None)],
+         {"4.5 year vs 5 year", "5 year vs 4.5 year"}),
+        ([("en", "The foreign ministers met in Vienna for talks on the gas deal.", "Vienna"),
+          ("ru", "Министры иностранных дел встретились в Женеве для переговоров о газе.", "Женеве")],
+         {"Vienna vs Женеве", "Женеве vs Vienna"}),
+    ],
+)
+def test_statements_that_differ_in_a_count_a_term_or_a_place_conflict(
+    db_url: str, sides: list[tuple[str, str, str | None]], note: set[str]
+) -> None:
+    with open_store(db_url) as store:
+        statement = _only_statement(_pair_story(store, "conflict", sides))
+    assert statement["status"] == "conflict"
+    assert statement["note"] in note
+
+
+@pytest.mark.parametrize(
+    "sides",
+    [
+        [("uk", "Двоє рятувальників отримали опіки.", None), ("en", "Two rescuers suffered burns.", None)],
+        [("uk", "Ціни на хліб зросли до 40 гривень.", None), ("en", "Bread prices rose to 40 hryvnias.", None)],
+        [("en", "The ministers met in Warsaw on Monday.", "Warsaw"),
+         ("pl", "Ministrowie spotkali się w poniedziałek w Warszawie.", "Warszawie")],
+    ],
+)
+def test_the_same_count_or_one_place_in_two_spellings_is_shared(
+    db_url: str, sides: list[tuple[str, str, str | None]]
+) -> None:
+    with open_store(db_url) as store:
+        statement = _only_statement(_pair_story(store, "agree", sides))
+    assert statement["status"] == "shared", statement["note"]

@@ -1,14 +1,23 @@
-"""Stored comparisons: reused while the story's inputs are unchanged, redone when they change."""
+"""Stored comparisons (reused while the story's inputs are unchanged, redone when they change) and the
+statement vectors stored at add time, which make the first comparison of a story fast."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
 
+from rashomon import embeddings
+from rashomon.compare import compare_story
 from rashomon.compare_cache import cached_compare, comparison_key
 from rashomon.models import Analysis, Article, Sentence, Story
-from rashomon.store import open_store
+from rashomon.pipeline import add_paths, reanalyse
+from rashomon.sentence_vectors import vector_model
+from rashomon.settings import Settings
+from rashomon.store import Store, open_store
+
+from .conftest import RESOURCES
 
 
 class CountingEmbedder:
@@ -53,3 +62,55 @@ def test_a_stored_comparison_is_reused_until_the_story_changes(tmp_path: Path) -
             store.save_analysis(Analysis(article_id="a1", version="v2", sentences=[]))
         cached_compare(store, "s1", embedder=embed)
         assert embed.calls == 3
+
+
+def _embedded_now(store: Store, story_id: str) -> tuple[dict[str, object], set[tuple[str, str]]]:
+    """A comparison made in a fresh state of this process, and the (model, text digest) it had to embed."""
+    embeddings._cache.clear()
+    result = compare_story(store, story_id)
+    return result, set(embeddings._cache)
+
+
+def test_statement_vectors_made_at_add_give_the_same_comparison_without_embedding(db_url: str) -> None:
+    with open_store(db_url) as store:
+        report = add_paths(store, [RESOURCES / "compare"], settings=Settings(cluster=False))
+        ids = sorted(report.added)
+        assert len(ids) == 3 and sorted(store.sentence_vectors(ids, vector_model())) == ids
+        with store.transaction():
+            store.save_story(Story(id="barge", title="Barge hits railway bridge", event_date=None))
+            for article_id in ids:
+                store.assign_article(article_id, "barge")
+        stored, embedded = _embedded_now(store, "barge")
+        assert stored["statements"] and embedded == set()  # every statement's vectors were read
+
+        with store.transaction():  # vectors of another model version must not be read
+            for article_id in ids:
+                store.save_sentence_vectors(article_id, "an-older-model", b"")
+        recomputed, embedded = _embedded_now(store, "barge")
+        assert recomputed == stored and len(embedded) > 2 * len(ids)
+        assert store.missing_sentence_vectors(vector_model()) == ids
+
+        assert reanalyse(store) == 3  # analyses are current: only the vectors are redone
+        assert sorted(store.sentence_vectors(ids, vector_model())) == ids
+        assert _embedded_now(store, "barge") == (stored, set())
+
+
+def test_a_statement_a_changed_analysis_adds_is_embedded_at_compare_time(db_url: str) -> None:
+    with open_store(db_url) as store:
+        report = add_paths(store, [RESOURCES / "compare"], settings=Settings(cluster=False))
+        with store.transaction():
+            store.save_story(Story(id="barge", title="Barge hits railway bridge", event_date=None))
+            for article_id in report.added:
+                store.assign_article(article_id, "barge")
+        changed = report.added[0]
+        analysis = store.get_analysis(changed)
+        assert analysis is not None
+        new = "The captain of the barge was detained by the river police."
+        end = len(store.get_article(changed).text) + 1  # past the text: no entity, figure or date of its own
+        analysis.sentences = [*analysis.sentences, Sentence(len(analysis.sentences), end, end + len(new), new)]
+        with store.transaction():
+            store.save_analysis(analysis)
+        result, embedded = _embedded_now(store, "barge")
+        digest = hashlib.blake2b(new.encode("utf-8"), digest_size=16).hexdigest()
+        assert embedded == {("e5", digest), ("use", digest)}
+        assert any(c["text"] == new for s in result["statements"] for c in s["claims"])

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from rashomon.errors import NotFound, StoreError
-from rashomon.models import Article, Story
+from rashomon.models import Analysis, Article, Story
 from rashomon.store import open_store
 from rashomon.store.base import _migrations
 
@@ -107,6 +107,26 @@ def test_name_vectors_are_cached_per_model(db_url: str) -> None:
             store.save_name_vectors([(names[0], b"\x00\xff")], "m2")
         assert store.name_vectors(names[:2], "m2") == {names[0]: b"\x00\xff"}
         assert names[0] not in store.name_vectors(names[:2], "m1")
+
+
+def test_sentence_vectors_are_kept_per_article_and_model(db_url: str) -> None:
+    with open_store(db_url) as store:
+        with store.transaction():
+            for n in (1, 2, 3):
+                store.insert_article(_article(n), fingerprint=f"f{n}", bands=[])
+            for n in (1, 2):  # article 3 is not analysed: it has no statements yet
+                store.save_analysis(Analysis(article_id=_article(n).id, version="v1"))
+        one, two = _article(1).id, _article(2).id
+        assert store.missing_sentence_vectors("m1") == [one, two]
+        with store.transaction():
+            store.save_sentence_vectors(one, "m1", b"\x00\x01")
+        assert store.sentence_vectors([one, two], "m1") == {one: b"\x00\x01"}
+        assert store.missing_sentence_vectors("m1") == [two]
+        with store.transaction():  # another model's vectors replace the article's old ones
+            store.save_sentence_vectors(one, "m2", b"\x02")
+        assert store.sentence_vectors([one, two], "m1") == {}
+        assert store.sentence_vectors([one], "m2") == {one: b"\x02"}
+        assert store.missing_sentence_vectors("m1") == [one, two]
 
 
 def test_unusable_database_paths_are_store_errors(tmp_path: Path) -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
+import numpy as np
 import pytest
 
 from rashomon.errors import UsageError
 from rashomon.models import Article
 from rashomon.stories import (
     ArticleFeatures,
+    Scorer,
     StoryIndex,
     cluster,
     features_from_many,
@@ -17,7 +20,8 @@ from rashomon.stories import (
     same_event_score,
     similarity_of_texts,
 )
-from rashomon.story_fit import bcubed_prf, pairwise_prf
+from rashomon.story_blocks import FeatureArrays, score_block
+from rashomon.story_fit import bcubed_prf, cluster_all_pairs, pairwise_prf
 
 # Two events with the same people in the same city, ten days apart, plus an unrelated one.
 VILNIUS_MEETING = [
@@ -169,3 +173,56 @@ def test_undated_article_joins_by_shared_entities(features: list[ArticleFeatures
     by_id = {f.article_id: f for f in features}
     undated = replace(by_id["meeting-ru-2"], article_id="undated", published=None, event_date=None)
     assert index.add(undated) == index.story_of("meeting-en-0")
+
+
+def _same_day(article_id: str, angle: float) -> ArticleFeatures:
+    """An article of 10 May 2024 naming the same two people, its text vector at ``angle`` radians."""
+    vector = np.array([np.cos(angle), np.sin(angle), 0.0], dtype=np.float32)
+    day = date(2024, 5, 10)
+    return ArticleFeatures(
+        article_id=article_id,
+        published=day,
+        event_date=day,
+        embeddings={"e5": vector, "use": vector},
+        entity_keys=frozenset({"nsd", "tsknv"}),
+    )
+
+
+def test_an_article_linking_two_stories_joins_them_whatever_the_order() -> None:
+    # a and b alone score below the threshold; c, between them, links both, and the three average above it.
+    a, b, c = _same_day("a", 0.0), _same_day("b", 0.9), _same_day("c", 0.45)
+    assert same_event_score(a, b) < 0.5 < min(same_event_score(a, c), same_event_score(b, c))
+    assert cluster([a, b, c]) == [["a", "b", "c"]]
+    for order in ((a, b, c), (a, c, b), (c, b, a)):
+        index = StoryIndex()
+        for f in order:
+            index.add(f)
+        assert sorted(map(sorted, index.stories().values())) == [["a", "b", "c"]]
+    greedy = StoryIndex(recheck=False)  # choosing once per article leaves a (or b) alone
+    for f in (a, b, c):
+        greedy.add(f)
+    assert len(greedy) == 2
+
+
+def test_recheck_never_moves_pinned_articles() -> None:
+    a, b, c = _same_day("a", 0.0), _same_day("b", 0.9), _same_day("c", 0.45)
+    index = StoryIndex()
+    index.add(a, story_key="first", pinned=True)
+    index.add(b, story_key="second", pinned=True)
+    index.add(c)
+    assert (index.story_of("a"), index.story_of("b")) == ("first", "second")
+    assert index.story_of("c") in ("first", "second")
+
+
+def test_blocked_rebuild_equals_scoring_all_pairs(features: list[ArticleFeatures]) -> None:
+    # Undated and date-only copies too: they are scored with every article, not within a date window.
+    variants = [
+        *features,
+        *(replace(f, article_id=f"{f.article_id}-undated", published=None, event_date=None) for f in features[::2]),
+        *(replace(f, article_id=f"{f.article_id}-no-pub", published=None) for f in features[1::2]),
+    ]
+    arrays = FeatureArrays(variants)
+    every = np.arange(len(variants))
+    one_by_one = np.array([[same_event_score(x, y) for y in variants] for x in variants])
+    np.testing.assert_allclose(score_block(arrays, every, every, Scorer.load()), one_by_one, atol=1e-5)
+    assert cluster(variants) == cluster_all_pairs(variants)

@@ -5,20 +5,24 @@ and from rules everywhere: capitalised word runs classified by given-name, title
 place and surname-ending lists (``data/lexicons/<lang>/``). Overlaps keep the better-evidenced
 span. Person spans are then grouped: a full name and later bare, possibly inflected, surnames are
 one entity ("Аляксандр Лукашэнка" ... "Лукашэнку"); coordinated given names share the surname
-("Viktar and Eduard Babaryka" -> two people); titles are cut ("President X" -> "X"). Last, every
-further occurrence of a known surname or one-word name in the text becomes a mention.
+("Viktar and Eduard Babaryka" -> two people); titles are cut ("President X" -> "X") and end a run
+("NATO Secretary General X" -> "NATO", "X"); English nationality adjectives ("Lithuanian minister")
+are no entities. Last, every further occurrence of a known surname or one-word name in the text
+becomes a mention.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
 from .names import first_name, is_title, looks_like_surname, nominative, stem, stems
-from .nlp import english_doc, natasha_spans
+from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
@@ -29,6 +33,9 @@ _SPACY_TYPES: dict[str, EntityType] = {
 }  # fmt: skip
 # span priorities: rule evidence from the lexicons beats a model guess, which beats a weak rule
 _STRONG, _MODEL, _SHAPE, _WEAK = 3.0, 2.0, 2.5, 1.0
+# a nationality word that modifies a noun ("Lithuanian minister") is an adjective, not a name; the
+# plural noun ("Ukrainians") stays MISC
+_MODIFIER_DEPS = frozenset({"amod", "compound"})
 _HEADLINE_CAPS = 0.7  # share of capitalised words above which a line is title case: rules skip it
 
 
@@ -60,7 +67,7 @@ def _model_spans(text: str, lang: str) -> list[_Span]:
         return [
             _Span(ent.start_char, ent.end_char, _SPACY_TYPES[ent.label_], _MODEL)
             for ent in doc.ents
-            if ent.label_ in _SPACY_TYPES
+            if ent.label_ in _SPACY_TYPES and not (ent.label_ == "NORP" and ent.root.dep_ in _MODIFIER_DEPS)
         ]
     if lang == "ru":
         types: dict[str, EntityType] = {"PER": "PER", "ORG": "ORG", "LOC": "LOC"}
@@ -83,6 +90,11 @@ def _is_org_word(token: str, lang: str) -> bool:
         (lowered.startswith(k) and len(lowered) - len(k) <= 3) or (len(k) >= 6 and k in lowered[2:])
         for k in keywords
     )  # inflected ("радзе") or compound ("Еўрапарламент")
+
+
+def _is_generic_org_word(token: str, lang: str) -> bool:
+    """A listed kind of organisation as such ("Police", "Суд"), not a listed name ("Gazprom")."""
+    return token.lower() in words(lang, "org_keywords") and token not in words(lang, "org_keywords", lower=False)
 
 
 @lru_cache(maxsize=16)
@@ -120,24 +132,28 @@ def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool
 
 
 def _classify(
-    run: list[str], *, lang: str, titled: bool, initial: bool, prev: str, following: str = ""
+    run: list[str], *, lang: str, titled: bool, initial: bool, prev: str, following: str = "", proper: bool = True
 ) -> tuple[EntityType, float] | None:
     given = first_name(run[0], lang)
     if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
         return "PER", _STRONG
     if any(_is_org_word(t, lang) for t in run) or (prev.islower() and _is_org_word(prev, lang)):
+        if initial and all(_is_generic_org_word(t, lang) for t in run):
+            return None  # "Police said": a kind of organisation, capitalised by its place
         return "ORG", _STRONG  # "Rada Miejska", or named after its kind: "агенцтва Інтэрфакс"
+    if _is_place(run, lang):
+        return "LOC", _STRONG  # before the acronym test: "US", "UK"
     if len(run) == 1 and run[0].isupper() and 2 <= len(run[0]) <= 6:
         return "ORG", _SHAPE  # an acronym
-    if _is_place(run, lang):
-        return "LOC", _STRONG
     if titled:
         return "PER", _STRONG
     if any(looks_like_surname(t, lang) for t in run[-1:]):
         return "PER", _SHAPE
     verbs = words(lang, "speech_verbs")
-    if lang != "en" and (prev.lower() in verbs or following.lower() in verbs):
-        return "PER", _SHAPE  # "— заявіла Кавалёва", "Suchi sagte"
+    if (prev.lower() in verbs or following.lower() in verbs) and proper:
+        # "— заявіла Кавалёва", "Suchi sagte"; in English only a proper noun ("Orbán said", not
+        # "Officials said") and below the model, which tells "Reuters reported" apart
+        return "PER", _WEAK if lang == "en" else _SHAPE
     if initial or lang in ("en", "de"):
         return None  # a capitalised first word, an English phrase spaCy did not take, a German noun
     if prev in words(lang, "place_prepositions"):
@@ -148,6 +164,8 @@ def _classify(
 def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
     stop = words(lang, "stopwords") | {w for w in words(lang, "according_to") if " " not in w}
     particles = words(lang, "name_particles")
+    connectors = words(lang, "org_connectors")
+    titles = words(lang, "titles")
     spans: list[_Span] = []
     for sentence in sentences:
         toks = _tokens(text, sentence.start, sentence.end)
@@ -164,13 +182,21 @@ def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
                 word = toks[j][2]
                 if gap not in (" ", "-"):
                     break
-                if word[0].isupper() or (
-                    word in particles and j + 1 < len(toks) and toks[j + 1][2][0].isupper()
-                ):
+                capital_next = j + 1 < len(toks) and toks[j + 1][2][0].isupper()
+                if word[0].isupper() or (word in particles and capital_next):
                     j += 1
+                    continue
+                if word in connectors and capital_next and _is_org_word(toks[j - 1][2], lang):
+                    j += 1  # "Council of Europe", "Ministry of Defence"
                     continue
                 break
             for k in range(i + 1, j):  # "Belarus Svyatlana Tsikhanouskaya", "Францыі Эмануэль Макрон"
+                named = any(not is_title(t[2], lang) for t in toks[k + 1 : j])  # not "Związek Dziennikarzy"
+                if named and is_title(toks[k][2], lang) and toks[k - 1][2] not in connectors:
+                    start = k - 1 if f"{toks[k - 1][2]} {toks[k][2]}".lower() in titles else k
+                    if start > i:  # "NATO | Secretary General Jens Stoltenberg", "Deputy | Prime Minister X"
+                        j = start
+                        break
                 starts_name = first_name(toks[k][2], lang) and not first_name(toks[k - 1][2], lang)
                 after_place = (
                     k == i + 1
@@ -184,11 +210,15 @@ def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
             initial = i == 0 or bool(_OPENING.search(text[sentence.start : toks[i][0]]))
             prev = toks[i - 1][2] if i else ""
             titled = bool(prev) and is_title(prev, lang)
-            while run and (run[0][2].lower() in stop or is_title(run[0][2], lang)):
-                titled = titled or is_title(run[0][2], lang)
-                initial = False if run[0][2].lower() in stop else initial
-                prev = run[0][2].lower()
-                run = run[1:]
+            while run:
+                pair = len(run) > 1 and f"{run[0][2]} {run[1][2]}".lower() in titles  # "Prime Minister"
+                title = pair or is_title(run[0][2], lang)
+                if not title and run[0][2].lower() not in stop:
+                    break
+                titled = titled or title
+                initial = initial and title
+                prev = run[1 if pair else 0][2].lower()
+                run = run[2 if pair else 1 :]
             if run:
                 spans.extend(
                     _run_span(text, toks, j, run, lang=lang, titled=titled, initial=initial, prev=prev)
@@ -215,10 +245,23 @@ def _run_span(
         initial=bool(context["initial"]),
         prev=str(context["prev"]),
         following=toks[j][2] if j < len(toks) else "",
+        proper=lang != "en" or all(_proper_noun(text, start) for start, *_ in run),
     )
     if found is None:
         return []
     return [_Span(run[0][0], run[-1][1], found[0], found[1])]
+
+
+def _proper_noun(text: str, start: int) -> bool:
+    """Whether spaCy tags the English word at ``start`` a proper noun."""
+    token = english_token_at(text, start)
+    return token is not None and token.tag_ in ("NNP", "NNPS")
+
+
+def _modifies_noun(text: str, start: int) -> bool:
+    """Whether spaCy parses the English word at ``start`` as a modifier of a noun."""
+    token = english_token_at(text, start)
+    return token is not None and token.dep_ in _MODIFIER_DEPS
 
 
 def _select(spans: list[_Span]) -> list[_Span]:
@@ -240,8 +283,9 @@ def _is_demonym(word: str, lang: str) -> bool:
     match = _DEMONYM.search(word) if lang == "en" else None
     if match is None or match.start() < 4:
         return False
-    base = word[: match.start()]
-    return any(place.startswith(base) for place in places(lang))
+    base, named = word[: match.start()], (word, word + " ")
+    # "Azerbaijan", "Tbilisi", "Vatican (City)" end like a demonym but name the place
+    return not any(p.startswith(named) for p in places(lang)) and any(p.startswith(base) for p in places(lang))
 
 
 def _clean(span: _Span, text: str, lang: str) -> _Span | None:
@@ -258,8 +302,11 @@ def _clean(span: _Span, text: str, lang: str) -> _Span | None:
         end -= 2
     if span.type == "PER" and any(ch.isdigit() for ch in text[toks[0][0] : end]):
         return None
-    etype: EntityType = "MISC" if len(toks) == 1 and _is_demonym(word, lang) else span.type
-    return _Span(toks[0][0], end, etype, span.priority, span.implied)
+    if len(toks) == 1 and _is_demonym(word, lang):
+        if _modifies_noun(text, toks[0][0]):
+            return None  # "Moldovan President": an adjective (spaCy may call it a PERSON)
+        return _Span(toks[0][0], end, "MISC", span.priority, span.implied)
+    return _Span(toks[0][0], end, span.type, span.priority, span.implied)
 
 
 def _coordinate(spans: list[_Span], text: str, lang: str) -> list[_Span]:
@@ -371,7 +418,7 @@ def _group_others(spans: list[_Span], people: list[_Group], text: str, lang: str
             first = next(_WORD.finditer(text, span.start, span.end))
             by_surname[head].spans.append(_Span(first.start(), first.end(), "PER", span.priority))
             rest = _tokens(text, first.end(), span.end)
-            if not rest:
+            if not rest or not rest[0][2][0].isupper():  # "Korneev 120 million" (a LAW to spaCy)
                 continue
             span, toks = _Span(rest[0][0], span.end, span.type, span.priority), [w for *_, w in rest]
         key = " ".join(stem(t, lang)[0] for t in toks)
@@ -388,10 +435,13 @@ def _propagate(groups: list[_Group], text: str, lang: str) -> None:
         elif g.type != "PER" and g.key and " " not in g.key and len(g.key) >= 3:
             targets.setdefault(g.key, g)
     taken = sorted((s.start, s.end) for g in groups for s in g.spans)
+    starts = [a for a, _ in taken]
+    reach = list(accumulate((b for _, b in taken), max))  # furthest end among spans starting up to here
     for m in _WORD.finditer(text):
         word = m.group(0)
-        if not word[0].isupper() or any(a <= m.start() < b for a, b in taken):
-            continue
+        at = bisect_right(starts, m.start()) - 1
+        if not word[0].isupper() or (at >= 0 and reach[at] > m.start()):
+            continue  # inside a span already taken
         key = stem(word, lang)[0]
         group = targets.get(key)
         if group is not None and not (group.type == "PER" and len(word) < 4):

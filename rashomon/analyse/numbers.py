@@ -1,14 +1,18 @@
-"""Numbers and quantities with normalised units (``numbers.v1``).
+"""Numbers and quantities with normalised units (``numbers.v2``).
 
 Figures ("3,000", "3 000", "2,5", "80%"), number words in every case form ("four and a half hours",
-"чатыры з паловай гадзіны", "dwie godziny"), scale words ("2 млн", "1,5 mld", "2 Mio."), vague plurals
+"чатыры з паловай гадзіны", "dwie godziny"), collective numerals ("семеро", "двоє", "dwoje"), one-word
+compounds ("fünfundzwanzig"), scale words ("2 млн", "1,5 mld", "2 Mio."), vague plurals
 ("thousands", "тысячы" -> approximate) and units normalised to ``h``, ``min``, ``day``, ``%``, ``people``,
-``km``, ``t`` or an ISO 4217 currency code. The word tables live in ``data/lexicons/<lang>/``
+``km``, ``t``, ``ha``, ``kg`` or an ISO 4217 currency code. The word tables live in ``data/lexicons/<lang>/``
 (``number_words.txt``, ``scales.txt``, ``approximate_numbers.txt``, ``number_phrases.txt``,
 ``halves.txt``, ``approximators.txt``, ``units.txt``, ``number_format.txt``) and ``common/``.
 
 Not quantities: numbers inside date expressions, times of day ("13:52"), ordinals ("5-й", "3rd"),
-codes glued to letters ("COVID-19", "5G") and a year standing alone ("in 2020", "1994").
+codes glued to letters ("COVID-19", "5G"), a year standing alone ("in 2020", "1994") and a phrase
+stating a rate ("20,000 euros a year", "twice a week"). "до"/"да"/"do" before a figure means "up to"
+(approximate) except after a verb of sentencing or change (``approximator_vetoes.txt``: "засудив до
+п'яти років"); a bare "рублёў" takes the currency the article writes out ("расійскіх рублёў").
 A lone number word worth one ("one", "ein", "один") counts only with a unit: it is mostly an article
 or a pronoun.
 """
@@ -55,6 +59,11 @@ class _Lexicon:
     tail: re.Pattern[str]
     before: re.Pattern[str]
     currency_before: re.Pattern[str]
+    rate_before: re.Pattern[str]  # "twice a year", "three times a day": "a year" is a rate, not a duration
+    vetoes: dict[str, tuple[str, ...]]  # approximator -> stems of words before it that make it mean "to"
+    clock: re.Pattern[str]  # after a figure, a word making it a time of day ("Uhr")
+    bare: dict[str, str]  # a currency word with a written-out variant ("рублёў") -> the currency it defaults to
+    explicit: dict[str, tuple[str, str]]  # a written-out variant ("расійскіх рублёў") -> (that default, its currency)
 
 
 @lru_cache(maxsize=16)
@@ -62,18 +71,30 @@ def _lexicon(language: str | None) -> _Lexicon:
     def table(name: str) -> list[tuple[str, ...]]:
         return rows(language, name)
 
-    words = {key(r[0]): float(r[1]) for r in table("number_words.txt")}
+    fmt_rows = table("number_format.txt")
+    number_rows = table("number_words.txt") + _compounds(
+        table("number_words.txt"), [r[1] for r in fmt_rows if r[0] == "compound"]
+    )
+    words = {key(r[0]): float(r[1]) for r in number_rows}
     scales = {key(r[0]): float(r[1]) for r in table("scales.txt")}
     vague = {key(r[0]): float(r[1]) for r in table("approximate_numbers.txt")}
     phrases = {key(r[0]): (float(r[1]), r[2]) for r in table("number_phrases.txt")}
     units = {key(r[0]): r[1] for r in table("units.txt")}
+    # Words (not codes) that some longer form names as another currency: "рублёў" (BYN) in "расійскіх рублёў" (RUB).
+    single = {key(r[0]): r[1] for r in table("units.txt") if " " not in r[0] and not r[0].isupper() and r[1].isupper()}
+    defaults = {single[w] for k, u in units.items() if " " in k for w in k.split() if single.get(w, u) != u}
+    bare = {w: u for w, u in single.items() if u in defaults}
+    explicit = {k: (bare[w], u) for k, u in units.items() if " " in k for w in k.split() if w in bare}
     currencies = {r[0]: r[1] for r in table("currency_symbols.txt")}
-    fmt = dict((r[0], r[1]) for r in table("number_format.txt") if len(r) > 1)
-    joiners = [r[1] for r in table("number_format.txt") if r[0] == "joiner"]
-    connectors = [r[1] for r in table("number_format.txt") if r[0] == "unit_connector"]
+    fmt = dict((r[0], r[1]) for r in fmt_rows if len(r) > 1)
+    joiners = [r[1] for r in fmt_rows if r[0] == "joiner"]
+    connectors = [r[1] for r in fmt_rows if r[0] == "unit_connector"]
     approx = table("approximators.txt")
+    vetoes: dict[str, list[str]] = {}
+    for r in table("approximator_vetoes.txt"):
+        vetoes.setdefault(key(r[0]), []).append(r[1].lower())
     word = alternation(
-        [r[0] for r in table("number_words.txt")]
+        [r[0] for r in number_rows]
         + [r[0] for r in table("scales.txt")]
         + [r[0] for r in table("approximate_numbers.txt")]
     )
@@ -85,7 +106,7 @@ def _lexicon(language: str | None) -> _Lexicon:
     sequence = rf"(?<!\w){word}(?!\w)(?:{join}{word}(?!\w))*"
     phrase = rf"(?<!\w){alternation(r[0] for r in table('number_phrases.txt'))}(?!\w)"
     tail = (
-        rf"(?P<scale>[\s\u00a0]*{alternation(r[0] for r in table('scales.txt'))}(?!\w))?"
+        rf"(?P<scale>[\s\u00a0]*-?{alternation(r[0] for r in table('scales.txt'))}(?!\w))?"
         rf"(?P<half>[\s\u00a0\-]+{alternation((r[0] for r in table('halves.txt')), hyphens=True)}(?!\w))?"
         rf"(?:[\s\u00a0]*-?[\s\u00a0]*(?P<conn>{alternation(connectors)}{_SP})?"
         rf"(?P<unit>{alternation((r[0] for r in table('units.txt')), hyphens=True)})(?!\w))?"
@@ -103,9 +124,8 @@ def _lexicon(language: str | None) -> _Lexicon:
         phrase=re.compile(phrase, re.IGNORECASE),
         sequence=re.compile(sequence, re.IGNORECASE),
         triggers=first_words(
-            r[0]
-            for name in ("number_words.txt", "scales.txt", "approximate_numbers.txt", "number_phrases.txt")
-            for r in table(name)
+            [r[0] for r in number_rows]
+            + [r[0] for name in ("scales.txt", "approximate_numbers.txt", "number_phrases.txt") for r in table(name)]
         ),
         token=re.compile(rf"(?<!\w){word}(?!\w)", re.IGNORECASE),
         tail=re.compile(tail, re.IGNORECASE),
@@ -115,7 +135,22 @@ def _lexicon(language: str | None) -> _Lexicon:
             re.IGNORECASE,
         ),
         currency_before=re.compile(rf"(?<![^\W\d_]){alternation(currencies)}[\s\u00a0]?$"),
+        rate_before=re.compile(
+            rf"(?<!\w){alternation(r[1] for r in fmt_rows if r[0] == 'rate_word')}[\s\u00a0]+$", re.IGNORECASE
+        ),
+        vetoes={k: tuple(v) for k, v in vetoes.items()},
+        clock=re.compile(rf"[\s\u00a0]*{alternation(r[1] for r in fmt_rows if r[0] == 'clock_word')}(?!\w)"),
+        bare=bare,
+        explicit=explicit,
     )
+
+
+def _compounds(words: list[tuple[str, ...]], joiners: list[str]) -> list[tuple[str, ...]]:
+    """Number words written as one word, units before tens ("fünfundzwanzig" = 5 + 20): ``(form, value)``."""
+    values = [(r[0], float(r[1])) for r in words]
+    units = [(w, v) for w, v in values if v.is_integer() and 1 <= v <= 9]
+    tens = [(w, v) for w, v in values if v.is_integer() and 20 <= v <= 90 and v % 10 == 0]
+    return [(f"{u}{j}{t}", f"{uv + tv:g}") for j in joiners for u, uv in units for t, tv in tens]
 
 
 def _figure(m: re.Match[str], decimal: str) -> float:
@@ -215,14 +250,16 @@ def find_numbers(text: str, sentences: list[Sentence], language: str | None) -> 
             continue
         fixed_unit: str | None = None
         if kind == "phrase":
+            if _is_rate(text, m.start(), found, lex):
+                continue
             value, fixed_unit = lex.phrases[key(m[0])]
             pieces = [(m.start(), m.end(), value, False, False)]
         elif kind == "figure":
             nxt, prev = text[m.end() : m.end() + 2], text[max(m.start() - 2, 0) : m.start()]
             if (nxt[:1] == ":" and nxt[1:2].isdigit()) or (prev[-1:] == ":" and prev[:1].isdigit()):
                 continue  # time of day or a score
-            if _ID_BEFORE.search(text, max(m.start() - 4, 0), m.start()):
-                continue
+            if _ID_BEFORE.search(text, max(m.start() - 4, 0), m.start()) or lex.clock.match(text, m.end()):
+                continue  # a number sign, or a time of day ("um 02.15 Uhr")
             pieces = [(m.start(), m.end(), _figure(m, lex.decimal), False, False)]
         else:
             tokens = [(t[0], m.start() + t.start(), m.start() + t.end()) for t in lex.token.finditer(m[0])]
@@ -236,7 +273,52 @@ def find_numbers(text: str, sentences: list[Sentence], language: str | None) -> 
                 found.append(mention)
                 consumed = max(consumed, mention[0].end)
     _share_range_units(text, found)
-    return [n for n, _ in found]
+    mentions = [n for n, _ in found]
+    _currency_context(mentions, lex)
+    return mentions
+
+
+def _currency_context(mentions: list[NumberMention], lex: _Lexicon) -> None:
+    """A bare "рублёў" takes the one currency of its family the article writes out ("расійскіх рублёў")."""
+    # A Belarusian article on a Russian court writes "240 мільёнаў расійскіх рублёў" once, then "38 мільёнаў
+    # рублёў"; the Belarusian default (BYN) would make the figure incomparable with "36 million roubles".
+    written: dict[str, set[str]] = {}
+    bare = []
+    for mention in mentions:
+        k = key(mention.text)
+        variant = next((v for f, v in lex.explicit.items() if k == f or k.endswith(" " + f)), None)
+        if variant:
+            written.setdefault(variant[0], set()).add(variant[1])
+        elif mention.unit is not None and lex.bare.get(k.rsplit(" ", 1)[-1]) == mention.unit:
+            bare.append(mention)
+    for mention in bare:
+        named = written.get(mention.unit or "", set())
+        if len(named) == 1:
+            mention.unit = next(iter(named))
+
+
+def _is_rate(text: str, start: int, found: list[tuple[NumberMention, float]], lex: _Lexicon) -> bool:
+    """True for a phrase that states a rate: "20,000 euros a year", "twice a week"."""
+    if found and not text[found[-1][0].end : start].strip():
+        return True
+    return lex.rate_before.search(text, max(start - 30, 0), start) is not None
+
+
+# An approximator is read as a plain preposition when a veto word is among this many words before it in
+# its clause: the object sits between ("засудив колишнього заступника губернатора Калузької області
+# Андрія Корнєєва до дев'яти з половиною років" is 8 words from the verb to "до").
+_VETO_WORDS = 10
+_CLAUSE_END = re.compile(r"[.;:!?,]")
+
+
+def _vetoed(text: str, approximator: re.Match[str], lex: _Lexicon) -> bool:
+    """True when a word before an approximator ("зросла до", "засудив ... до") makes it mean "to"."""
+    stems = lex.vetoes.get(key(approximator[0]))
+    if not stems:
+        return False
+    window = text[max(approximator.start() - 20 * _VETO_WORDS, 0) : approximator.start()]
+    before = _CLAUSE_END.split(window)[-1]
+    return any(w.lower().startswith(stems) for w in TOKEN.findall(before)[-_VETO_WORDS:])
 
 
 def _quantity(
@@ -270,7 +352,8 @@ def _quantity(
     if currency and unit is None:
         unit = lex.currencies.get(currency[0].strip())
         start = currency.start()
-    if lex.before.search(text, max(start - 30, 0), start):
+    approximator = lex.before.search(text, max(start - 30, 0), start)
+    if approximator and not _vetoed(text, approximator, lex):
         approximate = True
     if is_figure:
         glued = text[end : end + 1]

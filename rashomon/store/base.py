@@ -95,6 +95,11 @@ class Store(ABC):
             self.conn.close()
             self.conn = None
 
+    def data_version(self) -> str | None:
+        """A value that changes whenever another connection commits to the database (in any process);
+        ``None`` when the backend cannot tell, so what was read must not be cached."""
+        return None
+
     def __enter__(self) -> Store:
         return self.open() if self.conn is None else self
 
@@ -341,6 +346,25 @@ class Store(ABC):
             "SET model = excluded.model, vector = excluded.vector",
             [(name, model, vector) for name, vector in items],
         )
+
+    def save_sentence_vectors(self, article_id: str, model: str, vectors: bytes) -> None:
+        """Keep the vectors of an article's statements for comparisons (one row per article: it replaces
+        the article's older one, of any model)."""
+        self.execute("DELETE FROM sentence_vectors WHERE article_id = ?", (article_id,))
+        self.execute(
+            "INSERT INTO sentence_vectors (article_id, model, vector) VALUES (?, ?, ?)", (article_id, model, vectors)
+        )
+
+    def sentence_vectors(self, article_ids: Sequence[str], model: str) -> dict[str, bytes]:
+        """The stored statement vectors of these articles made by ``model``, by article id."""
+        return self._vectors("sentence_vectors", "article_id", article_ids, model)
+
+    def missing_sentence_vectors(self, model: str) -> list[str]:
+        """Ids of analysed articles with no statement vectors made by ``model``."""
+        return [r[0] for r in self.query(
+            "SELECT n.article_id FROM analyses n LEFT JOIN sentence_vectors v ON v.article_id = n.article_id "
+            "AND v.model = ? WHERE v.article_id IS NULL ORDER BY n.article_id", (model,)
+        )]
 
     # -- stories -----------------------------------------------------------------------------------
 

@@ -61,6 +61,15 @@ class PostgresStore(Store):
     def _set_schema_version(self, version: int) -> None:
         self.execute("UPDATE schema_version SET version = ?", (version,))
 
+    def data_version(self) -> str | None:
+        # Where the server will write its next log record: every commit that changes data writes one before
+        # others can see it. Writes to other databases of the server move it too (a needless miss, never a
+        # stale read); a standby in recovery cannot tell, so nothing is cached there.
+        try:
+            return str(self.scalar("SELECT pg_current_wal_insert_lsn()::text"))
+        except self.driver_errors:
+            return None
+
     def search(self, query: str, *, limit: int = 20) -> list[SearchHit]:
         words = _WORD.findall(query)
         if not words:

@@ -73,6 +73,10 @@ class SQLiteStore(Store):
         )
         return [SearchHit(article=_article_from_row(r[:-1]), snippet=r[-1]) for r in rows]
 
+    def data_version(self) -> str | None:
+        # SQLite counts commits made by other connections (not this one's own): ask on one that never writes.
+        return str(self.scalar("PRAGMA data_version"))
+
     def integrity_ok(self) -> bool:
         """Whether ``PRAGMA integrity_check`` passes."""
         return bool(self.scalar("PRAGMA integrity_check") == "ok")

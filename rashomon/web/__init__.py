@@ -1,12 +1,15 @@
 """The web app: server-rendered pages over the library, plus a JSON API under ``/api/``.
 
-:func:`create_app` builds the FastAPI application; ``rashomon serve`` runs it with uvicorn. Each
-request opens its own store (SQLite connections are not shared across threads), and every
-:class:`~rashomon.errors.RashomonError` becomes a 404/400 page or JSON error, never a 500.
+:func:`create_app` builds the FastAPI application; ``rashomon serve`` runs it with uvicorn, in one or
+several worker processes (:mod:`rashomon.web.server`). Each request borrows an open store from the app's
+pool (one request at a time per store), and every :class:`~rashomon.errors.RashomonError` becomes a
+404/400 page or JSON error, never a 500.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..errors import InputError, NotFound, RashomonError, StoreError, UsageError
 from ..settings import Settings
 from .common import language_name, show_date, source_label
+from .pool import PageCache, StorePool
 from .security import FORM_OVERHEAD_BYTES, SecurityMiddleware, Signer, login_router
 
 __all__ = ["create_app"]
@@ -30,14 +34,18 @@ _STATUS_TITLES = {400: "Bad request", 401: "Sign-in needed", 403: "Refused", 404
                   405: "Not allowed", 413: "Too large", 422: "Bad request", 503: "Unavailable"}
 
 
-def create_app(*, db: str, token: str | None = None, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    *, db: str, token: str | None = None, settings: Settings | None = None, signing_key: bytes | None = None
+) -> FastAPI:
     """Build the web application.
 
     Args:
-        db: database path or URL, opened per request with :func:`~rashomon.store.open_store`.
+        db: database path or URL, opened with :func:`~rashomon.store.open_store` into a pool of stores.
         token: when set, every request needs it (``Authorization: Bearer``, ``X-Rashomon-Token`` or
             the session cookie from ``/login``); when not, only loopback Host names are served.
         settings: limits (upload size) and pipeline switches; defaults when omitted.
+        signing_key: the key of CSRF tokens and session cookies; apps given the same key (the workers
+            of one ``rashomon serve``) accept each other's. A fresh random key when omitted.
 
     Returns:
         A FastAPI application.
@@ -45,6 +53,13 @@ def create_app(*, db: str, token: str | None = None, settings: Settings | None =
     from .views import api, article, entity, stories, story, upload
 
     settings = settings or Settings()
+    stores = StorePool(db)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        stores.close()
+
     app = FastAPI(
         title="rashomon",
         summary="Cross-check news: stories, statement-by-statement comparison, entities, articles.",
@@ -52,11 +67,14 @@ def create_app(*, db: str, token: str | None = None, settings: Settings | None =
         openapi_url="/api/openapi.json",
         docs_url=None,  # the stock docs load scripts from a CDN; /api/docs is rendered here instead
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.db = db
+    app.state.stores = stores
+    app.state.pages = PageCache()
     app.state.token = token
     app.state.settings = settings
-    app.state.signer = Signer()
+    app.state.signer = Signer(signing_key)
     app.state.templates = _templates()
     app.state.compare_story = None  # seam: a callable replacing the lazy import of rashomon.compare
     app.add_middleware(

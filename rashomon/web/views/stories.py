@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from ...errors import UsageError
 from ...models import Story
 from ...store import Store
-from ..common import StoreDep, article_date, coverage, render
+from ..common import article_date, cached_page, coverage, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -77,9 +77,8 @@ def page_of_stories(
 
 
 @router.get("/", response_class=HTMLResponse)
-def stories_page(
+async def stories_page(
     request: Request,
-    store: StoreDep,
     q: str = "",
     lang: str = "",
     source: str = "",
@@ -87,24 +86,24 @@ def stories_page(
     until: str = "",
     page: int = 1,
 ) -> Response:
-    """The stories list."""
+    """The stories list (the front page: kept rendered until the database changes)."""
     page = max(1, min(page, MAX_PAGE))
-    shown, total = page_of_stories(store, q=q, lang=lang, source=source, since=since, until=until,
-                                   limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
-    counts = store.counts_by_source_language()
-    languages = sorted({lang_ for _src, lang_, _n in counts if lang_})
-    sources = sorted({src for src, _lang, _n in counts if src}, key=str.casefold)
     filters: dict[str, Any] = {"q": q, "lang": lang, "source": source, "since": since, "until": until}
-    active = {k: v for k, v in filters.items() if v}
-    return render(request, "stories.html", {
-        "title": "Stories",
-        "stories": [{"story": s, "coverage": coverage(s)} for s in shown],
-        "total": total,
-        "page": page,
-        "pages": max(1, -(-total // PAGE_SIZE)),
-        "filters": filters,
-        "active": active,
-        "languages": languages,
-        "sources": sources,
-        "article_count": store.count_articles(),
-    })
+
+    def build(store: Store) -> Response:
+        shown, total = page_of_stories(store, **filters, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        counts = store.counts_by_source_language()
+        return render(request, "stories.html", {
+            "title": "Stories",
+            "stories": [{"story": s, "coverage": coverage(s)} for s in shown],
+            "total": total,
+            "page": page,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "filters": filters,
+            "active": {k: v for k, v in filters.items() if v},
+            "languages": sorted({lang_ for _src, lang_, _n in counts if lang_}),
+            "sources": sorted({src for src, _lang, _n in counts if src}, key=str.casefold),
+            "article_count": store.count_articles(),
+        })
+
+    return await cached_page(request, build)
