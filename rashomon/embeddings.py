@@ -94,11 +94,12 @@ def embed_texts(texts: list[str], *, model: ModelName = "e5") -> np.ndarray:
     """
     keys = [(model, hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest()) for t in texts]
     missing = sorted({i for i, k in enumerate(keys) if k not in _cache and texts[i].strip()})
+    fresh: dict[tuple[str, str], np.ndarray] = {k: _cache[k] for k in keys if k in _cache}
     if missing:
         unique: dict[tuple[str, str], str] = {keys[i]: texts[i] for i in missing}
         vectors = _encode(list(unique.values()), model)
         for key, vector in zip(unique, vectors, strict=True):
-            _cache[key] = vector
+            fresh[key] = _cache[key] = vector
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
     dim = 384 if model == "e5" else 512
@@ -106,9 +107,8 @@ def embed_texts(texts: list[str], *, model: ModelName = "e5") -> np.ndarray:
     for text, key in zip(texts, keys, strict=True):
         if not text.strip():
             rows.append(np.zeros(dim, dtype=np.float32))
-        else:
-            _cache.move_to_end(key)
-            rows.append(_cache[key])
+        else:  # taken from ``fresh``: a batch larger than the cache may evict its own vectors
+            rows.append(fresh[key])
     return np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
 
 
