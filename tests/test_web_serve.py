@@ -23,7 +23,7 @@ from rashomon.web import create_app
 from rashomon.web.server import app_from_env, serve_environment
 
 from .test_web_api import _test_client
-from .web_data import fake_compare, fill, make_db, served
+from .web_data import fake_compare, make_db, served
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -131,12 +131,7 @@ def test_serve_with_two_workers_keeps_forms_and_logins_valid_across_them(
 
 
 def test_story_list_shows_a_story_committed_by_another_process_at_once(db_url: str) -> None:
-    store = open_store(db_url)
-    try:
-        fill(store)
-    finally:
-        store.close()
-    client = _client(create_app(db=db_url))
+    client = _client(create_app(db=make_db(db_url)))
     assert "Journalist Andrei Kavaliou sentenced" in client.get("/").text
     for n in range(3):  # each write shows on the very next request (no page kept from before it)
         _add_story(db_url, f"story-new-{n}", f"Bridge reopened in Vilnius, day {n}")
