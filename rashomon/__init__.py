@@ -5,6 +5,7 @@ from __future__ import annotations
 from .analyse import analyse
 from .errors import (
     EmptyInput,
+    EngineError,
     FileTooLarge,
     InputError,
     NotFound,
@@ -38,6 +39,7 @@ __all__ = [
     "DateMention",
     "Descriptor",
     "EmptyInput",
+    "EngineError",
     "Entity",
     "FileTooLarge",
     "InputError",

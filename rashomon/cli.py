@@ -52,17 +52,25 @@ def main() -> None:
 
 
 @contextmanager
-def _store(db: str | None) -> Iterator[Store]:
-    store: Store | None = None
+def _reported() -> Iterator[None]:
+    """Turn a library error into one line on stderr: exit 2 for a usage error, else 1."""
     try:
-        store = open_store(db or default_db_path())
-        yield store
+        yield
     except UsageError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(2) from None
     except RashomonError as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         raise typer.Exit(1) from None
+
+
+@contextmanager
+def _store(db: str | None) -> Iterator[Store]:
+    store: Store | None = None
+    try:
+        with _reported():
+            store = open_store(db or default_db_path())
+            yield store
     finally:
         if store is not None:
             store.close()
@@ -348,6 +356,17 @@ def batch(
     out.print(f"{report.summary()}; wrote {output}", markup=False, highlight=False)
     if report.failures:
         raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    name: Annotated[str, typer.Argument(help="article, stories or compare.")],
+) -> None:
+    """Print the JSON schema that `--json` / `--format json` output follows (article, stories, compare)."""
+    from . import contract
+
+    with _reported():
+        _print_json(contract.schema(name))
 
 
 @app.command("import")

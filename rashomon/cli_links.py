@@ -263,20 +263,12 @@ def similarity(
         return
     if not first or not second:
         raise typer.BadParameter("give two files or article ids, or --pairs FILE")
-    with cli._store(db) if db else _no_store() as store:
+    with cli._store(db) if db else cli._reported() as store:
         a, b = _article_for(store, first), _article_for(store, second)
         features = [stories.features_from(x, (store.get_analysis(x.id) if store and x.added_at else None)
                                           or analyse(x)) for x in (a, b)]
     score = stories.same_event_score(features[0], features[1])
     cli.out.print(f"{score:.3f}", markup=False)
-
-
-class _no_store:  # noqa: N801 - used like a context manager function
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _score_pairs(pairs: Path, output: Path | None) -> None:

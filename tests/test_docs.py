@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import __future__
 from pathlib import Path
+from types import ModuleType
 
 import typer.main
 
 import rashomon
+import rashomon.errors
 from rashomon.cli import app
 
 README = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
@@ -30,7 +33,20 @@ def test_every_command_has_help_and_is_documented() -> None:
         assert f"rashomon {name}" in README, f"`rashomon {name}` is missing from README.md"
 
 
-def test_public_api_is_sorted_and_importable() -> None:
+def test_public_api_is_exactly_all() -> None:
+    # httpx's tests/test_exported_members.py: every public name of the package is in __all__ and
+    # nothing else is; submodules and the __future__ import are not API.
+    public = sorted(
+        name for name, value in vars(rashomon).items()
+        if not name.startswith("_") and not isinstance(value, ModuleType) and value is not __future__.annotations
+    )
     assert rashomon.__all__ == sorted(rashomon.__all__)
-    for name in rashomon.__all__:
-        assert getattr(rashomon, name) is not None
+    assert rashomon.__all__ == public
+
+
+def test_every_error_is_exported() -> None:
+    errors = [name for name, value in vars(rashomon.errors).items()
+              if isinstance(value, type) and issubclass(value, Exception) and value.__module__ == "rashomon.errors"]
+    assert "RashomonError" in errors
+    for name in errors:
+        assert getattr(rashomon, name, None) is getattr(rashomon.errors, name), f"{name} is not exported"
