@@ -44,6 +44,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 from rashomon.analyse import analyse  # noqa: E402
 from rashomon.analyse.dates import find_dates  # noqa: E402
 from rashomon.analyse.numbers import find_numbers  # noqa: E402
@@ -261,18 +263,7 @@ def main(argv: list[str] | None = None) -> int:
 def append_results(table: str) -> None:
     """Add this run under ``## Analysis`` in results.md, keeping earlier runs and other sections."""
     stamp = time.strftime("%Y-%m-%d %H:%M")
-    block = f"### {stamp}\n\n{table}\n"
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    heading = "## Analysis"
-    if heading not in text:
-        text = text.rstrip("\n") + f"\n\n{heading}\n\n{block}"
-    else:
-        at = text.index(heading) + len(heading)
-        following = text.find("\n## ", at)
-        end = len(text) if following < 0 else following
-        rest = "\n" + text[end:].lstrip("\n") if following >= 0 else ""
-        text = text[:end].rstrip("\n") + f"\n\n{block}" + rest
-    RESULTS.write_text(text, encoding="utf-8")
+    replace_section(RESULTS, "## Analysis", f"### {stamp}\n\n{table}\n")
 
 
 if __name__ == "__main__":

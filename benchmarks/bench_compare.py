@@ -38,6 +38,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 from rashomon import embeddings  # noqa: E402
 from rashomon.analyse import analyse  # noqa: E402
 from rashomon.compare import compare_story, default_embedder  # noqa: E402
@@ -333,9 +335,7 @@ def main() -> None:
     section = report(evaluate(verbose=not args.quiet))
     print(section)
     if not args.no_write:
-        text = RESULTS.read_text("utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        text = re.sub(r"\n## Compare\n.*?(?=\n## |\Z)", "\n", text, flags=re.S).rstrip() + "\n\n" + section
-        RESULTS.write_text(text, "utf-8")
+        replace_section(RESULTS, "## Compare", section)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,8 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from results_file import replace_section  # benchmarks/ is on sys.path when run as a script
+
 from rashomon import pipeline
 from rashomon.store import open_store
 
@@ -165,8 +167,7 @@ def main() -> None:
     text = report(result, (cold[0], times[0], times[1]), args.label)
     print(text)
     if not args.no_append:
-        with (ROOT / "benchmarks" / "results.md").open("a", encoding="utf-8") as fh:
-            fh.write(f"\n## Entity resolution (end to end)\n\n{text}\n")
+        replace_section(ROOT / "benchmarks" / "results.md", "## Entity resolution (end to end)", f"{text}\n")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
 
 from rashomon.ingest import RecordError, read_path  # noqa: E402
 from rashomon.pipeline import add_paths  # noqa: E402
@@ -184,15 +185,8 @@ def main() -> None:
         f"(txt {rates['txt']:,.0f}, JSONL {rates['jsonl']:,.0f}).",
     ]
     if not args.no_write:
-        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        if "\n## Ingest\n" not in text:
-            text = text.rstrip("\n") + "\n\n## Ingest\n"
-        head, _, tail = text.partition("\n## Ingest\n")
-        rest = tail.split("\n## ", 1)
-        section = rest[0].rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-        text = head + "\n## Ingest\n" + section + ("\n## " + rest[1] if len(rest) > 1 else "")
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"appended to {RESULTS.relative_to(ROOT)}")
+        replace_section(RESULTS, "## Ingest", "\n".join(lines) + "\n")
+        print(f"wrote its section of {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from results_file import replace_section  # benchmarks/ is on sys.path when run as a script
+
 from rashomon.analyse.language import detect_language
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +55,6 @@ def main() -> None:
         right = sum(code == lang for code, (lang, _) in zip(codes, items, strict=True))
         rows.append(("lingua (6 languages, preloaded)", right, time.perf_counter() - started))
     lines = [
-        "", "## Language identification", "",
         f"Run {date.today()}, `python benchmarks/bench_language.py`: {len(items)} labelled news sentences "
         f"({', '.join(LANGUAGES)}).", "",
         "| detector | accuracy | ms per text |", "|---|---|---|",
@@ -63,8 +64,7 @@ def main() -> None:
         lines.append(f"| {name} | {right}/{len(items)} ({share:.3f}) | {per_text:.2f} |")
     text = "\n".join(lines) + "\n"
     print(text)
-    with (ROOT / "benchmarks" / "results.md").open("a", encoding="utf-8") as handle:
-        handle.write(text)
+    replace_section(ROOT / "benchmarks" / "results.md", "## Language identification", text)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 from rashomon.models import Article, Story  # noqa: E402
 from rashomon.store import Store, open_store  # noqa: E402
 
@@ -328,15 +330,8 @@ def main() -> None:
     ]
     print("\n".join(lines))
     if not args.no_write:
-        text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-        if "\n## Load\n" not in text:
-            text = text.rstrip("\n") + "\n\n## Load\n"
-        head, _, tail = text.partition("\n## Load\n")
-        rest = tail.split("\n## ", 1)
-        section = rest[0].rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-        text = head + "\n## Load\n" + section + ("\n## " + rest[1] if len(rest) > 1 else "")
-        RESULTS.write_text(text, encoding="utf-8")
-        print(f"appended to {RESULTS.relative_to(ROOT)}")
+        replace_section(RESULTS, "## Load", "\n".join(lines) + "\n")
+        print(f"wrote its section of {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from results_file import replace_section  # noqa: E402 - benchmarks/ is on sys.path when run as a script
+
 from tests.corpus import write_mixed  # noqa: E402
 from tests.fuzzing import (  # noqa: E402
     RESOURCES,
@@ -187,14 +189,7 @@ def write_results(fuzzed: list[dict[str, Any]], crashed: dict[str, Any] | None,
                                         + (f" ({r['reasons'][0]})" if r["reasons"] else ""))
             lines.append(f"| {r['case']} | {r['file_mb']:,} | {r['max_mb']} | {outcome} | {r['seconds']} | "
                          f"{r['peak_mb']} ({r['baseline_mb']}) |")
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if "\n## Reliability\n" not in text:
-        text = text.rstrip("\n") + "\n\n## Reliability\n"
-    head, _, tail = text.partition("\n## Reliability\n")
-    rest = tail.split("\n## ", 1)
-    section = rest[0].rstrip("\n") + "\n" + "\n".join(lines) + "\n"
-    RESULTS.write_text(head + "\n## Reliability\n" + section + ("\n## " + rest[1] if len(rest) > 1 else ""),
-                       encoding="utf-8")
+    replace_section(RESULTS, "## Reliability", "\n".join(lines) + "\n")
 
 
 def main() -> None:
