@@ -216,6 +216,18 @@ def fmt(x: float) -> str:
     return "  –  " if math.isnan(x) else f"{x:.2f}"
 
 
+def quality(language: str) -> tuple[Tally, Tally]:
+    """Counts on the labelled lines of ``language``, and speaker counts on its held-out quote lines."""
+    tally = Tally()
+    for row in load(language):
+        article = Article(title="", text=row["text"], language=language, published=row.get("published"))
+        score(row, analyse(article), tally)
+    held = Tally()
+    for row in load(language, HELD_OUT):
+        score_speakers(row, analyse(Article(title="", text=row["text"], language=language)), held)
+    return tally, held
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=50, help="500-word articles per language for speed")
@@ -231,16 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     lines = [header, "|" + "---|" * 13]
     for language in LANGUAGES:
         rows = load(language)
-        tally = Tally()
-        for row in rows:
-            article = Article(title="", text=row["text"], language=language, published=row.get("published"))
-            score(row, analyse(article), tally)
+        tally, held = quality(language)
         p, r = ratio(tally.ent_pred_ok, tally.ent_pred), ratio(tally.ent_gold_ok, tally.ent_gold)
         f1 = 2 * p * r / (p + r) if p + r else math.nan
-        held = Tally()
-        for row in load(language, HELD_OUT):
-            article = Article(title="", text=row["text"], language=language)
-            score_speakers(row, analyse(article), held)
         aps, sps, dn_ms = speed(language, rows, args.articles, args.workers)
         lines.append(
             f"| {language} | {len(rows)} | {fmt(p)} | {fmt(r)} | {fmt(f1)} "
