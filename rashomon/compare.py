@@ -40,11 +40,12 @@ from .store import Store
 Embedder = Callable[[list[str]], np.ndarray]
 
 # Weight of e5 in the embedding score (USE gets the rest). On benchmarks/data/statement_pairs.tsv
-# (36 same-statement vs 38 same-event-other-statement pairs, en/ru/be/uk/pl/de) 0.9*e5 + 0.1*USE had
-# ROC AUC 0.974 against 0.944 for e5 alone and 0.938 for the plain mean (docs/models.md).
+# (same statement vs same event, other statement; en/ru/be/uk/pl/de) 0.9*e5 + 0.1*USE has a higher
+# ROC AUC than e5 alone or the plain mean: figures in docs/models.md ("Score"), from
+# benchmarks/calibrate_alignment.py.
 E5_WEIGHT = 0.9
-# Best-accuracy cut-off of that score on the same pairs (accuracy 0.92); mutual-best matching between
-# two articles adds precision on top, so the cut-off is not raised further.
+# Kept above that score's best-accuracy cut-off on the same pairs (docs/models.md, "Score"): the
+# conflicting pairs are found by masked figures, and mutual-best matching needs the precision.
 ALIGN_THRESHOLD = 0.825
 # Added to the score of two sentences that name the same resolved entity: enough to tip a borderline
 # paraphrase (scores 0.80-0.83) over the cut-off, too little to align unrelated sentences (<= 0.79).

@@ -3,6 +3,7 @@ output contract, and a closing line per missing system component (PostgreSQL, Ch
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -76,10 +77,8 @@ class _PgServer:
         return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):  # it never started
             self._run("pg_ctl", "-D", str(self.folder / "data"), "-m", "immediate", "stop")
-        except subprocess.CalledProcessError:
-            pass  # never started
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -166,7 +165,8 @@ def _missing_components() -> list[tuple[str, str, str | None, str]]:
         ("PostgreSQL", "postgres", _pg_missing(), "apt-get install postgresql"),
         ("Chromium", "browser", None if os.path.exists(CHROMIUM) else f"{CHROMIUM} is missing",
          "apt-get install chromium"),
-        ("Java", "spark", None if java else "no java on PATH and no $JAVA_HOME", "apt-get install default-jre-headless"),
+        ("Java", "spark", None if java else "no java on PATH and no $JAVA_HOME",
+         "apt-get install default-jre-headless"),
     ]
 
 

@@ -35,7 +35,8 @@ def test_unknown_schema_is_a_one_line_error() -> None:
         contract.schema("story")
     result = runner.invoke(app, ["schema", "story"])
     assert result.exit_code == 2
-    assert result.stderr.strip().splitlines() == ["error: no schema named 'story' (choose from article, compare, stories)"]
+    expected = "error: no schema named 'story' (choose from article, compare, stories)"
+    assert result.stderr.strip().splitlines() == [expected]
 
 
 def _check_covers(shared: Any, ours: Any, where: str) -> list[str]:

@@ -1,8 +1,8 @@
 """Docs cannot drift from the CLI: every command has help and is in the README."""
 
 from __future__ import annotations
-
 import __future__
+
 from pathlib import Path
 from types import ModuleType
 
