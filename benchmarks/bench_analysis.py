@@ -1,7 +1,7 @@
 """Quality and speed of per-article analysis on the labelled set in ``tests/resources/labelled/``.
 
-Run: ``python benchmarks/bench_analysis.py [--articles N]``. Prints one row per language and appends the
-table to ``benchmarks/results.md`` under ``## Analysis``.
+Run: ``python benchmarks/bench_analysis.py [--articles N]``. Prints one row per language and writes the
+table as the ``## Analysis`` section of ``benchmarks/results.md``.
 
 Each labelled line is analysed as one article (``published`` from the line when given, so relative dates
 can resolve). Matching is lenient on boundaries: two surfaces *overlap* when their character spans in the
@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=50, help="500-word articles per language for speed")
     parser.add_argument("--workers", type=int, default=1, help="processes for the speed test (articles/s in all)")
     parser.add_argument("--errors", action="store_true", help="print the misses per language")
-    parser.add_argument("--no-write", action="store_true", help="do not append to benchmarks/results.md")
+    parser.add_argument("--no-write", action="store_true", help="do not write to benchmarks/results.md")
     args = parser.parse_args(argv)
 
     header = (
@@ -266,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def append_results(table: str) -> None:
-    """Add this run under ``## Analysis`` in results.md, keeping earlier runs and other sections."""
+    """Replace the ``## Analysis`` section of results.md with this run."""
     stamp = time.strftime("%Y-%m-%d %H:%M")
     replace_section(RESULTS, "## Analysis", f"### {stamp}\n\n{table}\n")
 

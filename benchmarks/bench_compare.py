@@ -17,7 +17,7 @@ comparison. Measured:
   alignment precision/recall/F1 (a pair labelled same or conflicting must share a statement, a pair
   labelled different must not) and conflict precision/recall (label 2 must give a conflict statement).
 
-    python benchmarks/bench_compare.py           # prints, appends "## Compare" to benchmarks/results.md
+    python benchmarks/bench_compare.py           # prints, rewrites "## Compare" in benchmarks/results.md
     python benchmarks/bench_compare.py --pairs   # the labelled pairs only, misses listed with their extractions
 """
 

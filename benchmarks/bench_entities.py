@@ -194,7 +194,7 @@ def pairs_report(*, show_errors: bool) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-append", action="store_true", help="do not append to benchmarks/results.md")
+    parser.add_argument("--no-append", action="store_true", help="do not write to benchmarks/results.md")
     parser.add_argument("--show-errors", action="store_true")
     args = parser.parse_args()
     sets = [("alias groups (own)", _own_set(), [])]

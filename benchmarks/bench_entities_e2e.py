@@ -151,7 +151,7 @@ def report(result: dict, times: tuple[float, float, float], label: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="an already ingested database: rebuild the registry only (faster)")
-    parser.add_argument("--no-append", action="store_true", help="do not append to benchmarks/results.md")
+    parser.add_argument("--no-append", action="store_true", help="do not write to benchmarks/results.md")
     parser.add_argument("--label", default="sample corpus, full pipeline")
     args = parser.parse_args()
     groups, nots = gold_groups()

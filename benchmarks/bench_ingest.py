@@ -13,7 +13,7 @@ the machine does not skew them; wall-clock rates are printed too. HTML is compar
 ``trafilatura.extract(page)`` (its defaults: no metadata) and ``extract(page, with_metadata=True)`` on
 the same pages, interleaved in chunks so drift affects both alike.
 
-    python benchmarks/bench_ingest.py                  # ~8 min; appends "## Ingest" to benchmarks/results.md
+    python benchmarks/bench_ingest.py                  # ~8 min; rewrites "## Ingest" in benchmarks/results.md
     python benchmarks/bench_ingest.py --articles 1000 --no-write
 """
 
@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--add-pages", type=int, default=2_000, help="HTML pages / WARC records for add")
     parser.add_argument("--compare-pages", type=int, default=3_000, help="HTML pages timed against trafilatura")
     parser.add_argument("--analysed", type=int, default=300, help="articles added with analysis")
-    parser.add_argument("--no-write", action="store_true", help="do not append to benchmarks/results.md")
+    parser.add_argument("--no-write", action="store_true", help="do not write to benchmarks/results.md")
     args = parser.parse_args()
 
     rows: list[str] = []

@@ -1,7 +1,7 @@
 """Language identification: py3langid (as used, with the Cyrillic second pass) vs lingua.
 
 Accuracy on the labelled sentences of tests/resources/labelled/<lang>.jsonl (one news sentence or
-short paragraph each, six languages) and time per text. Appends to benchmarks/results.md.
+short paragraph each, six languages) and time per text. Rewrites its section of benchmarks/results.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Load on the web app: `rashomon serve` over a 10,000-article SQLite database, driven on loopback.
 
-    python benchmarks/bench_load.py                     # ~4 min; appends "## Load" to benchmarks/results.md
+    python benchmarks/bench_load.py                     # ~4 min; rewrites "## Load" in benchmarks/results.md
     python benchmarks/bench_load.py --articles 2000 --seconds 5 --no-write
 
 The database is built through the Store API from synthetic articles grouped into stories (no models
@@ -254,7 +254,7 @@ def main() -> None:
     parser.add_argument("--write-interval", type=float, default=0.05, help="seconds between the writer's commits")
     parser.add_argument("--rate", type=float, default=200, help="requests a second of the paced runs")
     parser.add_argument("--only", default="", help="run only the targets whose label contains this")
-    parser.add_argument("--no-write", action="store_true", help="do not append to benchmarks/results.md")
+    parser.add_argument("--no-write", action="store_true", help="do not write to benchmarks/results.md")
     args = parser.parse_args()
     driver = "wrk" if args.driver == "wrk" or (args.driver == "auto" and shutil.which("wrk")) else "threads"
     drive = drive_wrk if driver == "wrk" else drive_threads

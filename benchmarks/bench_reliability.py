@@ -212,7 +212,7 @@ def main() -> None:
     concurrent = [] if "concurrency" in args.skip else concurrency(args.concurrent_articles)
     if not args.no_write:
         write_results(fuzzed, crashed, concurrent, limited)
-        print(f"appended to {RESULTS.relative_to(ROOT)}")
+        print(f"wrote its section of {RESULTS.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ Each size runs in its own process (peak RSS from ``resource.getrusage``) on a co
   :func:`rashomon.compare_cache.cached_compare` and ``GET /stories/{id}`` (FastAPI TestClient) on the
   same stories with the stored comparison: p50/p95.
 
-    python benchmarks/bench_scale.py                       # 1k, 10k, 100k; appends "## Scale" to results.md
+    python benchmarks/bench_scale.py                       # 1k, 10k, 100k; rewrites "## Scale" in results.md
     python benchmarks/bench_scale.py --sizes 1000 --no-write
     python benchmarks/bench_scale.py --sizes 1000 10000 --no-compare --no-write   # skip the slow compare part
 """

@@ -2,7 +2,7 @@
 
 Run: ``python benchmarks/bench_spark.py [--input DIR] [--no-write]``. The default corpus is the sample
 corpus plus the story benchmark's articles (``benchmarks/data/stories/*.jsonl``), 160+ distinct
-articles in six languages. Appends a table to ``benchmarks/results.md`` under ``## Spark``.
+articles in six languages. Rewrites its section of ``benchmarks/results.md`` under ``## Spark``.
 
 * ingest + analysis: :func:`rashomon.pipeline.add_paths` (``cluster=False``) into a fresh SQLite
   file, models loaded beforehand, vs :func:`rashomon.spark.run_batch` (``cluster=False``) on

@@ -5,7 +5,7 @@ Evaluation: benchmarks/data/stories/eval.jsonl (other events) + the sample corpu
 (rashomon/data/sample/gold.json).
 
     python benchmarks/bench_stories.py --fit   # refit rashomon/data/story_scorer.json, then evaluate
-    python benchmarks/bench_stories.py         # evaluate; appends "## Stories" to benchmarks/results.md
+    python benchmarks/bench_stories.py         # evaluate; rewrites "## Stories" in benchmarks/results.md
 """
 
 from __future__ import annotations
