@@ -19,7 +19,7 @@ run: install
 	$(BIN)/rashomon demo
 
 test: install
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -rs -n 2 --dist loadfile
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not postgres and not spark and not browser and not slow"
