@@ -22,6 +22,7 @@ SECTIONS = [
     ("stories", "## Stories"),
     ("compare", "## Compare"),
     ("ingest", "## Ingest"),
+    ("pipeline", "## Pipeline"),
     ("scale", "## Scale"),
     ("load", "## Load"),
     ("spark", "## Spark"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,8 @@ DbOption = Annotated[
     str | None,
     typer.Option("--db", help="Database path or URL (default: $RASHOMON_DB, else the user data folder)."),
 ]
+# `add` shows a progress bar (with articles/s) for more files than this, on a terminal only.
+_PROGRESS_MIN_FILES = 20
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
@@ -102,15 +105,20 @@ def add(
     settings = Settings(max_file_bytes=max_size, workers=workers)
     files = list(pipeline.iter_input_files(paths, recursive=recursive))
     with _store(db) as store:
+        # Only for a batch worth watching, and only on a terminal: stdout and the failure lines stay plain.
         progress = Progress(
             TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TimeRemainingColumn(), console=err, transient=True, disable=len(files) < 2,
+            TextColumn("{task.fields[rate]}"), TimeRemainingColumn(), console=err, transient=True,
+            disable=len(files) <= _PROGRESS_MIN_FILES or not err.is_terminal,
         )
         with progress:
-            task = progress.add_task("ingesting", total=len(files))
+            task = progress.add_task("ingesting", total=len(files), rate="")
+            started = time.monotonic()
 
-            def advance(path: Path, _report: pipeline.AddReport) -> None:
-                progress.update(task, advance=1, description=f"ingesting {path.name[:40]}")
+            def advance(path: Path, report: pipeline.AddReport) -> None:
+                rate = len(report.added) / max(time.monotonic() - started, 1e-9)
+                progress.update(task, advance=1, description=f"ingesting {path.name[:40]}",
+                                rate=f"{rate:.1f} articles/s")
 
             report = pipeline.add_paths(
                 store, files, settings=settings, source=source, language=lang, on_file=advance

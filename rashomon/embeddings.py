@@ -48,11 +48,20 @@ __all__ = [
     "article_text",
     "embed_texts",
     "lead",
+    "set_threads",
 ]
+
+_threads_wanted: list[int] = []
+
+
+def set_threads(threads: int) -> None:
+    """Run the models of this process on ``threads`` threads (before their first use; e.g. one per
+    worker when workers share the cores). By default they use every core, at most 4."""
+    _threads_wanted[:] = [max(1, threads)]
 
 
 def _threads() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    return _threads_wanted[0] if _threads_wanted else max(1, min(4, os.cpu_count() or 1))
 
 
 @lru_cache(maxsize=1)

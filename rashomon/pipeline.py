@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -20,9 +22,10 @@ from pathlib import Path
 from .analyse import analyse
 from .compare import statement_texts
 from .dedup import fingerprint, jaccard, lsh_bands
+from .embeddings import set_threads
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
-from .linking import update_links
+from .linking import place_in_stories, resolve_entities, update_links
 from .models import Analysis, Article
 from .sentence_vectors import embed_statements, vector_model
 from .settings import Settings
@@ -43,6 +46,23 @@ class AddReport:
     files: int = 0
     # Already stored but in no story: a run killed between storing a file and clustering left them so.
     unlinked: list[str] = field(default_factory=list)
+    # Seconds by stage, [wall, CPU]; stages run in workers add up each worker's time.
+    stages: dict[str, list[float]] = field(default_factory=dict)
+
+    def add_time(self, stage: str, wall: float, cpu: float) -> None:
+        """Count ``wall`` and ``cpu`` seconds towards ``stage``."""
+        total = self.stages.setdefault(stage, [0.0, 0.0])
+        total[0] += wall
+        total[1] += cpu
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Count the wall and CPU time of this process in the block towards ``stage``."""
+        wall, cpu = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            self.add_time(stage, time.perf_counter() - wall, time.process_time() - cpu)
 
     def summary(self) -> str:
         """``added 120, already present 3, near-duplicates 1, failed 2``."""
@@ -107,7 +127,7 @@ def add_paths(
         window: deque[_Unit] = deque()
         # Files are read (and their analysis started) a few ahead of the one being stored, so the
         # workers stay busy while each file is still written in a transaction of its own, in order.
-        for unit in units:
+        for unit in _timed_iter(units, report, "read"):
             unit.analyses = analyser.submit([p.article for p in unit.batch])
             window.append(unit)
             if len(window) > analyser.lookahead:
@@ -115,8 +135,21 @@ def add_paths(
         while window:
             _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
     if (report.added or report.unlinked) and settings.cluster:
-        update_links(store, list(dict.fromkeys(report.added + report.unlinked)))
+        with report.timed("stories"):
+            place_in_stories(store, list(dict.fromkeys(report.added + report.unlinked)))
+        with report.timed("entities"):
+            resolve_entities(store)
     return report
+
+
+def _timed_iter(items: Iterator[_Unit], report: AddReport, stage: str) -> Iterator[_Unit]:
+    """``items``, counting the time spent making each towards ``stage``."""
+    while True:
+        with report.timed(stage):
+            item = next(items, None)
+        if item is None:
+            return
+        yield item
 
 
 @dataclass
@@ -179,8 +212,13 @@ def _finish(
     if unit.error is not None:
         report.failures.append((str(unit.path), unit.error))
     else:
-        analyses = unit.analyses() if unit.analyses else []
-        _store_batch(store, unit.batch, analyses, settings=settings, report=report)
+        with report.timed("waiting for workers"):
+            analyses = unit.analyses() if unit.analyses else []
+        for analysed in analyses:
+            for stage, (wall, cpu) in analysed.seconds.items():
+                report.add_time(stage, wall, cpu)
+        with report.timed("store"):
+            _store_batch(store, unit.batch, analyses, settings=settings, report=report)
     if unit.last and on_file is not None:
         on_file(unit.path, report)
 
@@ -191,6 +229,7 @@ class _Analysed:
 
     analysis: Analysis
     vectors: bytes
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, CPU)
 
     @classmethod
     def of(cls, article: Article, analysis: Analysis) -> _Analysed:
@@ -204,15 +243,31 @@ class _Analysed:
 
 
 def _analyse_article(article: Article) -> _Analysed:
-    """Analyse an article and embed its statements (run in the analysis workers)."""
-    return _Analysed.of(article, analyse(article))
+    """Analyse an article and embed its statements (run in the analysis workers), timing both."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    analysis = analyse(article)
+    middle = time.perf_counter(), time.process_time()
+    analysed = _Analysed.of(article, analysis)
+    end = time.perf_counter(), time.process_time()
+    analysed.seconds.update({
+        "analysis": (middle[0] - wall, middle[1] - cpu),
+        "statement vectors": (end[0] - middle[0], end[1] - middle[1]),
+    })
+    return analysed
+
+
+def _init_worker(threads: int) -> None:
+    """Give a worker's embedding models ``threads`` threads, so that N workers use the N cores."""
+    set_threads(threads)
 
 
 class _Analyser:
     """Runs :func:`_analyse_article` in this process, or in worker processes when ``workers`` > 1.
 
     Not a dataclass: it owns a process pool. Workers are spawned (not forked: the language models
-    hold threads) and each loads the models once, which pays off from a few dozen articles on.
+    hold threads) and each loads the models once, which pays off from a few dozen articles on. Each
+    worker runs e5 on cores/workers threads: two workers of 2 OpenMP threads each on 2 cores spun
+    against each other and made ``--workers 2`` slower than one (bench_pipeline.py).
     """
 
     def __init__(self, workers: int) -> None:
@@ -222,7 +277,9 @@ class _Analyser:
 
     def __enter__(self) -> _Analyser:
         if self.workers > 1:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"))
+            threads = max(1, (os.cpu_count() or 1) // self.workers)
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
+                                            initializer=_init_worker, initargs=(threads,))
         return self
 
     def __exit__(self, *exc: object) -> None:

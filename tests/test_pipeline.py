@@ -1,0 +1,41 @@
+"""`add_paths` reports where its time went, and workers run the models on their share of the cores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rashomon import embeddings
+from rashomon.pipeline import _init_worker, add_paths
+from rashomon.settings import Settings
+from rashomon.store import open_store
+
+ARTICLES = {
+    "harbour.txt": "Storm closes the harbour of Klaipeda\n\nThe port authority of Klaipeda closed the harbour on "
+    "Tuesday after a storm damaged two cranes. About 40 ships waited outside, officials said.\n",
+    "bridge.txt": "Мост в Гродно закрыли на ремонт\n\nВ Гродно во вторник закрыли старый мост через Неман. "
+    "Ремонт продлится три месяца и обойдётся в 2 миллиона рублей, сообщили в горисполкоме.\n",
+}
+
+
+def test_add_reports_wall_and_cpu_time_by_stage(tmp_path: Path) -> None:
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    with open_store(str(tmp_path / "db.sqlite")) as store:
+        report = add_paths(store, [tmp_path], settings=Settings())
+    assert len(report.added) == 2
+    expected = {"read", "analysis", "statement vectors", "store", "stories", "entities"}
+    assert expected <= set(report.stages)
+    for wall, cpu in report.stages.values():
+        assert wall >= 0 and cpu >= 0
+    assert report.stages["analysis"][1] > 0  # CPU counted, not only wall
+
+
+def test_a_worker_runs_the_embedding_models_on_the_threads_it_is_given() -> None:
+    before = embeddings._threads()
+    try:
+        _init_worker(1)
+        assert embeddings._threads() == 1
+        _init_worker(3)
+        assert embeddings._threads() == 3
+    finally:
+        embeddings.set_threads(before)
