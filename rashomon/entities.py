@@ -408,6 +408,8 @@ def _surname_variant(ka: NameKeys, kb: NameKeys) -> str | None:
         return f"surname equal up to German transcription ({ka.surname}/{kb.surname})"
     if (ka.surname_variant and ka.surname_variant == sb) or (kb.surname_variant and kb.surname_variant == sa):
         return f"surname equal with the Polish nasal vowel spelt out ({ka.surname}/{kb.surname})"
+    if ka.surname_folded and ka.surname_folded == kb.surname_folded:
+        return f"surname equal read as Polish without diacritics ({ka.surname}/{kb.surname})"
     return None
 
 
@@ -855,7 +857,8 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
             if p.keys.surname_skeleton:
                 blocks[("S", p.keys.surname_skeleton[:2])].append(i)
                 # spellings the skeleton does not unify (_surname_variant) share a loose or nasal key
-                for key in {loose_skeleton(p.keys.surname_skeleton)[:2], (p.keys.surname_variant or "")[:2]} - {""}:
+                variants = (p.keys.surname_variant or "", p.keys.surname_folded or "")
+                for key in {loose_skeleton(p.keys.surname_skeleton)[:2], *(v[:2] for v in variants)} - {""}:
                     blocks[("L", key)].append(i)
         else:
             blocks[("O", p.keys.skeleton)].append(i)
