@@ -77,7 +77,8 @@ def evaluate(split: str, *, embeddings: bool, errors: bool = False) -> dict[str,
             if len(gs) > 1:
                 wrong += 1
                 if errors:
-                    print(f"  WRONG [{split} {case}] {sorted(gs)}: {[r[6] for i, r in enumerate(recs) if owner[f'r{i}'] == e]}")
+                    names = [r[6] for i, r in enumerate(recs) if owner[f"r{i}"] == e]
+                    print(f"  WRONG [{split} {case}] {sorted(gs)}: {names}")
         for (i, a), (j, b) in itertools.combinations(enumerate(recs), 2):
             same_g, same_e = a[2] == b[2], owner[f"r{i}"] == owner[f"r{j}"]
             tp += same_g and same_e

@@ -88,8 +88,9 @@ def score(pairs: list[tuple[list[Span], list[Span]]]) -> dict[str, dict[str, tup
                 counts[kind][t + ":n_p"] += sum(1 for p in pred if t in ("all", p[2]))
                 counts[kind][t + ":tp_g"] += sum(o for o, g in zip(ok_g, gold, strict=True) if t in ("all", g[2]))
                 counts[kind][t + ":n_g"] += sum(1 for g in gold if t in ("all", g[2]))
+    types = ("all", "PER", "ORG", "LOC")
     return {
-        kind: {t: _prf(c[t + ":tp_p"], c[t + ":n_p"], c[t + ":tp_g"], c[t + ":n_g"]) for t in ("all", "PER", "ORG", "LOC")}
+        kind: {t: _prf(c[t + ":tp_p"], c[t + ":n_p"], c[t + ":tp_g"], c[t + ":n_g"]) for t in types}
         for kind, c in counts.items()
     }
 

@@ -743,3 +743,67 @@ def same_stem(a: str, b: str) -> bool:
         return True
     q = _common_prefix(a, b)
     return q >= 4 and q >= min(len(a), len(b)) - 2
+
+
+@cache
+def _acronym_letters() -> dict[str, str]:
+    return {row[0]: row[1].strip() for row in _data("acronym_letters.tsv")}
+
+
+def _letters_agree(x: str, y: str) -> bool:
+    """One letter of two acronyms is the same letter, or a Cyrillic letter and a Latin letter that writes it."""
+    if x == y:
+        return True
+    table = _acronym_letters()
+    if y in table.get(x, "") or x in table.get(y, ""):
+        return True
+    return x.isascii() != y.isascii() and anyascii(x).lower()[:1] == anyascii(y).lower()[:1]
+
+
+def acronyms_agree(a: str, b: str) -> bool:
+    """Two acronyms (lowercase letters) are one in two scripts (``бaж``/``baż``/``baj``, ``бсд``/``bsd``)."""
+    return len(a) == len(b) >= 2 and all(_letters_agree(x, y) for x, y in zip(a, b, strict=True))
+
+
+def fits_acronym(acronym: str, initials: str) -> bool:
+    """The acronym's letters are the initials of the name's words in order, some words skipped (МЧС),
+    in either script (``бсд`` fits "Беларускі саюз дэкаратараў" and, transliterated, "Białoruski Związek ...")."""
+    if not acronym or not initials or not _letters_agree(acronym[0], initials[0]):
+        return False
+    rest = iter(initials)
+    return all(any(_letters_agree(letter, i) for i in rest) for letter in acronym)
+
+
+def acronym_block(letters: str) -> str:
+    """A coarse key for finding acronyms and the names they may abbreviate: first letter's class and length."""
+    first = anyascii(letters[:1]).lower()[:1]
+    return {"w": "v", "h": "g", "j": "z", "i": "y", "c": "k", "q": "g"}.get(first, first) + str(len(letters))
+
+
+
+# The story stage's word key (kept as it was when it moved here from stories.py): plain anyascii, then
+# one folding table; lossier than name_keys on purpose (a blocking key for whole articles).
+_WORD_FOLDS = (
+    ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("kh", "h"), ("ch", "h"), ("ts", "t"), ("tz", "t"),
+    ("ph", "f"), ("th", "t"), ("w", "v"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("j", "i"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """A lossy cross-script key of one name word: transliterate, trim inflection, keep 4 consonant sounds.
+
+    The name-key algorithm stories compare articles with (``stories.name_key``). The rules are those of
+    :func:`skeleton` in a coarser form: Belarusian initial ``у-``/``-ou`` as ``v``, digraphs and sibilants
+    folded, doubled letters collapsed, vowels after the first letter dropped. Лукашэнка, Лукашенку,
+    Lukashenko, Łukaszenka and Lukaschenko all give ``lksh``.
+    """
+    s = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    if len(s) >= 6:  # case endings: Путиным/Putin, Лукашенку/Lukashenko
+        s = s[:-2]
+    s = re.sub(r"^u(?=[^aeiouy])", "v", s)  # Belarusian ў-/у-: Ulasava ~ Vlasova
+    s = re.sub(r"ou(?=[^aeiouy]|$)", "ov", s)
+    for old, new in _WORD_FOLDS:
+        s = s.replace(old, new)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return (s[:1] + re.sub(r"[aeiouy]", "", s[1:]))[:4]

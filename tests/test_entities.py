@@ -242,7 +242,7 @@ def test_translated_org_names_merge_via_embeddings() -> None:
     assert _apart(entities, "a1:1", "a1:2")
     (cec,) = [e for e in entities if "a1:1" in e.record_ids]
     assert cec.name == "Central Election Commission"
-    assert any(d.rule == "embedding" and "embedding cosine" in " ".join(d.evidence) for d in cec.decisions)
+    assert any(d.rule == "embedding + key agreement" and "embedding cosine" in " ".join(d.evidence) for d in cec.decisions)
 
 
 def test_transliterated_org_and_places_merge_without_embeddings() -> None:
