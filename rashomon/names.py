@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from anyascii import anyascii
 
@@ -333,7 +333,7 @@ def _case_endings() -> dict[tuple[str, str], list[tuple[Gender, str, str, str]]]
 
 
 @cache
-def _morph(language: str) -> object | None:
+def morph_analyser(language: str) -> Any | None:
     """A pymorphy3 analyser with its Russian or Ukrainian dictionary, or None when not installed."""
     try:
         import pymorphy3
@@ -374,10 +374,10 @@ def _given_nominative(word: str, gender: Gender, case: str, language: str, *, st
         if _known_given(candidate) == gender:
             return candidate
         fallback = fallback or candidate
-    morph = _morph(language) if language in ("ru", "uk") else None
+    morph = morph_analyser(language) if language in ("ru", "uk") else None
     if morph is not None:
         want = {_PYMORPHY_CASES[case], "masc" if gender == "m" else "femn"}
-        for parse in morph.parse(word.lower()):  # type: ignore[attr-defined]
+        for parse in morph.parse(word.lower()):
             if "Name" in parse.tag and want <= set(str(parse.tag).replace(" ", ",").split(",")):
                 return str(parse.normal_form).capitalize()
     return fallback if strong else None
