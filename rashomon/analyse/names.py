@@ -181,13 +181,16 @@ def person_gender(entity: Entity, language: str | None) -> Gender:
     return stem(last, lang)[1]
 
 
-@lru_cache(maxsize=65536)
-def dictionary_person_name(token: str, language: str | None, *, only: bool = False) -> bool:
-    """Whether pymorphy3's Russian or Ukrainian dictionary takes ``token`` first of all for a person's name.
+PERSON_TAGS = ("Name", "Surn", "Patr")
 
-    The dictionaries tag given names, surnames and patronymics (``Name``/``Surn``/``Patr``), in every
-    case form (Ірми, Михайлини); a word whose most likely reading is another noun (Надія "hope") is not one.
-    ``only``: every reading must be a name (a sentence's capitalised first word).
+
+@lru_cache(maxsize=65536)
+def dictionary_reading(token: str, language: str | None, tags: tuple[str, ...], *, only: bool = False) -> bool:
+    """Whether pymorphy3's Russian or Ukrainian dictionary reads ``token`` first of all with one of ``tags``.
+
+    The dictionaries tag given names, surnames and patronymics (:data:`PERSON_TAGS`) in every case
+    form (Ірми, Михайлини); a word whose most likely reading is
+    another noun (Надія "hope") is not one. ``only``: every reading must be (a sentence's first word).
     """
     lang = language_key(language)
     morph = morph_analyser(lang) if lang in ("ru", "uk") else None
@@ -195,5 +198,4 @@ def dictionary_person_name(token: str, language: str | None, *, only: bool = Fal
         return False
     parses = morph.parse(token.lower())
     readings = parses if only else parses[:1]
-    return bool(parses) and all(any(tag in p.tag for tag in ("Name", "Surn", "Patr")) for p in readings)
-
+    return bool(parses) and all(set(tags) & set(str(p.tag).replace(" ", ",").split(",")) for p in readings)
