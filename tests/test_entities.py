@@ -242,7 +242,9 @@ def test_translated_org_names_merge_via_embeddings() -> None:
     assert _apart(entities, "a1:1", "a1:2")
     (cec,) = [e for e in entities if "a1:1" in e.record_ids]
     assert cec.name == "Central Election Commission"
-    assert any(d.rule == "embedding + key agreement" and "embedding cosine" in " ".join(d.evidence) for d in cec.decisions)
+    assert any(
+        d.rule == "embedding + key agreement" and "embedding cosine" in " ".join(d.evidence) for d in cec.decisions
+    )
 
 
 def test_transliterated_org_and_places_merge_without_embeddings() -> None:
@@ -485,7 +487,8 @@ def test_acronym_links_its_full_name_in_the_article_and_across_scripts() -> None
     rules = {d.rule for e in entities for d in e.decisions}
     assert "acronym" in rules
     # an acronym in another article is not its full name's by initials alone
-    far = [_rec("a1:1", "Беларускі нацыянальны саюз", type="ORG", lang="be"), _rec("a9:1", "БНС", type="ORG", lang="be")]
+    far = [_rec("a1:1", "Беларускі нацыянальны саюз", type="ORG", lang="be"),
+           _rec("a9:1", "БНС", type="ORG", lang="be")]  # fmt: skip
     assert len(resolve(far, embeddings=False)) == 2
 
 

@@ -529,7 +529,8 @@ def find_entities(text: str, sentences: list[Sentence], language: str | None) ->
     lang = language_key(language)
     candidates = _model_spans(text, lang) + _rule_spans(text, sentences, lang)
     legal = words(lang, "org_legal_forms", lower=False)
-    cleaned = [c for c in (_clean(s, text, lang) for s in candidates) if c is not None and text[c.start : c.end] not in legal]
+    cleaned = [c for c in (_clean(s, text, lang) for s in candidates)
+               if c is not None and text[c.start : c.end] not in legal]  # fmt: skip
     cleaned += _legal_form_spans(text, lang)  # after _clean: the quotes belong to the name
     spans = _coordinate([_with_region_word(s, text, lang) for s in _select(cleaned)], text, lang)
     people = _group_people(spans, text, lang)
