@@ -521,3 +521,10 @@ def test_stories_use_the_one_name_key_algorithm() -> None:
     from rashomon import names, stories
 
     assert stories.name_key("Лукашэнку") == names.word_key("Лукашэнку") == names.word_key("Lukashenko")
+
+
+def test_towns_in_other_scripts_through_the_geonames_table() -> None:
+    # towns absent from place_names.tsv: the spellings differ beyond what skeletons unify (Замостя / Zamość)
+    assert _merged(("Zamość", "pl"), ("Замостя", "uk"), ("Замосць", "be"), type="LOC")
+    assert _merged(("Kowel", "pl"), ("Ковель", "ru"), ("Kovel", "en"), type="LOC")
+    assert not _merged(("Zamość", "pl"), ("Kowel", "pl"), type="LOC")
