@@ -105,14 +105,10 @@ def main() -> None:
         print(line)
         lines.append(line)
     if not args.no_write:
-        from results_file import replace_section
+        from results_file import append_to_section
 
-        heading = "## Entity resolution on invented names (own dev/test)"
-        text = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
-        at = text.find(heading + "\n")
-        end = text.find("\n## ", at + 1) if at >= 0 else -1
-        old = text[at + len(heading) + 1 : end + 1 if end >= 0 else len(text)].rstrip("\n") if at >= 0 else (
-            "\n`bench_entities_invented.py` on `benchmarks/entities/invented.tsv`: invented people and bodies in "
+        intro = (
+            "`bench_entities_invented.py` on `benchmarks/entities/invented.tsv`: invented people and bodies in "
             "en/ru/be/uk/pl/de, one story per case; the test split was labelled before the code changes of #16 "
             "and is not tuned on."
         )
@@ -120,7 +116,7 @@ def main() -> None:
         table = [f"\n### {stamp}{' — ' + args.label if args.label else ''}", "",
                  "| split | groups merged | cross-script merged | wrong merges | pair P | pair R |",
                  "|---|---|---|---|---|---|", *lines]  # fmt: skip
-        replace_section(RESULTS, heading, heading + "\n" + old + "\n" + "\n".join(table) + "\n")
+        append_to_section(RESULTS, "## Entity resolution on invented names (own dev/test)", intro, "\n".join(table))
 
 
 if __name__ == "__main__":

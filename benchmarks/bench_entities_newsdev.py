@@ -101,23 +101,18 @@ def main() -> None:
             for item in r[key]:
                 print(f"  {key}: {item}")
     if not args.no_write:
-        from results_file import replace_section
+        from results_file import append_to_section
 
-        heading = "## Entity groups end to end (newsdev)"
-        text = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
-        at = text.find(heading + "\n")
-        end = text.find("\n## ", at + 1) if at >= 0 else -1
-        old = text[at + len(heading) + 1 : end + 1 if end >= 0 else len(text)].rstrip("\n") if at >= 0 else (
-            "\n`bench_entities_newsdev.py`: the 30 invented articles of `../shared/eval/newsdev/` added with the "
+        intro = (
+            "`bench_entities_newsdev.py`: the 30 invented articles of `../shared/eval/newsdev/` added with the "
             "real pipeline; gold `entities` groups (2+ forms) merged into one entity, wrong merges (an entity "
             "holding forms of two groups) and `must_not_merge` pairs violated. Dev figures."
         )
         stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
         wrong = "; ".join(f"{n}: {' + '.join(gs)}" for n, gs in r["wrong"])
-        body = f"{old}\n\n- {stamp}{' — ' + args.label if args.label else ''}: {line}" + (
-            f" (wrong: {wrong})" if wrong else ""
-        )
-        replace_section(RESULTS, heading, heading + "\n" + body + "\n")
+        entry = f"\n- {stamp}{' — ' + args.label if args.label else ''}: {line}"
+        entry += f" (wrong: {wrong})" if wrong else ""
+        append_to_section(RESULTS, "## Entity groups end to end (newsdev)", intro, entry)
 
 
 if __name__ == "__main__":

@@ -151,19 +151,13 @@ def main() -> None:
 
 
 def _write(rows: list[str], label: str) -> None:
-    heading = "## Ukrainian NER on real text (NER-UK dev)"
-    text = RESULTS.read_text("utf-8") if RESULTS.exists() else ""
-    old = ""
-    at = text.find(heading + "\n")
-    if at >= 0:
-        end = text.find("\n## ", at + len(heading))
-        old = text[at + len(heading) + 1 : end + 1 if end >= 0 else len(text)].rstrip("\n") + "\n"
-    else:
-        old = (
-            "\n`bench_ner_uk.py`: PER/ORG/LOC mention spans against NER-UK 2.0's DEV split "
-            "(`../shared/eval/ner-uk-dev/`, CC BY-NC-SA: measured, nothing shipped). Fixed split by file id: "
-            "`tune` (first hex digit 0-7), where error classes were looked for, and `check` (8-f), not looked at.\n"
-        )
+    from results_file import append_to_section
+
+    intro = (
+        "`bench_ner_uk.py`: PER/ORG/LOC mention spans against NER-UK 2.0's DEV split "
+        "(`../shared/eval/ner-uk-dev/`, CC BY-NC-SA: measured, nothing shipped). Fixed split by file id: "
+        "`tune` (first hex digit 0-7), where error classes were looked for, and `check` (8-f), not looked at."
+    )
     stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     table = [
         f"\n### {stamp}{' — ' + label if label else ''}\n",
@@ -171,9 +165,7 @@ def _write(rows: list[str], label: str) -> None:
         "|---|---|---|---|---|---|---|---|",
         *rows,
     ]
-    from results_file import replace_section
-
-    replace_section(RESULTS, heading, heading + "\n" + old + "\n".join(table) + "\n")
+    append_to_section(RESULTS, "## Ukrainian NER on real text (NER-UK dev)", intro, "\n".join(table))
 
 
 if __name__ == "__main__":
