@@ -529,3 +529,11 @@ def test_towns_in_other_scripts_through_the_geonames_table() -> None:
     assert _merged(("Chrzanów", "pl"), ("Хшанув", "uk"), type="LOC")
     assert _merged(("Bydgoszcz", "pl"), ("Bromberg", "de"), type="LOC")
     assert not _merged(("Opole", "pl"), ("Bromberg", "de"), type="LOC")
+
+
+def test_belarusian_surname_paradigm_rules() -> None:
+    keys = name_keys("Алеся Кавалеўскага", "PER", language="be")
+    assert keys.given_gender == "m" and keys.gender == "m"
+    assert _merged(("Алеся Кавалеўскага", "be"), ("Алесь Кавалеўскі", "be"), ("Ales Kavaleuski", "en"))
+    assert not _merged(("Алеся Кавалеўскага", "be"), ("Алеся Кавалеўская", "be"))
+    assert _merged(("Зміцера Лукашыка", "be"), ("Зміцер Лукашык", "be"))
