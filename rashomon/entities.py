@@ -935,10 +935,16 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
         )
 
 
+# reasons of _score that rest on the names' keys (an embedding cosine beside them only adds weight)
+_KEY_REASONS = ("name skeleton equal", "one place in", "name equal up to", "spelling similar", "the same name with")
+
+
 def _why(reasons: list[str]) -> str:
     """What a name merge rests on, for a user reviewing it: an acronym, embedding with key agreement, a key."""
     if any(r.startswith("acronym") for r in reasons):
         return "acronym"
+    if any(r.startswith(_KEY_REASONS) for r in reasons):
+        return "shared key"
     if any(r.startswith("embedding cosine") and "not enough" not in r for r in reasons):
         return "embedding + key agreement"
     return "shared key"
