@@ -537,3 +537,10 @@ def test_belarusian_surname_paradigm_rules() -> None:
     assert _merged(("Алеся Кавалеўскага", "be"), ("Алесь Кавалеўскі", "be"), ("Ales Kavaleuski", "en"))
     assert not _merged(("Алеся Кавалеўскага", "be"), ("Алеся Кавалеўская", "be"))
     assert _merged(("Зміцера Лукашыка", "be"), ("Зміцер Лукашык", "be"))
+
+
+def test_a_town_the_ner_left_misc_is_a_place() -> None:
+    records = [_rec("a1:1", "Ковель", type="MISC", lang="uk", story="s"),
+               _rec("a2:1", "Kowel", type="LOC", lang="pl", story="s")]  # fmt: skip
+    (town,) = resolve(records, embeddings=False)
+    assert town.type == "LOC"
