@@ -83,3 +83,15 @@ def is_placeholder(path: Path, heading: str) -> bool:
     text = path.read_text("utf-8")
     bounds = _bounds(text, heading)
     return bounds is not None and "_Not measured in the last `make bench`" in text[bounds[0] : bounds[1]]
+
+
+def append_to_section(path: Path, heading: str, intro: str, entry: str) -> None:
+    """Append ``entry`` to the section at ``heading`` (created with ``intro`` when absent), keeping earlier runs."""
+    text = path.read_text("utf-8") if path.exists() else ""
+    at = text.find(heading + "\n")
+    if at >= 0:
+        end = text.find("\n## ", at + len(heading))
+        old = text[at + len(heading) + 1 : end + 1 if end >= 0 else len(text)].rstrip("\n")
+    else:
+        old = "\n" + intro
+    replace_section(path, heading, f"{heading}\n{old}\n{entry}\n\n")

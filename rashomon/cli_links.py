@@ -142,7 +142,8 @@ def _entity_json(store: Store, entity: EntityRow) -> dict[str, Any]:
         "aliases": [{"text": a, "language": lang, "script": sc, "count": n} for a, lang, sc, n in entity.aliases],
         "articles": store.entity_articles(entity.id),
         "confidence": round(min(scores), 3) if scores else 1.0,
-        "merges": merges,
+        # why each merge was made (shared key, acronym, embedding + key agreement, ...): the rule comes first
+        "merges": [{**m, "why": m["evidence"][0] if m["evidence"] else m["decided_by"]} for m in merges],
     }
 
 

@@ -34,7 +34,7 @@ import hashlib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -46,7 +46,10 @@ from rashomon.models import Analysis, Entity
 from rashomon.names import (
     BodyKeys,
     NameKeys,
+    acronym_block,
+    acronyms_agree,
     body_keys,
+    fits_acronym,
     given_initials,
     given_key,
     guess_cyrillic_language,
@@ -81,6 +84,9 @@ ORG_RATIO = 92.0
 # Indel ratio of two place-name word skeletons that still count as one word in another spelling or
 # case: Polish Krzywym (kZvm) / Russian Кривом (krvm) 0.75; Kryvorizka (krvrzk) / Кривом 0.6.
 PLACE_WORD_RATIO = 70.0
+# An acronym that fits the initials of a full name of its article, or one acronym in two scripts: as
+# strong as an equal name skeleton less a notch, so a complete-link veto still keeps bodies apart.
+ACRONYM_SCORE = 0.85
 _COMPATIBLE_TYPES = {frozenset({"ORG", "MISC"})}
 
 
@@ -127,7 +133,7 @@ class MergeDecision:
     b: str
     score: float
     evidence: list[str]
-    rule: str  # "name", "embedding", "surname-only", "partial", "user"
+    rule: str  # why: "shared key", "acronym", "embedding + key agreement", "surname-only", "partial", "user"
 
 
 @dataclass(slots=True)
@@ -249,6 +255,9 @@ def _name_language(name: str, article_language: str | None) -> str | None:
 
 
 def _prep(rec: EntityRecord) -> _Prep:
+    if rec.type == "MISC" and place_groups(rec.name):
+        # per-article NER leaves an unknown capitalised word MISC; a town of the place tables is a place
+        rec = replace(rec, type="LOC")
     keys = name_keys(rec.name, rec.type, language=rec.language)
     own = _mention_key(rec.name)
     co = frozenset(k for n in rec.co_mentions if (k := _mention_key(n)) and k != own)
@@ -408,6 +417,8 @@ def _surname_variant(ka: NameKeys, kb: NameKeys) -> str | None:
         return f"surname equal up to German transcription ({ka.surname}/{kb.surname})"
     if (ka.surname_variant and ka.surname_variant == sb) or (kb.surname_variant and kb.surname_variant == sa):
         return f"surname equal with the Polish nasal vowel spelt out ({ka.surname}/{kb.surname})"
+    if ka.surname_folded and ka.surname_folded == kb.surname_folded:
+        return f"surname equal read as Polish without diacritics ({ka.surname}/{kb.surname})"
     return None
 
 
@@ -474,7 +485,11 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
     assert a.body is not None and b.body is not None
     base = 0.0
     same_kind = bool(a.body.acronym) == bool(b.body.acronym)
-    if a.known_places & b.known_places:
+    link = _acronym_link(a, b)
+    if link:
+        base = ACRONYM_SCORE
+        reasons.append(link)
+    elif a.known_places & b.known_places:
         base = 0.9
         reasons.append(f"one place in place_names.tsv ({min(a.known_places & b.known_places)})")
     elif ka.skeleton and ka.skeleton == kb.skeleton and same_kind:
@@ -495,7 +510,7 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
         base = 0.75
         reasons.append("the same name with a place qualifier")
     if cosine is not None and cosine >= EMBED_THRESHOLD:
-        weak = None if base else _embedding_veto(a, b)
+        weak = None if base else (_embedding_veto(a, b) or _no_key_agreement(a, b))
         if weak:
             reasons.append(f"embedding cosine {cosine:.2f} not enough: {weak}")
         else:
@@ -505,6 +520,42 @@ def _score(a: _Prep, b: _Prep, *, cosine: float | None = None, mutual_best: bool
     if base == 0.0:
         return MatchEvidence(0.0, reasons or ["names differ"])
     return MatchEvidence(min(1.0, base + _context(a, b, reasons)), reasons)
+
+
+def _acronym_link(a: _Prep, b: _Prep) -> str | None:
+    """An acronym and the full name it abbreviates in the same article, or one acronym in two scripts."""
+    ka, kb = a.body, b.body
+    if ka is None or kb is None or not (ka.acronym or kb.acronym):
+        return None
+    if ka.acronym and kb.acronym:
+        if ka.acronym != kb.acronym and acronyms_agree(ka.acronym, kb.acronym):
+            return f"acronym transliterated ({a.rec.name} = {b.rec.name})"
+        return None
+    short, full = (a, b) if ka.acronym else (b, a)
+    assert short.body is not None and full.body is not None
+    if short.articles & full.articles and full.body.parts >= 2 and fits_acronym(short.body.acronym, full.body.initials):
+        return f"acronym of the full name in the same article ({short.rec.name} = {full.rec.name})"
+    return None
+
+
+def _no_key_agreement(a: _Prep, b: _Prep) -> str | None:
+    """Why an embedding neighbour shares no key with the name, or None.
+
+    Two organisations never merge on embedding similarity alone: a translation must also share a word
+    in some spelling or case (Terminal / термінал), a kind of body (ministry / Ministerium), or an acronym
+    it fits. A border guard detachment and a police directorate of two countries are near in meaning
+    and share none of these.
+    """
+    ka, kb = a.body, b.body
+    if ka is None or kb is None:
+        return None
+    if _words_agree(ka.distinct, kb.distinct, loose=a.rec.type == "LOC"):
+        return None
+    if ka.bodies & kb.bodies:
+        return None
+    if (ka.acronym and fits_acronym(ka.acronym, kb.initials)) or (kb.acronym and fits_acronym(kb.acronym, ka.initials)):
+        return None
+    return "no shared word, kind of body or acronym"
 
 
 def _words_agree(xs: Sequence[str], ys: Sequence[str], *, loose: bool = False) -> bool:
@@ -526,14 +577,6 @@ def _covered(xs: Sequence[str], ys: Sequence[str]) -> bool:
     share a word, but each has one the other lacks."""
     short, long_ = (xs, ys) if len(xs) <= len(ys) else (ys, xs)
     return bool(short) and all(any(same_stem(w, v) for v in long_) for w in short)
-
-
-def _fits_acronym(acronym: str, initials: str) -> bool:
-    """The acronym's letters are the initials of the name's words, in order, some words skipped (МЧС)."""
-    if not acronym or not initials or acronym[0] != initials[0]:
-        return False
-    rest = iter(initials)
-    return all(letter in rest for letter in acronym)
 
 
 def _body_veto(a: _Prep, b: _Prep) -> str | None:
@@ -566,7 +609,9 @@ def _body_veto(a: _Prep, b: _Prep) -> str | None:
     if a.rec.type == "LOC" or b.rec.type == "LOC":
         if ka.places and kb.places and not ka.places & kb.places:
             return f"different kinds of place ({'/'.join(sorted(ka.places))}/{'/'.join(sorted(kb.places))})"
-        if not _words_agree(ka.distinct, kb.distinct, loose=True):
+        # a town of the place tables and a form the tables lack (Danzig / Gdańsku) are not shown to differ
+        one_known = bool(a.known_places) != bool(b.known_places)
+        if not one_known and not _words_agree(ka.distinct, kb.distinct, loose=True):
             return "place names share no word"
         return None
     if ka.bodies and kb.bodies and not ka.bodies & kb.bodies:
@@ -586,7 +631,7 @@ def _body_veto(a: _Prep, b: _Prep) -> str | None:
     if (
         same_language
         and not _covered(ka.distinct, kb.distinct)
-        and not (_fits_acronym(ka.acronym, kb.initials) or _fits_acronym(kb.acronym, ka.initials))
+        and not (fits_acronym(ka.acronym, kb.initials) or fits_acronym(kb.acronym, ka.initials))
     ):
         return f"same language ({a.rec.language}), different names"
     return None
@@ -855,13 +900,16 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
             if p.keys.surname_skeleton:
                 blocks[("S", p.keys.surname_skeleton[:2])].append(i)
                 # spellings the skeleton does not unify (_surname_variant) share a loose or nasal key
-                for key in {loose_skeleton(p.keys.surname_skeleton)[:2], (p.keys.surname_variant or "")[:2]} - {""}:
+                variants = (p.keys.surname_variant or "", p.keys.surname_folded or "")
+                for key in {loose_skeleton(p.keys.surname_skeleton)[:2], *(v[:2] for v in variants)} - {""}:
                     blocks[("L", key)].append(i)
         else:
             blocks[("O", p.keys.skeleton)].append(i)
             blocks[("G", loose_skeleton(p.keys.skeleton))].append(i)  # German transcription (Saporischschja)
             for group in p.known_places:
                 blocks[("P", group)].append(i)
+            if p.body and (p.body.acronym or p.body.parts >= 2):
+                blocks[("A", acronym_block(p.body.acronym or p.body.initials))].append(i)
             blocks[("R", " ".join(p.keys.tokens)[:4])].append(i)
             for word in p.body.distinct if p.body else ():
                 if word not in p.places and len(skeleton(word)) >= 3:
@@ -886,10 +934,25 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
     for score, _cos, i, j, ev in scored:
         if clusters.find(i) == clusters.find(j) or clusters.veto(i, j):
             continue
-        rule = "embedding" if any(r.startswith("embedding") for r in ev.reasons) else "name"
+        rule = _why(ev.reasons)
         clusters.union(
             i, j, MergeDecision(preps[i].rec.id, preps[j].rec.id, round(score, 3), ev.reasons, rule)
         )
+
+
+# reasons of _score that rest on the names' keys (an embedding cosine beside them only adds weight)
+_KEY_REASONS = ("name skeleton equal", "one place in", "name equal up to", "spelling similar", "the same name with")
+
+
+def _why(reasons: list[str]) -> str:
+    """What a name merge rests on, for a user reviewing it: an acronym, embedding with key agreement, a key."""
+    if any(r.startswith("acronym") for r in reasons):
+        return "acronym"
+    if any(r.startswith(_KEY_REASONS) for r in reasons):
+        return "shared key"
+    if any(r.startswith("embedding cosine") and "not enough" not in r for r in reasons):
+        return "embedding + key agreement"
+    return "shared key"
 
 
 def _embedding_pairs(

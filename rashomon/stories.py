@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from anyascii import anyascii
 
 from .embeddings import MODELS, ModelName, article_embeddings
 from .errors import UsageError
 from .models import Analysis, Article
+from .names import word_key
 from .story_blocks import FeatureArrays, linked_pairs, score_block
 
 __all__ = [
@@ -77,23 +77,6 @@ RECHECK_MAX = 2 * MAX_MEMBERS
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s+|[\"«„“(]\s*)$")
-_PHONETIC = (
-    ("sch", "sh"),
-    ("sz", "sh"),
-    ("cz", "ch"),
-    ("kh", "h"),
-    ("ch", "h"),
-    ("ts", "t"),
-    ("tz", "t"),
-    ("ph", "f"),
-    ("th", "t"),
-    ("w", "v"),
-    ("x", "ks"),
-    ("q", "k"),
-    ("c", "k"),
-    ("z", "s"),
-    ("j", "i"),
-)
 
 
 @dataclass(slots=True, kw_only=True)
@@ -130,21 +113,8 @@ def _parse_day(value: str | None) -> date | None:
 
 @lru_cache(maxsize=65536)  # names repeat across the articles whose features are built on each add
 def name_key(word: str) -> str:
-    """A lossy cross-script key of a name: transliterate, trim inflection, keep 4 consonant sounds.
-
-    Лукашэнка, Лукашенку, Lukashenko, Łukaszenka and Lukaschenko all give ``lksh``.
-    """
-    s = re.sub(r"[^a-z]", "", anyascii(word).lower())
-    if len(s) >= 6:  # case endings: Путиным/Putin, Лукашенку/Lukashenko
-        s = s[:-2]
-    if len(s) > 1 and s[0] == "u" and s[1] not in "aeiouy":  # Belarusian ў-/у-: Ulasava ~ Vlasova
-        s = "v" + s[1:]
-    s = re.sub(r"ou(?=[^aeiouy]|$)", "ov", s)
-    for old, new in _PHONETIC:
-        s = s.replace(old, new)
-    s = re.sub(r"(.)\1+", r"\1", s)
-    skeleton = s[:1] + re.sub(r"[aeiouy]", "", s[1:])
-    return skeleton[:4]
+    """A lossy cross-script key of a name word; the one algorithm is :func:`rashomon.names.word_key`."""
+    return word_key(word)
 
 
 def _keys_from_analysis(analysis: Analysis) -> set[str]:

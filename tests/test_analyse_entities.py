@@ -52,3 +52,31 @@ def test_coarse_tags_match_spacys_attribute_ruler() -> None:
     ruled = spacy_english().get_pipe("attribute_ruler")(spacy_english()(text))
     fast = english_doc(text)
     assert [(t.pos_, t.tag_, t.dep_) for t in fast] == [(t.pos_, t.tag_, t.dep_) for t in ruled]
+
+
+# -- Ukrainian and Russian case forms, legal forms with quoted names (issue #16; invented sentences) -----
+
+
+def _typed_in(text: str, lang: str) -> set[tuple[str, str]]:
+    entities = find_entities(text, split_sentences(text, lang), lang)
+    return {(m.text, e.type) for e in entities for m in e.mentions}
+
+
+def test_legal_form_and_quoted_name_are_one_organisation() -> None:
+    found = _typed_in("Минулого тижня ТОВ «Будівельна компанія «Зелений Пагорб» уклало угоду з ПАТ «Карпатвода».", "uk")
+    assert ("ТОВ «Будівельна компанія «Зелений Пагорб»", "ORG") in found
+    assert ("ПАТ «Карпатвода»", "ORG") in found
+    assert not any(text in ("ТОВ", "ПАТ") for text, _ in found)
+    assert ("ООО «Северный ветер»", "ORG") in _typed_in("Договор подписало ООО «Северный ветер» в пятницу.", "ru")
+
+
+def test_dictionary_given_names_in_case_forms_are_people() -> None:
+    found = _typed_in("Учора ми зустріли Ірму біля школи, а потім говорили з Михайлиною про свято.", "uk")
+    assert ("Ірму", "PER") in found
+    assert ("Михайлиною", "PER") in found
+
+
+def test_ukrainian_places_in_case_forms_and_with_their_region_word() -> None:
+    found = _typed_in("Делегація з Харкова приїхала до Києва, а потім до села в Волинській області.", "uk")
+    assert ("Харкова", "LOC") in found and ("Києва", "LOC") in found
+    assert ("Волинській області", "LOC") in found

@@ -242,7 +242,9 @@ def test_translated_org_names_merge_via_embeddings() -> None:
     assert _apart(entities, "a1:1", "a1:2")
     (cec,) = [e for e in entities if "a1:1" in e.record_ids]
     assert cec.name == "Central Election Commission"
-    assert any(d.rule == "embedding" and "embedding cosine" in " ".join(d.evidence) for d in cec.decisions)
+    assert any(
+        d.rule == "embedding + key agreement" and "embedding cosine" in " ".join(d.evidence) for d in cec.decisions
+    )
 
 
 def test_transliterated_org_and_places_merge_without_embeddings() -> None:
@@ -429,3 +431,116 @@ def test_records_of_one_name_resolve_as_one_and_keep_their_context() -> None:
     assert sum(a.count for a in viktar.aliases if a.text == "Viktar Babaryka") == 100
     # the bare surname in an article naming two Babarykas is ambiguous there and in the story
     assert _apart(entities, "a0:2", "a0:1") and _apart(entities, "a0:2", "a0:3")
+
+
+# -- issue #16: inflected forms, three scripts, acronyms, no merge on embedding alone ---------------------
+
+
+def _merged(*names: tuple[str, str], type: str = "PER", embeddings: bool = False) -> bool:
+    records = [_rec(f"a{i}:1", n, type=type, lang=lang, story="s") for i, (n, lang) in enumerate(names)]
+    return len(resolve(records, embeddings=embeddings)) == 1
+
+
+def test_polish_genitive_of_a_man_is_not_a_womans_name() -> None:
+    # Polish "Alesia" is the genitive of the man's Aleś (and a woman's name): the surname's case decides
+    keys = name_keys("Alesia Wierzbickiego", "PER", language="pl")
+    assert keys.given_gender == "m" and keys.gender == "m"
+    assert keys.surname_stem == name_keys("Aleś Wierzbicki", "PER", language="pl").surname_stem
+    assert _merged(("Alesia Wierzbickiego", "pl"), ("Aleś Wierzbicki", "pl"), ("Алесь Вежбіцкі", "be"))
+    assert not _merged(("Alesia Wierzbickiego", "pl"), ("Alesia Wierzbicka", "pl"))
+    assert name_keys("Janiny Lisowieckiej", "PER", language="pl").gender == "f"
+    assert not _merged(("Jana Lisowieckiego", "pl"), ("Janina Lisowiecka", "pl"))
+    assert _merged(("Jana Lisowieckiego", "pl"), ("Jan Lisowiecki", "pl"))
+
+
+def test_ukrainian_and_russian_genitives_get_their_nominative_first_name() -> None:
+    uk = name_keys("Алеся Вежбицького", "PER", language="uk")
+    assert uk.given_gender == "m" and uk.gender == "m"
+    assert _merged(("Алеся Вежбицького", "uk"), ("Aleś Wierzbicki", "pl"), ("Алесь Вежбицкий", "ru"))
+    assert _merged(("Фёдора Сомова", "ru"), ("Fyodor Somov", "en"))
+    assert not _merged(("Фёдора Сомова", "ru"), ("Вера Сомова", "ru"))
+    assert _merged(("Остапа Грицака", "uk"), ("Ostap Hrytsak", "en"))
+    # a woman's nominative stays a woman's name (Алеся is also the genitive of Алесь)
+    assert name_keys("Алеся Мельничук", "PER", language="uk").surname == name_keys("Melnychuk", "PER").surname
+
+
+def test_polish_first_name_in_three_scripts_and_without_diacritics() -> None:
+    assert _merged(("Bartłomiej Żmudziński", "pl"), ("Bartlomiej Zmudzinski", "en"),
+                   ("Бартломей Жмудзінський", "uk"), ("Бартломей Жмудзинский", "ru"),
+                   ("Bartłomieja Żmudzińskiego", "pl"))  # fmt: skip
+    assert not _merged(("Bartłomiej Żmudziński", "pl"), ("Jolanta Żmudzińska", "pl"))
+
+
+def test_acronym_links_its_full_name_in_the_article_and_across_scripts() -> None:
+    records = [
+        _rec("a1:1", "Беларускі нацыянальны саюз", type="ORG", lang="be", story="s"),
+        _rec("a1:2", "БНС", type="ORG", lang="be", story="s"),
+        _rec("a2:1", "BNS", type="ORG", lang="en", story="s"),
+        _rec("a3:1", "Белорусский национальный союз", type="ORG", lang="ru", story="s"),
+        _rec("a3:2", "БНС", type="ORG", lang="ru", story="s"),
+        _rec("a4:1", "BAŻ", type="ORG", lang="pl", story="s"),
+        _rec("a5:1", "БАЖ", type="ORG", lang="be", story="s"),
+    ]
+    entities = resolve(records, embeddings=False)
+    assert _together(entities, "a1:1", "a1:2", "a2:1", "a3:1", "a3:2")
+    assert _together(entities, "a4:1", "a5:1") and _apart(entities, "a4:1", "a1:1")
+    rules = {d.rule for e in entities for d in e.decisions}
+    assert "acronym" in rules
+    # an acronym in another article is not its full name's by initials alone
+    far = [_rec("a1:1", "Беларускі нацыянальны саюз", type="ORG", lang="be"),
+           _rec("a9:1", "БНС", type="ORG", lang="be")]  # fmt: skip
+    assert len(resolve(far, embeddings=False)) == 2
+
+
+def _same_vector(texts: object) -> object:
+    import numpy as np
+
+    names = list(texts)  # type: ignore[call-overload]
+    return np.ones((len(names), 4), dtype=np.float32) / 2.0
+
+
+def test_organisations_never_merge_on_embedding_alone() -> None:
+    # every name gets one vector (cosine 1, mutual best): only keys can keep them apart
+    records = [
+        _rec("a1:1", "Чопський прикордонний загін", type="ORG", lang="uk", story="s"),
+        _rec("a2:1", "Polizeidirektion Görlitz", type="ORG", lang="de", story="s"),
+    ]
+    assert len(resolve(records, embedder=_same_vector)) == 2
+    evidence = match_score(records[0], records[1], cosine=1.0, mutual_best=True)
+    assert evidence.score == 0.0 and "not enough" in " ".join(evidence.reasons)
+    # a translation that shares a word (terminal) still merges, and says why
+    pair = [
+        _rec("a1:1", "Bałtycki Terminal Promowy", type="ORG", lang="pl", story="s"),
+        _rec("a2:1", "Baltic Ferry Terminal", type="ORG", lang="en", story="s"),
+    ]
+    (one,) = resolve(pair, embedder=_same_vector)
+    assert one.decisions[0].rule in ("shared key", "embedding + key agreement")
+
+
+def test_stories_use_the_one_name_key_algorithm() -> None:
+    from rashomon import names, stories
+
+    assert stories.name_key("Лукашэнку") == names.word_key("Лукашэнку") == names.word_key("Lukashenko")
+
+
+def test_towns_in_other_scripts_through_the_geonames_table() -> None:
+    # towns absent from place_names.tsv whose forms differ beyond what skeletons unify: exonyms, Polish rz/ch
+    assert _merged(("Opole", "pl"), ("Oppeln", "de"), type="LOC")
+    assert _merged(("Chrzanów", "pl"), ("Хшанув", "uk"), type="LOC")
+    assert _merged(("Bydgoszcz", "pl"), ("Bromberg", "de"), type="LOC")
+    assert not _merged(("Opole", "pl"), ("Bromberg", "de"), type="LOC")
+
+
+def test_belarusian_surname_paradigm_rules() -> None:
+    keys = name_keys("Алеся Кавалеўскага", "PER", language="be")
+    assert keys.given_gender == "m" and keys.gender == "m"
+    assert _merged(("Алеся Кавалеўскага", "be"), ("Алесь Кавалеўскі", "be"), ("Ales Kavaleuski", "en"))
+    assert not _merged(("Алеся Кавалеўскага", "be"), ("Алеся Кавалеўская", "be"))
+    assert _merged(("Зміцера Лукашыка", "be"), ("Зміцер Лукашык", "be"))
+
+
+def test_a_town_the_ner_left_misc_is_a_place() -> None:
+    records = [_rec("a1:1", "Ковель", type="MISC", lang="uk", story="s"),
+               _rec("a2:1", "Kowel", type="LOC", lang="pl", story="s")]  # fmt: skip
+    (town,) = resolve(records, embeddings=False)
+    assert town.type == "LOC"

@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
-from .names import first_name, is_title, looks_like_surname, nominative, stem, stems
+from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
 
@@ -106,9 +106,20 @@ def _place_index(lang: str) -> dict[str, str]:
         if len(toks) == 1:
             for key in stems(place, lang):
                 index.setdefault(key, place)
+            for alt in _closed_syllable_stems(place.lower(), lang):  # Київ: Києва, Львів: Львові
+                index.setdefault(alt, place)
         index.setdefault(" ".join(stem(t, lang)[0] for t in toks), place)
         index.setdefault(place.lower(), place)
     return index
+
+
+def _closed_syllable_stems(name: str, lang: str) -> list[str]:
+    """Ukrainian і/ї of a closed last syllable is о/е/є when the case ending opens it (Львів -> Львова,
+    Київ -> Києва, Харків -> Харкова): the stems of the oblique forms."""
+    if lang != "uk" or not re.search("[ії][^\\W\\d_]$", name):
+        return []
+    head, vowel, tail = name[:-2], name[-2], name[-1]
+    return [head + v + tail for v in (("є",) if vowel == "ї" else ("о", "е"))]
 
 
 def _place(tokens: list[str], lang: str) -> str | None:
@@ -154,6 +165,8 @@ def _classify(
         # "— заявіла Кавалёва", "Suchi sagte"; in English only a proper noun ("Orbán said", not
         # "Officials said") and below the model, which tells "Reuters reported" apart
         return "PER", _WEAK if lang == "en" else _SHAPE
+    if len(run) <= 3 and all(dictionary_reading(t, lang, PERSON_TAGS, only=initial) for t in run):
+        return "PER", _SHAPE  # "Ірма", "Михайлини Коваль": names the ru/uk dictionaries know
     if initial or lang in ("en", "de"):
         return None  # a capitalised first word, an English phrase spaCy did not take, a German noun
     if prev in words(lang, "place_prepositions"):
@@ -474,6 +487,34 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
     return " ".join(best)
 
 
+@lru_cache(maxsize=16)
+def _legal_form_re(lang: str) -> re.Pattern[str] | None:
+    forms = sorted(words(lang, "org_legal_forms", lower=False), key=len, reverse=True)
+    if not forms:
+        return None
+    # the form, then a «quoted name» up to its first closing quote: «Компанія «Назва» closes once
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")\s+«[^»\n]{1,120}»")
+
+
+def _legal_form_spans(text: str, lang: str) -> list[_Span]:
+    """``ТОВ «Назва»``, ``ООО «Название»``: a legal form and the quoted name are one organisation."""
+    pattern = _legal_form_re(lang)
+    return [_Span(m.start(), m.end(), "ORG", _STRONG + 1) for m in pattern.finditer(text)] if pattern else []
+
+
+_NEXT_WORD = re.compile(r" ([^\W\d_]+)")
+
+
+def _with_region_word(span: _Span, text: str, lang: str) -> _Span:
+    """A place adjective takes the administrative word after it: "Луганській області", "Кремінському районі"."""
+    if span.type != "LOC" or lang not in ("ru", "uk", "be"):
+        return span
+    m = _NEXT_WORD.match(text, span.end)
+    if m and m.group(1).islower() and any(m.group(1).startswith(w) for w in words(lang, "region_words")):
+        return _Span(span.start, m.end(), span.type, span.priority, span.implied)
+    return span
+
+
 def find_entities(text: str, sentences: list[Sentence], language: str | None) -> list[Entity]:
     """Find the named entities of one article with all their mentions.
 
@@ -487,8 +528,11 @@ def find_entities(text: str, sentences: list[Sentence], language: str | None) ->
     """
     lang = language_key(language)
     candidates = _model_spans(text, lang) + _rule_spans(text, sentences, lang)
-    cleaned = [c for c in (_clean(s, text, lang) for s in candidates) if c is not None]
-    spans = _coordinate(_select(cleaned), text, lang)
+    legal = words(lang, "org_legal_forms", lower=False)
+    cleaned = [c for c in (_clean(s, text, lang) for s in candidates)
+               if c is not None and text[c.start : c.end] not in legal]  # fmt: skip
+    cleaned += _legal_form_spans(text, lang)  # after _clean: the quotes belong to the name
+    spans = _coordinate([_with_region_word(s, text, lang) for s in _select(cleaned)], text, lang)
     people = _group_people(spans, text, lang)
     groups = people + _group_others(spans, people, text, lang)
     _propagate(groups, text, lang)

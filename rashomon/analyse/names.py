@@ -13,6 +13,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from ..models import Entity
+from ..names import morph_analyser
 from .wordlists import language_key, rows, tagged, words
 
 Gender = str  # "M", "F", "P" (plural) or "-" (unknown)
@@ -178,3 +179,23 @@ def person_gender(entity: Entity, language: str | None) -> Gender:
             return "F"
         return "M" if lowered.endswith(("ski", "sky", "ov", "ev", "in", "enka", "enko", "ich")) else "-"
     return stem(last, lang)[1]
+
+
+PERSON_TAGS = ("Name", "Surn", "Patr")
+
+
+@lru_cache(maxsize=65536)
+def dictionary_reading(token: str, language: str | None, tags: tuple[str, ...], *, only: bool = False) -> bool:
+    """Whether pymorphy3's Russian or Ukrainian dictionary reads ``token`` first of all with one of ``tags``.
+
+    The dictionaries tag given names, surnames and patronymics (:data:`PERSON_TAGS`) in every case
+    form (Ірми, Михайлини); a word whose most likely reading is
+    another noun (Надія "hope") is not one. ``only``: every reading must be (a sentence's first word).
+    """
+    lang = language_key(language)
+    morph = morph_analyser(lang) if lang in ("ru", "uk") else None
+    if morph is None or not token[:1].isupper():
+        return False
+    parses = morph.parse(token.lower())
+    readings = parses if only else parses[:1]
+    return bool(parses) and all(set(tags) & set(str(p.tag).replace(" ", ",").split(",")) for p in readings)
