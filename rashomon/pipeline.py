@@ -8,7 +8,6 @@ same workers, and they are stored with the analysis.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from .analyse import analyse
 from .compare import statement_texts
-from .dedup import fingerprint, jaccard, lsh_bands
+from .dedup import fingerprint, id_for_fingerprint, jaccard, lsh_bands
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
 from .linking import update_links
@@ -244,7 +243,7 @@ def prepare_article(article: Article) -> PreparedArticle:
     if not article.text.strip():
         raise InputError("no article text found")
     digest = fingerprint(article.title, article.text)
-    article.id = hashlib.sha1(digest.encode("ascii")).hexdigest()[:12]
+    article.id = id_for_fingerprint(digest)
     if article.path:
         article.path = os.path.abspath(article.path)
     return PreparedArticle(article=article, fingerprint=digest, bands=lsh_bands(article.text))
