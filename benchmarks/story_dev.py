@@ -135,10 +135,12 @@ class Cache:
 def featurise(articles: Sequence[Article], cache: Cache) -> list[ArticleFeatures]:
     """Story features of articles, as ``add`` builds them (analysis + title/lead embeddings)."""
     vectors = cache.embed([article_text(a) for a in articles])
-    return [
+    out = [
         features_from(a, cache.analyse(a), embeddings={m: v[i] for m, v in vectors.items()})
         for i, a in enumerate(articles)
     ]
+    cache.save()
+    return out
 
 
 # --- data sets -----------------------------------------------------------------------------------

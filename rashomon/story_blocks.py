@@ -74,7 +74,7 @@ def _weighted(vectors: Sequence[dict[str, float]]) -> list[Sparse]:
 
 def _unit_sets(sets: Sequence[frozenset[str]]) -> list[Sparse]:
     """Key sets as unit vectors: their dot product is ``|A & B| / sqrt(|A| |B|)``."""
-    return _weighted([dict.fromkeys(s, 1.0 / np.sqrt(len(s))) for s in sets])
+    return _weighted([dict.fromkeys(s, 1.0 / np.sqrt(len(s))) if s else {} for s in sets])
 
 
 def _dot(a: list[Sparse], b: list[Sparse]) -> np.ndarray:

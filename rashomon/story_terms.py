@@ -7,7 +7,8 @@ weighted by ``(1 + log tf) * idf`` where the idf is read from general word frequ
 8). The frequencies are the language's, not the archive's, so an article's weights never change when
 others arrive and ``add`` needs no corpus statistics. Words are cut to their first :data:`STEM`
 letters, a crude stemmer that joins inflected forms (землетрясения/землетрясение, arrested/arrests).
-Languages wordfreq does not know (Belarusian) weight every word alike.
+Languages wordfreq does not know (Belarusian) weight every word alike; languages written without
+spaces (Chinese, Japanese) get no terms.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ STEM = 6
 _MIN_LETTERS = 3
 _MAX_ZIPF = 8.0
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Written without spaces between words: a word split needs a segmenter (not installed), so no terms.
+_UNSEGMENTED = frozenset({"zh", "ja", "ko", "th", "lo", "km", "my"})
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +46,9 @@ def _idf(word: str, language: str | None) -> float:
 
 
 def term_weights(text: str, language: str | None) -> dict[str, float]:
-    """``{stem: weight}`` of a text, L2-normalised (empty for a text with no words)."""
+    """``{stem: weight}`` of a text, L2-normalised (empty for a text with no words, or in Chinese/Japanese)."""
+    if language in _UNSEGMENTED:
+        return {}
     counts = Counter(w.lower() for w in _WORD.findall(text) if len(w) >= _MIN_LETTERS)
     weights: dict[str, float] = {}
     for word, n in counts.items():
