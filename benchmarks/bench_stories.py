@@ -251,7 +251,8 @@ def main() -> None:
     weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(full.models[0].features, full.models[0].weights, strict=True))
     lines += [
         f"Shipped weights (standardised inputs): {weights}; bias {full.models[0].bias:+.2f}; "
-        f"threshold {full.threshold}. {full.meta.get('description', '')}",
+        f"threshold {full.threshold}; ecbplus-dev pairwise F1 with two-fold topic cross-validation "
+        f"{full.meta.get('cv_ecbplus_pairwise_f1', 'n/a')}. {full.meta.get('description', '')}",
         "",
         *fit_lines,
         "",
