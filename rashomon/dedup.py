@@ -40,6 +40,11 @@ def fingerprint(title: str, text: str) -> str:
     return hashlib.sha1(" ".join(words).encode("utf-8")).hexdigest()
 
 
+def id_for_fingerprint(fingerprint_value: str) -> str:
+    """The id of the article with this text fingerprint (a copy's too: the id it would have had)."""
+    return hashlib.sha1(fingerprint_value.encode("ascii")).hexdigest()[:12]
+
+
 def shingles(text: str) -> set[int]:
     """CRC32 hashes of the text's overlapping word 5-grams."""
     words = normalise(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .dedup import id_for_fingerprint
 from .models import Article, Story
 from .store import Store
 
@@ -26,8 +27,26 @@ def article_json(store: Store, article: Article, *, full: bool = False) -> dict[
 def story_json(store: Store, story: Story, articles: dict[str, Article] | None = None) -> dict[str, Any]:
     """A story as in ``contract/stories.schema.json`` (``articles``: its articles by id, when already read)."""
     by_id = articles if articles is not None else {a.id: a for a in store.list_articles(ids=story.article_ids)}
+    copies: dict[str, list[dict[str, Any]]] = {}
+    for copy in store.copies_of_articles([i for i in story.article_ids if i in by_id]):
+        copies.setdefault(copy["original_id"], []).append(copy)
+    listed: list[dict[str, Any]] = []
+    for i in story.article_ids:
+        if i in by_id:
+            listed.append(article_json(store, by_id[i]))
+            listed.extend(copy_json(c, by_id[i]) for c in copies.get(i, []))
+    sources = sorted({*story.sources, *(c["source"] for found in copies.values() for c in found if c["source"])})
     return {
         "id": story.id, "title": story.title, "event_date": story.event_date,
-        "languages": story.languages, "sources": story.sources,
-        "articles": [article_json(store, by_id[i]) for i in story.article_ids if i in by_id],
+        "languages": story.languages, "sources": sources, "articles": listed,
+    }
+
+
+def copy_json(copy: dict[str, Any], original: Article) -> dict[str, Any]:
+    """A near-duplicate listed in its original's story, marked ``copy_of`` (its text is the original's)."""
+    return {
+        "id": id_for_fingerprint(copy["fingerprint"]), "title": copy["title"], "source": copy["source"],
+        "language": original.language, "published": None, "updated": None, "url": copy["url"],
+        "path": copy["path"], "photo_credits": [], "copy_of": original.id,
+        "similarity": round(float(copy["similarity"]), 4),
     }

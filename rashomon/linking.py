@@ -136,9 +136,10 @@ def place_in_stories(store: Store, article_ids: Sequence[str]) -> list[str]:
 def _nearby_members(store: Store, new: Sequence[stories.ArticleFeatures]) -> dict[str, str]:
     """``{article id: story id}`` of the stored articles a new one may share a story with.
 
-    Those dated within the scorer's window of the new articles, and the recently added articles with
-    no publication date (an undated article can be the same event as any other; undated new ones
-    are compared with all recent articles).
+    Those whose pages are dated within the scorer's window of the new articles' event days, and the
+    recently added articles: a page stamp only bounds the event (a page updated years later still
+    reports the old event), so an article whose text gives no event day can be the same event as
+    any earlier one (:mod:`rashomon.story_dates`).
     """
     days = [f.day for f in new if f.day is not None]
     seeds: dict[str, str] = {}
@@ -147,12 +148,7 @@ def _nearby_members(store: Store, new: Sequence[stories.ArticleFeatures]) -> dic
         start = date.fromordinal(min(days) - window).isoformat()
         end = date.fromordinal(max(days) + window).isoformat()
         seeds.update(store.story_members_between(start, end))
-    recent = dict(store.recent_story_members(_RECENT_FOR_UNDATED))
-    if len(days) < len(new):
-        seeds.update(recent)
-    else:
-        others = [a for a in recent if a not in seeds]
-        seeds.update((a.id, recent[a.id]) for a in _articles(store, others) if not (a.published or a.updated))
+    seeds.update(store.recent_story_members(_RECENT_FOR_UNDATED))
     return seeds
 
 

@@ -8,7 +8,6 @@ same workers, and they are stored with the analysis.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections import deque
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from .analyse import analyse
 from .compare import statement_texts
-from .dedup import fingerprint, jaccard, lsh_bands
+from .dedup import fingerprint, id_for_fingerprint, jaccard, lsh_bands
 from .embeddings import set_threads
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
@@ -301,7 +300,7 @@ def prepare_article(article: Article) -> PreparedArticle:
     if not article.text.strip():
         raise InputError("no article text found")
     digest = fingerprint(article.title, article.text)
-    article.id = hashlib.sha1(digest.encode("ascii")).hexdigest()[:12]
+    article.id = id_for_fingerprint(digest)
     if article.path:
         article.path = os.path.abspath(article.path)
     return PreparedArticle(article=article, fingerprint=digest, bands=lsh_bands(article.text))

@@ -36,6 +36,8 @@ from .errors import UsageError
 from .models import Analysis, Article
 from .names import word_key
 from .story_blocks import FeatureArrays, linked_pairs, score_block
+from .story_dates import EventTime, compatible, day_gap, event_time, month_day
+from .story_terms import term_weights
 
 __all__ = [
     "FEATURE_NAMES",
@@ -49,6 +51,7 @@ __all__ = [
     "pair_features",
     "same_event_score",
     "similarity_of_texts",
+    "text_article",
 ]
 
 FEATURE_NAMES: tuple[str, ...] = (
@@ -56,11 +59,12 @@ FEATURE_NAMES: tuple[str, ...] = (
     "cos_use",  # cosine of the USE title+lead embeddings
     "entities",  # shared entity keys, |A & B| / sqrt(|A| |B|)
     "numbers",  # shared numbers (years left out), same measure
-    "same_day",  # 1 when both event dates are the same day
-    "event_gap",  # log1p(days between event dates)
-    "published_gap",  # log1p(days between publication dates)
+    "years",  # shared years mentioned or resolved ("in 2008", "last year"), same measure
+    "terms",  # cosine of the texts' words weighted by rarity in their language (rashomon.story_terms)
+    "dated",  # 1 when both event days are known (full, or year-less on either side)
+    "same_day",  # 1 when both event days are the same day (a year-less day meets any year); 0 if unknown
+    "event_gap",  # log1p(days between event days); 0 if unknown
 )
-_EVENT_FEATURES = {"same_day", "event_gap"}
 # Articles whose event dates lie further apart than this are never one story: within one event, reports in
 # the training and sample sets are at most 1 day apart; a week later, same people, is a new story.
 DEFAULT_WINDOW_DAYS = 3
@@ -74,6 +78,7 @@ _RECENT_PER_KEY = 200
 # articles together (two full stories of MAX_MEMBERS): bounds the cost of the re-check.
 RECHECK_MAX = 2 * MAX_MEMBERS
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]\s+|[\"«„“(]\s*)$")
@@ -84,31 +89,30 @@ class ArticleFeatures:
     """What story clustering knows about one article; every field is language-independent."""
 
     article_id: str
-    published: date | None = None
-    event_date: date | None = None
+    published: date | None = None  # the bound: the event happened on or before the page's stamps
+    event_date: date | None = None  # the event day the text gives
+    month_day: int | None = None  # a year-less event day ("3 March"): its day of the year
     language: str | None = None
     embeddings: dict[str, np.ndarray] = field(default_factory=dict)
     entity_keys: frozenset[str] = frozenset()
     dates: frozenset[str] = frozenset()
     numbers: frozenset[str] = frozenset()
+    years: frozenset[str] = frozenset()
+    terms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def time(self) -> EventTime:
+        """The article's dates as :mod:`rashomon.story_dates` compares them."""
+        md = self.month_day if self.month_day is not None else month_day(self.event_date)
+        return EventTime(day=self.event_date, month_day=md, bound=self.published)
 
     @property
     def day(self) -> int | None:
-        """The ordinal of the event date (else the publication date), for date blocking."""
-        d = self.event_date or self.published
-        return d.toordinal() if d else None
+        """The ordinal of the event day the text gives, for date blocking (``None``: compared with all)."""
+        return self.event_date.toordinal() if self.event_date else None
 
 
 # --- features ------------------------------------------------------------------------------------
-
-
-def _parse_day(value: str | None) -> date | None:
-    if not value or len(value) < 10:
-        return None
-    try:
-        return date.fromisoformat(value[:10])
-    except ValueError:
-        return None
 
 
 @lru_cache(maxsize=65536)  # names repeat across the articles whose features are built on each add
@@ -186,8 +190,7 @@ def features_from(
     """
     if embeddings is None:
         embeddings = {m: v[0] for m, v in article_embeddings([article], models=models).items()}
-    published = _parse_day(article.published or article.updated)
-    event_date = _parse_day(analysis.event_date) if analysis else None
+    when = event_time(article, analysis)
     if entity_ids is not None:
         keys = set(entity_ids)
     elif analysis and analysis.entities:
@@ -200,15 +203,22 @@ def features_from(
         found = (_number_value(m.group()) for m in _NUMBER.finditer(article.text))
         numbers = _number_keys(v for v in found if v is not None)
     dates = frozenset(d.value for d in analysis.dates) if analysis else frozenset()
+    if analysis:
+        years = frozenset(d.value[:4] for d in analysis.dates if d.value[:1].isdigit())
+    else:
+        years = frozenset(_YEAR.findall(f"{article.title} {article.text}"))
     return ArticleFeatures(
         article_id=article.id,
-        published=published,
-        event_date=event_date or published,
+        published=when.bound,
+        event_date=when.day,
+        month_day=when.month_day if when.day is None else None,
         language=article.language,
         embeddings=dict(embeddings),
         entity_keys=frozenset(keys),
         dates=dates,
         numbers=numbers,
+        years=years,
+        terms=term_weights(f"{article.title}\n{article.text}", article.language),
     )
 
 
@@ -252,12 +262,13 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
             out[f"cos_{model}"] = float(np.dot(va, vb))
     out["entities"] = _set_overlap(a.entity_keys, b.entity_keys)
     out["numbers"] = _set_overlap(a.numbers, b.numbers)
-    if a.event_date and b.event_date:
-        gap = abs((a.event_date - b.event_date).days)
-        out["same_day"] = float(gap == 0)
-        out["event_gap"] = math.log1p(gap)
-    if a.published and b.published:
-        out["published_gap"] = math.log1p(abs((a.published - b.published).days))
+    out["years"] = _set_overlap(a.years, b.years)
+    small, large = sorted((a.terms, b.terms), key=len)
+    out["terms"] = sum(w * large.get(k, 0.0) for k, w in small.items())
+    gap = day_gap(a.time, b.time)
+    out["dated"] = float(gap is not None)
+    out["same_day"] = float(gap == 0)
+    out["event_gap"] = math.log1p(gap or 0)
     return out
 
 
@@ -314,9 +325,8 @@ class Scorer:
         raise UsageError(f"no story model accepts the features {sorted(x)}")
 
     def score_pair(self, a: ArticleFeatures, b: ArticleFeatures) -> float:
-        """Same-event probability of two articles (0 when their dates are outside the window)."""
-        da, db = a.day, b.day
-        if da is not None and db is not None and abs(da - db) > self.window_days:
+        """Same-event probability of two articles (0 when their dates rule one event out)."""
+        if not compatible(a.time, b.time, self.window_days):
             return 0.0
         return self.score(pair_features(a, b))
 
@@ -703,10 +713,16 @@ def similarity_of_texts(
     dates the scorer's date-free model decides unless the texts themselves give event dates.
     """
     from .analyse import analyse
-    from .analyse.language import detect_language
 
     features = []
     for i, (text, lang) in enumerate(((text1, lang1), (text2, lang2))):
-        article = Article(title="", text=text, language=lang or detect_language(text), id=f"text{i + 1}")
+        article = text_article(text, lang, article_id=f"text{i + 1}")
         features.append(features_from(article, analyse(article)))
     return same_event_score(features[0], features[1], scorer=scorer)
+
+
+def text_article(text: str, language: str | None = None, *, article_id: str = "text") -> Article:
+    """A bare text as an article with no title or dates (the language detected unless given)."""
+    from .analyse.language import detect_language
+
+    return Article(title="", text=text, language=language or detect_language(text), id=article_id)

@@ -18,6 +18,7 @@ import numpy as np
 
 from .embeddings import MODELS
 from .errors import UsageError
+from .story_dates import compatible_matrix, gap_matrix
 
 if TYPE_CHECKING:
     from .stories import ArticleFeatures, Scorer
@@ -49,36 +50,53 @@ class FeatureArrays:
                     matrix[i], has[i] = f.embeddings[model], True
             self.vectors[model], self.has_vector[model] = matrix, has
         self.event = _ordinals([f.event_date for f in features])
-        self.published = _ordinals([f.published for f in features])
+        self.bound = _ordinals([f.published for f in features])
+        times = [f.time for f in features]
+        self.month_day = np.array([-1 if t.month_day is None else t.month_day for t in times], dtype=np.int64)
         self.day = np.array([-1 if f.day is None else f.day for f in features], dtype=np.int64)
-        self.entities = _key_ids([f.entity_keys for f in features])
-        self.numbers = _key_ids([f.numbers for f in features])
+        self.entities = _unit_sets([f.entity_keys for f in features])
+        self.numbers = _unit_sets([f.numbers for f in features])
+        self.years = _unit_sets([f.years for f in features])
+        self.terms = _weighted([f.terms for f in features])
 
 
-def _key_ids(sets: Sequence[frozenset[str]]) -> list[np.ndarray]:
+Sparse = tuple[np.ndarray, np.ndarray]  # (term ids, weights) of one article's unit vector
+
+
+def _weighted(vectors: Sequence[dict[str, float]]) -> list[Sparse]:
     vocabulary: dict[str, int] = {}
-    return [np.array([vocabulary.setdefault(k, len(vocabulary)) for k in s], dtype=np.int64) for s in sets]
+    return [
+        (np.array([vocabulary.setdefault(k, len(vocabulary)) for k in v], dtype=np.int64),
+         np.array(list(v.values()), dtype=float))
+        for v in vectors
+    ]
 
 
-def _overlap(a: list[np.ndarray], b: list[np.ndarray]) -> np.ndarray:
-    """``|A & B| / sqrt(|A| |B|)`` for every pair of key sets (0 when one is empty), by a sorted join."""
-    size_a = np.array([len(s) for s in a], dtype=float)
-    size_b = np.array([len(s) for s in b], dtype=float)
-    keys_a = np.concatenate([np.zeros(0, dtype=np.int64), *a])
-    rows = np.repeat(np.arange(len(a)), size_a.astype(np.int64))
-    keys_b = np.concatenate([np.zeros(0, dtype=np.int64), *b])
-    cols = np.repeat(np.arange(len(b)), size_b.astype(np.int64))
+def _unit_sets(sets: Sequence[frozenset[str]]) -> list[Sparse]:
+    """Key sets as unit vectors: their dot product is ``|A & B| / sqrt(|A| |B|)``."""
+    return _weighted([dict.fromkeys(s, 1.0 / np.sqrt(len(s))) if s else {} for s in sets])
+
+
+def _dot(a: list[Sparse], b: list[Sparse]) -> np.ndarray:
+    """Dot products of every pair of sparse vectors (0 when one is empty), by a sorted join on term ids."""
+    size_a = np.array([len(ids) for ids, _ in a], dtype=np.int64)
+    size_b = np.array([len(ids) for ids, _ in b], dtype=np.int64)
+    empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+    keys_a = np.concatenate([empty_i, *(ids for ids, _ in a)])
+    weights_a = np.concatenate([empty_f, *(w for _, w in a)])
+    rows = np.repeat(np.arange(len(a)), size_a)
+    keys_b = np.concatenate([empty_i, *(ids for ids, _ in b)])
+    weights_b = np.concatenate([empty_f, *(w for _, w in b)])
+    cols = np.repeat(np.arange(len(b)), size_b)
     order = np.argsort(keys_b, kind="stable")
-    keys_b, cols = keys_b[order], cols[order]
+    keys_b, cols, weights_b = keys_b[order], cols[order], weights_b[order]
     lo, hi = np.searchsorted(keys_b, keys_a, "left"), np.searchsorted(keys_b, keys_a, "right")
-    counts = hi - lo  # for each key of an A set, how many B sets hold it
+    counts = hi - lo  # for each term of an A vector, how many B vectors hold it
     starts = np.cumsum(counts) - counts
     at = np.repeat(lo - starts, counts) + np.arange(int(counts.sum()))
-    shared = np.bincount(np.repeat(rows, counts) * len(b) + cols[at], minlength=len(a) * len(b))
-    denominator = np.sqrt(np.outer(size_a, size_b))
-    out = np.zeros((len(a), len(b)))
-    np.divide(shared.reshape(len(a), len(b)), denominator, out=out, where=denominator > 0)
-    return out
+    products = np.repeat(weights_a, counts) * weights_b[at]
+    cells = np.repeat(rows, counts) * len(b) + cols[at]
+    return np.bincount(cells, weights=products, minlength=len(a) * len(b)).reshape(len(a), len(b))
 
 
 def score_block(arrays: FeatureArrays, rows: np.ndarray, cols: np.ndarray, scorer: Scorer) -> np.ndarray:
@@ -98,14 +116,15 @@ def _score_rows(arrays: FeatureArrays, rows: np.ndarray, cols: np.ndarray, score
         vectors = arrays.vectors[model]
         x[f"cos_{model}"] = (vectors[rows] @ vectors[cols].T).astype(float)
         available[f"cos_{model}"] = np.outer(arrays.has_vector[model][rows], arrays.has_vector[model][cols])
-    x["entities"] = _overlap([arrays.entities[i] for i in rows], [arrays.entities[i] for i in cols])
-    x["numbers"] = _overlap([arrays.numbers[i] for i in rows], [arrays.numbers[i] for i in cols])
-    available["entities"] = available["numbers"] = everywhere
-    event_gap = np.abs(arrays.event[rows][:, None] - arrays.event[cols][None, :])
-    x["same_day"], x["event_gap"] = (event_gap == 0).astype(float), np.log1p(event_gap)
-    available["same_day"] = available["event_gap"] = np.outer(arrays.event[rows] >= 0, arrays.event[cols] >= 0)
-    x["published_gap"] = np.log1p(np.abs(arrays.published[rows][:, None] - arrays.published[cols][None, :]))
-    available["published_gap"] = np.outer(arrays.published[rows] >= 0, arrays.published[cols] >= 0)
+    for name in ("entities", "numbers", "years", "terms"):
+        vectors = getattr(arrays, name)
+        x[name] = _dot([vectors[i] for i in rows], [vectors[i] for i in cols])
+        available[name] = everywhere
+    gap = gap_matrix(arrays.event[rows], arrays.month_day[rows], arrays.event[cols], arrays.month_day[cols])
+    x["dated"], x["same_day"], x["event_gap"] = (gap >= 0).astype(float), (gap == 0).astype(float), np.log1p(
+        np.maximum(gap, 0)
+    )
+    available["dated"] = available["same_day"] = available["event_gap"] = everywhere
 
     out = np.zeros((len(rows), len(cols)))
     todo = everywhere.copy()
@@ -125,8 +144,10 @@ def _score_rows(arrays: FeatureArrays, rows: np.ndarray, cols: np.ndarray, score
         todo &= ~usable
     if todo.any():
         raise UsageError("no story model accepts the features of some article pairs")
-    day_rows, day_cols = arrays.day[rows][:, None], arrays.day[cols][None, :]
-    out[(day_rows >= 0) & (day_cols >= 0) & (np.abs(day_rows - day_cols) > scorer.window_days)] = 0.0
+    ok = compatible_matrix(
+        gap, arrays.event[rows], arrays.bound[rows], arrays.event[cols], arrays.bound[cols], scorer.window_days
+    )
+    out[~ok] = 0.0
     return out
 
 

@@ -28,19 +28,22 @@ from .stories import (
 
 __all__ = ["bcubed_prf", "cluster_all_pairs", "fit_logistic", "fit_scorer", "labelled_pairs", "pairwise_prf"]
 
-# Model fallbacks, most complete first: all features; no publication dates; text only.
-DEFAULT_FEATURE_SETS: tuple[tuple[str, ...], ...] = (
-    FEATURE_NAMES,
-    tuple(f for f in FEATURE_NAMES if f != "published_gap"),
-    tuple(f for f in FEATURE_NAMES if f not in ("published_gap", "same_day", "event_gap")),
-)
+# One model: every pair has every feature (date features are 0 with ``dated`` 0 when unknown).
+DEFAULT_FEATURE_SETS: tuple[tuple[str, ...], ...] = (FEATURE_NAMES,)
 _THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.025), 3)
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, iterations: int = 50
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    l2: float = 1.0,
+    iterations: int = 50,
+    sample_weight: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    """L2-regularised logistic regression with balanced class weights.
+    """L2-regularised logistic regression, classes balanced unless ``sample_weight`` is given.
+
+    ``y`` may hold soft labels in [0, 1] (an annotators' mean score).
 
     Returns:
         ``(mean, scale, weights, bias)`` for standardised inputs ``(x - mean) / scale``.
@@ -50,7 +53,10 @@ def fit_logistic(
     scale[scale < 1e-9] = 1.0
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     pos = y.sum()
-    sample = np.where(y == 1, len(y) / (2 * max(pos, 1)), len(y) / (2 * max(len(y) - pos, 1)))
+    if sample_weight is not None:
+        sample = sample_weight * len(y) / sample_weight.sum()
+    else:
+        sample = np.where(y == 1, len(y) / (2 * max(pos, 1)), len(y) / (2 * max(len(y) - pos, 1)))
     reg = np.full(z.shape[1], l2)
     reg[-1] = 0.0
     w = np.zeros(z.shape[1])

@@ -312,6 +312,18 @@ def _is_stamp(sentence: Sentence | None, mention: DateMention) -> bool:
     return bool(_TIME.search(rest)) and len(rest.split()) <= 4
 
 
+# A dateline's place: at most this many capitalised words next to the date ("DEBICA, Poland, Aug 14").
+_DATELINE_PLACE_WORDS = 5
+
+
+def _is_dateline(text: str, mentions: list[DateMention]) -> bool:
+    """Whether a sentence is only a place and a date: the dateline of a report."""
+    for d in mentions:
+        text = text.replace(d.text, " ")
+    words = TOKEN.findall(text)
+    return 0 < len(words) <= _DATELINE_PLACE_WORDS and all(w[:1].isupper() for w in words)
+
+
 def pick_event_date(
     dates: list[DateMention], sentences: list[Sentence], *, reference: str | None
 ) -> str | None:
@@ -347,6 +359,11 @@ def pick_event_date(
     for d in in_lead:
         if day_precise(d):
             return d.value
+    if sentences:  # a dateline above the lead ("ГРОДНО, 23 ноября"): the day the report was filed
+        first = sentences[0]
+        on_first = [d for d in usable if d.sentence == first.index]
+        if on_first and day_precise(on_first[0]) and _is_dateline(first.text, on_first):
+            return on_first[0].value
     counts = Counter(d.value for d in usable if day_precise(d))
     if counts:
         value, count = max(

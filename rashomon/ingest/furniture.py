@@ -207,6 +207,8 @@ def parse_stamp(line: str) -> tuple[str, str] | None:
         kind = rules.stamp_kinds[label]
         english = label in rules.english_labels
         rest = match["rest"]
+    elif (match := _DATELINE.match(line)) and _is_place(match["place"]):
+        rest = match["rest"]  # a dateline: "Минск, 11 октября 2020 года" is when the report was filed
     parsed = parse_stamp_date(rest, english=english)
     if parsed is None:
         return None
@@ -214,6 +216,18 @@ def parse_stamp(line: str) -> tuple[str, str] | None:
     if any(word.casefold() not in rules.connectors for word in _WORD.findall(leftover)):
         return None
     return kind, iso
+
+
+# A dateline: a place of up to three comma-separated parts, then a date ("MINSK, Belarus, 11 Oct 2020").
+_PLACE_PART = r"[^\W\d_][^\d,:;!?()]{0,40}"
+_DATELINE = re.compile(rf"^(?P<place>{_PLACE_PART}(?:,\s*{_PLACE_PART}){{0,2}}),\s*(?P<rest>.+)$")
+_MAX_PLACE_WORDS = 5
+
+
+def _is_place(text: str) -> bool:
+    """Whether a dateline's place part is short and capitalised ("ГРОДНО", "Debica, Poland")."""
+    words = _WORD.findall(text)
+    return 0 < len(words) <= _MAX_PLACE_WORDS and all(word[0].isupper() for word in words)
 
 
 _STAMP_SEPARATORS = re.compile(r"\s*[|·•]\s*")

@@ -7,6 +7,9 @@ from ..errors import EmptyInput
 from ..models import Article
 from .furniture import clean
 
+# A file whose only line has at least this many words is a news brief, not a bare headline.
+_BRIEF_MIN_WORDS = 4
+
 
 def text_to_article(
     text: str,
@@ -29,12 +32,14 @@ def text_to_article(
         The article with stamps, photo credits and the outlet line moved out of the body.
 
     Raises:
-        EmptyInput: no title or no body text is left once the furniture is removed.
+        EmptyInput: no title, or only a headline of a few words, is left once the furniture is removed.
     """
     cleaned = clean(text)
     if not cleaned.title:
         raise EmptyInput("no article text, only page furniture")
     body = cleaned.text
+    if not body and len(cleaned.title.split()) >= _BRIEF_MIN_WORDS:
+        body = cleaned.title  # a one-sentence brief: its only line is both headline and text
     if not body:
         raise EmptyInput("no body text under the title")
     return Article(

@@ -227,6 +227,19 @@ class Store(ABC):
         )
         return [dict(zip(("title", "source", "url", "path", "similarity"), r, strict=True)) for r in rows]
 
+    def copies_of_articles(self, article_ids: Sequence[str]) -> list[dict[str, Any]]:
+        """The near-duplicates recorded against any of these articles, each with its ``original_id`` and
+        ``fingerprint``, oldest first."""
+        if not article_ids:
+            return []
+        marks = ", ".join("?" for _ in article_ids)
+        columns = ("original_id", "fingerprint", "title", "source", "url", "path", "similarity", "added_at")
+        rows = self.query(
+            f"SELECT {', '.join(columns)} FROM article_copies WHERE original_id IN ({marks}) "
+            "ORDER BY added_at, fingerprint", list(article_ids)
+        )
+        return [dict(zip(columns, r, strict=True)) for r in rows]
+
     def get_article(self, article_id: str) -> Article:
         """One article by id (a unique id prefix of 6+ characters also works)."""
         rows = self.query(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,))

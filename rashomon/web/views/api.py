@@ -44,6 +44,8 @@ class ArticleOut(BaseModel):
     format: str | None = None
     encoding: str | None = None
     added_at: str | None = None
+    copy_of: str | None = Field(default=None, description="id of the original, when this is a near-duplicate copy")
+    similarity: float | None = None
 
 
 class StoryOut(BaseModel):

@@ -148,6 +148,10 @@ def story_page(request: Request, story_id: str, store: StoreDep, status: str = "
         "status_labels": STATUS_LABELS,
         "status_help": STATUS_HELP,
         "compared": result is not None,
+        "copies": [
+            {**copy, "original": next((c for c in columns if c["article"].id == copy["original_id"]), None)}
+            for copy in store.copies_of_articles(article_ids)
+        ],
     }
     if result is not None:
         all_rows = statement_rows(result, article_ids, None)
