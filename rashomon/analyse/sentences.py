@@ -65,7 +65,11 @@ def _is_boundary(text: str, match: re.Match[str], line_start: int, line_end: int
         return False  # an initial: "A. Lukashenka", "А. Лукашенко"
     if _DOTTED.match(token):
         return False  # "U.S", "z.B", "т.е" not in the list
-    return not (lang == "de" and token.isdigit() and len(token) <= 2)  # "am 3. Oktober"
+    if token.isdigit() and len(token) <= 2 and lang != "en":
+        # an ordinal after a preposition: "am 3. Oktober", "z 1. Brygady"; "Zginęło 2. Policja" is cut
+        prev = text[line_start : before.start()].split()
+        return not (lang == "de" or (prev and prev[-1].isalpha() and prev[-1].islower() and len(prev[-1]) <= 3))
+    return True
 
 
 def split_sentences(text: str, language: str | None) -> list[Sentence]:
