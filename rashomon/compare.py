@@ -706,7 +706,7 @@ def _skeleton(word: str) -> str:
     """A spelling-free key of a transliterated word: Polish/Cyrillic digraphs folded, vowels dropped
     ("Nowicki" / "Навіцкі" / "Новіцький" -> "nvtsk")."""
     w = anyascii(word).lower()
-    for old, new in (("rz", "zh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"), ("kh", "h"), ("ts", "c"), ("'", "")):
+    for old, new in (("rz", "zh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"), ("kh", "h"), ("ch", "h"), ("ts", "c"), ("'", "")):
         w = w.replace(old, new)
     w = re.sub(r"[aeiouyj]+", "", w)
     return w
