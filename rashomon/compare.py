@@ -96,7 +96,7 @@ _NUMERO = re.compile(r"\bno\.?\s*\d")  # "workshop No. 3" is a number sign, not 
 _END_PUNCT = re.compile(r"[.!?…\"'»”“)]\s*$")
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])|\n\s*\n")
 
-__all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder", "statement_texts"]
+__all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder", "statement_texts", "syndicated_copies"]
 
 
 def default_embedder(texts: list[str]) -> np.ndarray:
@@ -177,8 +177,10 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     entities = _merge_entities(store, docs)
     order = {d.article.id: i for i, d in enumerate(docs)}
 
-    claims = [c for d in docs for c in _claims(d)]
-    quotes = [(d, q) for d in docs for q in _quotes(d)]
+    copies = syndicated_copies(story.article_ids, getattr(story, "copy_of", None) or {})
+    sources = [d for d in docs if d.article.id not in copies]  # a copy's sentences do not count twice
+    claims = [c for d in sources for c in _claims(d)]
+    quotes = [(d, q) for d in sources for q in _quotes(d)]
     numbered = [c for c in claims if c.numbers]
     texts = _texts(claims, [q for _d, q in quotes])
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
@@ -209,6 +211,18 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
         "quotes": quote_groups,
         "descriptors": _descriptors(docs),
     }
+
+
+def syndicated_copies(article_ids: Sequence[str], copy_of: dict[str, str]) -> set[str]:
+    """Members of a story that republish another member (hook for the story membership's ``copy_of``).
+
+    Near-verbatim copies found at ingest are stored as copies, not articles, so they never reach a
+    story; a syndicated copy with its own edits joins as an article, and story linking marks it with
+    ``copy_of`` (article id -> original's id) when it knows. Until the story model carries that field
+    :func:`compare_story` passes none.
+    """
+    members = set(article_ids)
+    return {a for a, original in copy_of.items() if a in members and original in members and a != original}
 
 
 def statement_texts(article: Article, analysis: Analysis) -> list[str]:
@@ -693,8 +707,9 @@ def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dic
 
 # Endings of adjectives (and of Slavic place adjectives: "Беларускія", "Польский", "tiaczowskiego"),
 # which NER sometimes tags as places; a surname with such an ending is a PER, not checked here.
-_ADJECTIVE_END = re.compile(r"(?:ск|цк|зк)(?:ий|ія|ая|ое|ые|і|ый|ої|ого|ага|ую|ім|им)$|(?:sk|ck)(?:i|a|ie|iego|iej)$|isch\w*$",
-                            re.IGNORECASE)
+_ADJECTIVE_END = re.compile(
+    r"(?:ск|цк|зк)(?:ий|ія|ая|ое|ые|і|ый|ої|ого|ага|ую|ім|им)$|(?:sk|ck)(?:i|a|ie|iego|iej)$|isch\w*$", re.IGNORECASE
+)
 
 
 def _adjective(name: str) -> bool:
@@ -702,11 +717,15 @@ def _adjective(name: str) -> bool:
     return len(words) == 1 and bool(_ADJECTIVE_END.search(words[0]))
 
 
+# Polish digraphs to their Cyrillic transliterations; x/ch/kh and c/ts spell one sound
+_SPELLINGS = (("rz", "zh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"), ("kh", "h"), ("ch", "h"), ("ts", "c"), ("'", ""))
+
+
 def _skeleton(word: str) -> str:
     """A spelling-free key of a transliterated word: Polish/Cyrillic digraphs folded, vowels dropped
     ("Nowicki" / "Навіцкі" / "Новіцький" -> "nvtsk")."""
     w = anyascii(word).lower()
-    for old, new in (("rz", "zh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"), ("kh", "h"), ("ch", "h"), ("ts", "c"), ("'", "")):
+    for old, new in _SPELLINGS:
         w = w.replace(old, new)
     w = re.sub(r"[aeiouyj]+", "", w)
     return w
@@ -804,7 +823,7 @@ def _quote_groups(
             best.append(i)
     out: list[tuple[tuple[bool, int, str], dict[str, Any]]] = []
     for members in clusters:
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = defaultdict(float)
         for i in members:
             for candidate, weight in _speaker_votes(person(i), quotes[i][1].speaker_text, entities).items():
                 votes[candidate] += weight
@@ -825,7 +844,7 @@ def _quote_groups(
             for i in members
         ]
         spread = len({quotes[i][0].article.id for i in members})
-        out.append(((speaker is None, -spread, name), {"speaker": speaker, "speaker_name": name,
+        out.append(((speaker is None, -spread, name or ""), {"speaker": speaker, "speaker_name": name,
                                                        "variants": variants}))
     return [group for _key, group in sorted(out, key=lambda item: item[0])]
 

@@ -18,10 +18,10 @@ from rashomon.analyse import analyse
 from rashomon.analyse.sentences import split_sentences
 from rashomon.compare import (
     _adjective,
-    _claims,
     _Claim,
-    _doc,
+    _claims,
     _Doc,
+    _doc,
     _name_conflicts,
     _one_spelling,
     _quote_groups,
@@ -68,7 +68,8 @@ def _conflicts(result: dict[str, Any]) -> list[str]:
 def test_requested_and_imposed_terms_are_different_facts(store: Store) -> None:
     result = _story(
         store, "terms",
-        ("ru", "Прокурор просил для фермера Олега Руденко восемь лет колонии. Суд приговорил Руденко к шести годам колонии."),
+        ("ru", "Прокурор просил для фермера Олега Руденко восемь лет колонии. "
+               "Суд приговорил Руденко к шести годам колонии."),
         ("pl", "Sąd skazał rolnika Olega Rudenkę na sześć lat kolonii karnej, prokurator żądał ośmiu lat."),
     )
     assert not any("8" in note and "6" in note for note in _conflicts(result)), _conflicts(result)
@@ -225,3 +226,12 @@ def test_sentences_are_not_cut_at_ordinals_or_code_parts() -> None:
 def test_a_route_dash_is_not_a_clause_break() -> None:
     sentence = "Два последних вагона ночного поезда Варшава – Калининград сошли с рельсов у станции Илава."
     assert len(clauses(sentence, "ru")) == 1
+
+
+def test_a_syndicated_copy_marked_by_story_linking_does_not_count_twice() -> None:
+    from rashomon.compare import syndicated_copies
+
+    members = ["orig", "copy", "other"]
+    assert syndicated_copies(members, {}) == set()
+    assert syndicated_copies(members, {"copy": "orig"}) == {"copy"}
+    assert syndicated_copies(members, {"copy": "elsewhere"}) == set()  # its original is not in the story

@@ -67,8 +67,9 @@ def _is_boundary(text: str, match: re.Match[str], line_start: int, line_end: int
         return False  # "U.S", "z.B", "т.е" not in the list
     if token.isdigit() and len(token) <= 2 and lang != "en":
         # an ordinal after a preposition: "am 3. Oktober", "z 1. Brygady"; "Zginęło 2. Policja" is cut
-        prev = text[line_start : before.start()].split()
-        return not (lang == "de" or (prev and prev[-1].isalpha() and prev[-1].islower() and len(prev[-1]) <= 3))
+        words_before = text[line_start : before.start()].split()
+        last = words_before[-1] if words_before else ""
+        return not (lang == "de" or (last.isalpha() and last.islower() and len(last) <= 3))
     return True
 
 
