@@ -178,6 +178,21 @@ def pairs(store: Store, *, verbose: bool, path: Path = PAIRS, prefix: str = "pai
     }
 
 
+def conflict_statements(results: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(event, statement) of every ``conflict`` statement of these comparisons."""
+    return [(e, s) for e, r in results.items() for s in r["statements"] if s["status"] == "conflict"]
+
+
+def print_unmatched(flagged: list[tuple[str, dict[str, Any]]], matched: set[tuple[str, str]], label: str,
+                    where: Any) -> None:
+    """List reported conflicts that match no gold conflict, with their claims."""
+    for event, statement in flagged:
+        if (event, statement["id"]) not in matched:
+            print(f"{label} {event}: {statement['note']}")
+            for claim in statement["claims"]:
+                print(f"    {where(claim)}: {claim['text'][:120]}")
+
+
 def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
@@ -277,13 +292,9 @@ def newsdev(store: Store, *, verbose: bool) -> dict[str, Any] | None:
         if verbose:
             print(f"newsdev {'found' if hits else 'MISSED'} {conflict['event']}: {conflict['fact']}"
                   f"{': ' + '; '.join(str(s['note']) for s in hits) if hits else ''}")
-    flagged = [(e, s) for e, r in results.items() for s in r["statements"] if s["status"] == "conflict"]
+    flagged = conflict_statements(results)
     if verbose:
-        for event, statement in flagged:
-            if (event, statement["id"]) not in real:
-                print(f"newsdev false {event}: {statement['note']}")
-                for claim in statement["claims"]:
-                    print(f"    {files.get(claim['article'])}#{claim['sentence']}: {claim['text'][:120]}")
+        print_unmatched(flagged, real, "newsdev false", lambda c: f"{files.get(c['article'])}#{c['sentence']}")
     grouped = right = 0
     for quote in gold["quotes"]:
         # a syndicated copy stored as a near-duplicate of its original is not an article of the story
@@ -405,13 +416,9 @@ def evaluate(*, verbose: bool) -> dict[str, Any]:
             found_conflicts += hit
             if verbose and not hit:
                 print(f"missed {conflict['event']}: {conflict['what']}")
-        flagged = [(e, s) for e, r in results.items() for s in r["statements"] if s["status"] == "conflict"]
+        flagged = conflict_statements(results)
         if verbose:
-            for event_id, statement in flagged:
-                if (event_id, statement["id"]) not in matched_statements:
-                    print(f"not in gold {event_id}: {statement['note']}")
-                    for claim in statement["claims"]:
-                        print(f"    {claim['article']}: {claim['text'][:110]}")
+            print_unmatched(flagged, matched_statements, "not in gold", lambda c: str(c["article"]))
 
         aligned = total = 0
         for result in results.values():
