@@ -50,8 +50,11 @@ from rashomon.settings import Settings  # noqa: E402
 from rashomon.store import Store, open_store  # noqa: E402
 
 SAMPLE = ROOT / "rashomon" / "data" / "sample"
+NEWSDEV = ROOT.parent / "shared" / "eval" / "newsdev"
 RESULTS = ROOT / "benchmarks" / "results.md"
 PAIRS = ROOT / "benchmarks" / "data" / "statement_pairs.tsv"
+# Own held-out split: labelled before the fact-based conflicts were written, never tuned on.
+PAIRS_TEST = ROOT / "benchmarks" / "data" / "statement_pairs_test.tsv"
 PAIRS_PUBLISHED = "2025-06-12"  # any day: both articles of a pair are stamped with it
 # Intruders for the false-alignment test, story -> event the intruding article comes from. Same actors
 # a few weeks apart (trial/verdict) share real background statements, so some of their alignments are
@@ -124,7 +127,7 @@ def describe(store: Store, article_id: str) -> str:
     return f"{article.language}: {article.text}\n      numbers [{numbers}] dates [{dates}] entities [{entities}]"
 
 
-def pairs(store: Store, *, verbose: bool) -> dict[str, float]:
+def pairs(store: Store, *, verbose: bool, path: Path = PAIRS, prefix: str = "pair") -> dict[str, float]:
     """Alignment and conflict scores on the labelled pairs, each stored as a two-article story.
 
     As in the pipeline, both articles carry a publication date (one day for every pair: articles of one
@@ -132,20 +135,20 @@ def pairs(store: Store, *, verbose: bool) -> dict[str, float]:
     are resolved across the stored articles before comparing.
     """
     counts = {"tp": 0, "fp": 0, "fn": 0, "ctp": 0, "cfp": 0, "cfn": 0}
-    rows = [line.split("\t") for line in PAIRS.read_text("utf-8").splitlines()
+    rows = [line.split("\t") for line in path.read_text("utf-8").splitlines()
             if line.strip() and not line.startswith("#")]
     stories: list[tuple[str, list[str]]] = []
     for number, (_label, lang_a, text_a, lang_b, text_b) in enumerate(rows):
         ids = []
         for side, language, text in (("a", lang_a, text_a), ("b", lang_b, text_b)):
-            article = Article(id=f"pair{number}{side}", title="", text=text, language=language,
+            article = Article(id=f"{prefix}{number}{side}", title="", text=text, language=language,
                               source=f"source {side}", published=PAIRS_PUBLISHED)
             with store.transaction():
                 store.insert_article(article, fingerprint=article.id, bands=[])
                 store.save_analysis(analyse(article))
             ids.append(article.id)
-        make_story(store, f"pair{number}", "pair", ids)
-        stories.append((f"pair{number}", ids))
+        make_story(store, f"{prefix}{number}", "pair", ids)
+        stories.append((f"{prefix}{number}", ids))
     resolve_entities(store)
     for (label, *_texts), (story_id, ids) in zip(rows, stories, strict=True):
         statements = compare_story(store, story_id)["statements"]
@@ -175,6 +178,179 @@ def pairs(store: Store, *, verbose: bool) -> dict[str, float]:
         "conflict_precision": c["ctp"] / max(c["ctp"] + c["cfp"], 1),
         "conflict_recall": c["ctp"] / max(c["ctp"] + c["cfn"], 1),
     }
+
+
+def conflict_statements(results: dict[str, dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """(event, statement) of every ``conflict`` statement of these comparisons."""
+    return [(e, s) for e, r in results.items() for s in r["statements"] if s["status"] == "conflict"]
+
+
+def print_unmatched(flagged: list[tuple[str, dict[str, Any]]], matched: set[tuple[str, str]], label: str,
+                    where: Any) -> None:
+    """List reported conflicts that match no gold conflict, with their claims."""
+    for event, statement in flagged:
+        if (event, statement["id"]) not in matched:
+            print(f"{label} {event}: {statement['note']}")
+            for claim in statement["claims"]:
+                print(f"    {where(claim)}: {claim['text'][:120]}")
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _keyword_in(keywords: list[str], text: str) -> bool:
+    folded = _fold(text)
+    return any(_fold(k) and _fold(k) in folded for k in keywords)
+
+
+def _stems(text: str) -> set[str]:
+    """First four letters of each word, transliterated: a name in any script or case ("Тересві")."""
+    from anyascii import anyascii
+
+    return {w[:4] for w in re.findall(r"\w+", anyascii(text).lower()) if len(w) >= 4 and not w.isdigit()}
+
+
+def _side_is(side: str, value: str) -> bool:
+    """One side of a note ("421,000,000 UAH", "2019-03-13", "Тересві") states this gold value."""
+    date = re.search(r"\d{4}-\d{2}-\d{2}", value)
+    if date:
+        return date.group(0) in side or date.group(0)[5:] in side
+    figure = _NUMBER.search(value)
+    if figure:
+        gold = float(figure.group(0).replace(",", "").rstrip(".")) * (1e6 if "million" in value else 1)
+        said = [float(x.replace(",", "").rstrip(".")) for x in _NUMBER.findall(side) if x.rstrip(".,")]
+        return any(abs(x - gold) <= 0.01 * max(abs(gold), 1e-9) for x in said)
+    return bool(_stems(side) & _stems(value))
+
+
+def _real_conflict(statement: dict[str, Any], conflict: dict[str, Any], files: dict[str, str]) -> bool:
+    """A conflict statement reports this gold conflict: two of its claims come from articles whose gold
+    values differ, one of those claims holds a keyword of the conflict as written, and a part of its
+    note sets one of those values against the other ("421,000,000 UAH vs 412,000,000 UAH")."""
+    values = conflict["values"]
+    claims = [(files.get(c["article"]), c["text"]) for c in statement["claims"]]
+    parts = [part.split(" vs ", 1) for part in str(statement["note"] or "").split("; ") if " vs " in part]
+    for file_a, text_a in claims:
+        for file_b, text_b in claims:
+            if not (file_a in values and file_b in values and values[file_a] != values[file_b]):
+                continue
+            if not (_keyword_in(conflict["keywords"], text_a) or _keyword_in(conflict["keywords"], text_b)):
+                continue
+            va, vb = values[file_a], values[file_b]
+            if any((_side_is(x, va) and _side_is(y, vb)) or (_side_is(x, vb) and _side_is(y, va)) for x, y in parts):
+                return True
+    return False
+
+
+def _speaker_right(name: str, forms: list[str]) -> bool:
+    """The group's speaker name is a form of the gold speaker: a word of it shares its first four
+    letters, transliterated, with a word of a gold form (declined forms: "Гарэліка" / "Гарэлік")."""
+    from anyascii import anyascii
+
+    def stems(text: str) -> set[str]:
+        return {w[:4] for w in re.findall(r"\w+", anyascii(text).lower()) if len(w) >= 4}
+
+    return bool(stems(name) & set().union(*(stems(f) for f in forms)))
+
+
+def newsdev(store: Store, *, verbose: bool) -> dict[str, Any] | None:
+    """Conflicts and quote groups on ../shared/eval/newsdev, each gold event (not d*) one story.
+
+    * recall: a planted conflict is found when one ``conflict`` statement holds claims of two articles
+      whose gold values differ, one of them with the conflict's keyword;
+    * precision: share of reported ``conflict`` statements that report a planted conflict that way;
+    * quotes: a gold saying is grouped when one quote group holds a variant of every article quoting
+      it (a variant containing the gold substring, or contained in it), with a right speaker form.
+    """
+    if not (NEWSDEV / "gold.json").exists():
+        print(f"skipped newsdev: {NEWSDEV.name}/gold.json not found (../shared/eval/newsdev)", file=sys.stderr)
+        return None
+    gold = json.loads((NEWSDEV / "gold.json").read_text("utf-8"))
+    report = add_paths(store, sorted(NEWSDEV.glob("*.txt")), settings=Settings(cluster=False))
+    for where, reason in report.failures:
+        print(f"ingest failed: {where}: {reason}", file=sys.stderr)
+    by_file = {Path(a.path or "").name: a.id for a in store.list_articles()}
+    missing = sorted({f for m in gold["events"].values() for f in m} - set(by_file))
+    if missing:
+        print(f"newsdev: not stored as articles (near-duplicates?): {', '.join(missing)}", file=sys.stderr)
+    resolve_entities(store)
+    files = {v: k for k, v in by_file.items()}
+    with store.transaction():
+        store.clear_stories()
+    results = {}
+    for event, members in gold["events"].items():
+        if len(members) < 2:
+            continue
+        make_story(store, f"nd-{event}", event, [by_file[f] for f in members if f in by_file])
+        results[event] = compare_story(store, f"nd-{event}")
+    found = 0
+    real: set[tuple[str, str]] = set()
+    for conflict in gold["conflicts"]:
+        hits = [s for s in results[conflict["event"]]["statements"]
+                if s["status"] == "conflict" and _real_conflict(s, conflict, files)]
+        real.update((conflict["event"], s["id"]) for s in hits)
+        found += bool(hits)
+        if verbose:
+            print(f"newsdev {'found' if hits else 'MISSED'} {conflict['event']}: {conflict['fact']}"
+                  f"{': ' + '; '.join(str(s['note']) for s in hits) if hits else ''}")
+    flagged = conflict_statements(results)
+    if verbose:
+        print_unmatched(flagged, real, "newsdev false", lambda c: f"{files.get(c['article'])}#{c['sentence']}")
+    grouped = right = 0
+    for quote in gold["quotes"]:
+        # a syndicated copy stored as a near-duplicate of its original is not an article of the story
+        wanted = {f: _fold(sub) for f, sub in quote["substrings"].items() if f in by_file}
+        best: tuple[int, dict[str, Any] | None] = (0, None)
+        for group in results[quote["event"]]["quotes"]:
+            hit = {files.get(v["article"]) for v in group["variants"]
+                   if files.get(v["article"]) in wanted
+                   and (wanted[files.get(v["article"]) or ""] in _fold(v["text"])
+                        or _fold(v["text"]) in wanted[files.get(v["article"]) or ""])}
+            if len(hit) > best[0]:
+                best = (len(hit), group)
+        whole = best[0] == len(wanted)
+        grouped += whole
+        speaker_ok = whole and best[1] is not None and _speaker_right(best[1]["speaker_name"], quote["speaker_forms"])
+        right += speaker_ok
+        if verbose and not speaker_ok:
+            print(f"newsdev quote {quote['event']}: {best[0]}/{len(wanted)} in one group, "
+                  f"speaker {best[1]['speaker_name'] if best[1] else None!r}")
+    return {
+        "conflicts": len(gold["conflicts"]),
+        "found": found,
+        "flagged": len(flagged),
+        "real": len(real),
+        "quotes": len(gold["quotes"]),
+        "grouped": grouped,
+        "speaker_right": right,
+    }
+
+
+def demo_story(store: Store, *, verbose: bool) -> tuple[int, int, str]:
+    """(real, false, title) conflicts on the story ``rashomon demo`` prints: the sample corpus clustered
+    by the pipeline, its widest story; a conflict is real when it matches a sample gold conflict."""
+    gold = json.loads((SAMPLE / "gold.json").read_text("utf-8"))
+    add_paths(store, [SAMPLE / "articles"], recursive=True)
+    found = store.list_stories()
+    widest = max(found, key=lambda s: (len(s.sources), len(s.languages), s.id))
+    result = compare_story(store, widest.id)
+    ids = {(Path(a.path or "").name, a.title.strip()): a.id for a in store.list_articles()}
+    real = false = 0
+    for statement in result["statements"]:
+        if statement["status"] != "conflict":
+            continue
+        articles = {c["article"] for c in statement["claims"]}
+        matched = False
+        for conflict in gold["conflicts"]:
+            claims = [(find(ids, c["file"], c["title"]), value_key(c["value"])) for c in conflict["claims"]]
+            matched = matched or any(a in articles and b in articles and va != vb
+                                     for a, va in claims for b, vb in claims)
+        real += matched
+        false += not matched
+        if verbose:
+            print(f"demo {'real' if matched else 'FALSE'}: {statement['note']}")
+    return real, false, widest.title
 
 
 def big_story(store: Store, events: dict[str, list[str]]) -> tuple[int, float, float, float]:
@@ -242,13 +418,9 @@ def evaluate(*, verbose: bool) -> dict[str, Any]:
             found_conflicts += hit
             if verbose and not hit:
                 print(f"missed {conflict['event']}: {conflict['what']}")
-        flagged = [(e, s) for e, r in results.items() for s in r["statements"] if s["status"] == "conflict"]
+        flagged = conflict_statements(results)
         if verbose:
-            for event_id, statement in flagged:
-                if (event_id, statement["id"]) not in matched_statements:
-                    print(f"not in gold {event_id}: {statement['note']}")
-                    for claim in statement["claims"]:
-                        print(f"    {claim['article']}: {claim['text'][:110]}")
+            print_unmatched(flagged, matched_statements, "not in gold", lambda c: str(c["article"]))
 
         aligned = total = 0
         for result in results.values():
@@ -264,7 +436,15 @@ def evaluate(*, verbose: bool) -> dict[str, Any]:
         statuses = [s["status"] for r in results.values() for s in r["statements"]]
         big = big_story(store, events)
         labelled = pairs(store, verbose=verbose)
+        labelled_test = pairs(store, verbose=False, path=PAIRS_TEST, prefix="test")
+    with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "newsdev.db")) as store:
+        dev = newsdev(store, verbose=verbose)
+    with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "demo.db")) as store:
+        demo = demo_story(store, verbose=verbose)
     return {
+        "labelled_test": labelled_test,
+        "newsdev": dev,
+        "demo": demo,
         "big": big,
         "labelled": labelled,
         "events": len(events),
@@ -317,8 +497,27 @@ def report(m: dict[str, Any]) -> str:
         f"{m['labelled']['align_f1']:.2f} |",
         f"| labelled pairs: conflict P / R | {m['labelled']['conflict_precision']:.2f} / "
         f"{m['labelled']['conflict_recall']:.2f} |",
+        f"| own test pairs ({m['labelled_test']['pairs']}, never tuned on): alignment P / R / F1 | "
+        f"{m['labelled_test']['align_precision']:.2f} / {m['labelled_test']['align_recall']:.2f} / "
+        f"{m['labelled_test']['align_f1']:.2f} |",
+        f"| own test pairs: conflict P / R | {m['labelled_test']['conflict_precision']:.2f} / "
+        f"{m['labelled_test']['conflict_recall']:.2f} |",
+        *_newsdev_rows(m["newsdev"]),
+        f"| demo story ({m['demo'][2]}): conflicts shown, real / false | {m['demo'][0]} / {m['demo'][1]} |",
         "",
     ])
+
+
+def _newsdev_rows(d: dict[str, Any] | None) -> list[str]:
+    if d is None:
+        return ["| newsdev | skipped: ../shared/eval/newsdev not found |"]
+    return [
+        f"| newsdev (dev): planted conflicts found | {d['found']}/{d['conflicts']} "
+        f"({d['found'] / d['conflicts']:.2f}) |",
+        f"| newsdev: reported conflicts real | {d['real']}/{d['flagged']} ({d['real'] / max(d['flagged'], 1):.2f}) |",
+        f"| newsdev: sayings in one group / with a right speaker | {d['grouped']}/{d['quotes']} / "
+        f"{d['speaker_right']}/{d['quotes']} |",
+    ]
 
 
 def main() -> None:
@@ -327,10 +526,16 @@ def main() -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="do not list misses and extra conflicts")
     parser.add_argument("--pairs", action="store_true",
                         help="only the labelled pairs: print the misses with what each side extracted")
+    parser.add_argument("--newsdev", action="store_true",
+                        help="only ../shared/eval/newsdev: print missed and false conflicts, quote groups")
     args = parser.parse_args()
     if args.pairs:
         with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "pairs.db")) as store:
             print(pairs(store, verbose=not args.quiet))
+        return
+    if args.newsdev:
+        with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "newsdev.db")) as store:
+            print(newsdev(store, verbose=not args.quiet))
         return
     section = report(evaluate(verbose=not args.quiet))
     print(section)

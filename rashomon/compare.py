@@ -75,6 +75,10 @@ MASKED_THRESHOLD = 0.83
 # Quotes of one speaker that are one saying: direct vs reported wording of the same words sits at
 # 0.82-0.90, two different sayings of one speaker on one topic at 0.74-0.80.
 QUOTE_THRESHOLD = 0.81
+# Quotes attributed to two different resolved people are one saying only when closer than that:
+# translations of one saying score 0.84-0.95, one speaker's two sayings on a topic 0.74-0.80, and
+# a surname shared by two people ("Harelik said" of a man whose wife is quoted too) misattributes.
+QUOTE_ANY_SPEAKER = 0.84
 # Figures are equal within 1% (rounding: 1.2 km vs 1,200 m), or within 10% when either side says
 # "about"/"nearly" ("about 2,000" vs "2,100" agree; "about 4 hours" vs "about 3 hours" do not).
 EXACT_TOLERANCE = 0.01
@@ -93,7 +97,7 @@ _NUMERO = re.compile(r"\bno\.?\s*\d")  # "workshop No. 3" is a number sign, not 
 _END_PUNCT = re.compile(r"[.!?…\"'»”“)]\s*$")
 _FALLBACK_SPLIT = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])|\n\s*\n")
 
-__all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder", "statement_texts"]
+__all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder", "statement_texts", "syndicated_copies"]
 
 
 def default_embedder(texts: list[str]) -> np.ndarray:
@@ -133,6 +137,7 @@ class _Claim:
     negated: bool
     row: int = 0
     focus: frozenset[str] = frozenset()  # an item of a list of people: aligns only where they are named
+    roles: frozenset[str] = frozenset()  # requested / offered / daily / cumulative / planned (roles.tsv)
 
 
 @dataclass(slots=True)
@@ -173,8 +178,10 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     entities = _merge_entities(store, docs)
     order = {d.article.id: i for i, d in enumerate(docs)}
 
-    claims = [c for d in docs for c in _claims(d)]
-    quotes = [(d, q) for d in docs for q in _quotes(d)]
+    copies = syndicated_copies(story.article_ids, getattr(story, "copy_of", None) or {})
+    sources = [d for d in docs if d.article.id not in copies]  # a copy's sentences do not count twice
+    claims = [c for d in sources for c in _claims(d)]
+    quotes = [(d, q) for d in sources for q in _quotes(d)]
     numbered = [c for c in claims if c.numbers]
     texts = _texts(claims, [q for _d, q in quotes])
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
@@ -205,6 +212,18 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
         "quotes": quote_groups,
         "descriptors": _descriptors(docs),
     }
+
+
+def syndicated_copies(article_ids: Sequence[str], copy_of: dict[str, str]) -> set[str]:
+    """Members of a story that republish another member (hook for the story membership's ``copy_of``).
+
+    Near-verbatim copies found at ingest are stored as copies, not articles, so they never reach a
+    story; a syndicated copy with its own edits joins as an article, and story linking marks it with
+    ``copy_of`` (article id -> original's id) when it knows. Until the story model carries that field
+    :func:`compare_story` passes none.
+    """
+    members = set(article_ids)
+    return {a for a, original in copy_of.items() if a in members and original in members and a != original}
 
 
 def statement_texts(article: Article, analysis: Analysis) -> list[str]:
@@ -334,11 +353,13 @@ def _claims(doc: _Doc) -> list[_Claim]:
         ]
         dates = [d for d in analysis.dates if d.sentence == sentence.index and not d.uncertain]
         spans = [(d.start, d.end) for d in dates]
+        ages = _ages(sentence)
+        spans += [(n.start, n.end) for n in ages]
         numbers = [
             n for n in analysis.numbers
             if n.sentence == sentence.index and not any(a <= n.start < b for a, b in spans)
-            and not _year_like(n)
-        ]
+            and not _year_like(n) and not _not_a_quantity(doc.article.text, n)
+        ] + ages
         people = [(a, b) for _id, kind, a, b in mentions if kind == "PER"]
         for clause in clauses(sentence.text, language, people=people):
             out.append(_Claim(
@@ -347,6 +368,7 @@ def _claims(doc: _Doc) -> list[_Claim]:
                 numbers=[n for n in numbers if clause.covers(n.start - base)],
                 dates=[d for d in dates if clause.covers(d.start - base)],
                 negated=_negated(clause.text, language),
+                roles=_roles(clause.text),
                 focus=frozenset(e for e, _k, a, _b in mentions if clause.in_focus(a)),
             ))
     return out
@@ -358,6 +380,63 @@ def _masked(claim: _Claim) -> str:
     for number in claim.numbers:
         text = text.replace(" ".join(number.text.split()), "#", 1)
     return text
+
+
+# Ages are their own kind of fact ("Harelik, 34," / "36-летнему" / "der 34-Jährige"): compared only with
+# ages, never with counts or prison terms ("drei und sechs Jahre alt" next to "fünf Jahren").
+AGE_UNIT = "age"
+_AGE = re.compile(
+    r"(?<![\w.,])(\d{1,3})(?:[\s\u00a0]*-[\s\u00a0]*|[\s\u00a0]+)?"
+    r"(?:year-old|years?[\s\u00a0]+old|летн\w*|лет(?:[\s\u00a0]+от[\s\u00a0]+роду)|річн\w*|гадов\w*|"
+    r"letni\w*|lat(?:ek|ka|kiem|ku)\b|jährig\w*|Jahre[\s\u00a0]+alt)",
+    re.IGNORECASE,
+)
+_AGE_APPOSITION = re.compile(r"(?<=[^\W\d_]{2}),[\s\u00a0]+(\d{1,3}),")  # "Malynovych, 46, said"
+# A figure that is a time of day or the number of an article of a code, not a quantity: "o godz. 4.30",
+# "0230 GMT", "art. 342 cz. 1", "ст. 361".
+_CLOCK_AFTER = re.compile(r"^[\s\u00a0]*(?:GMT|UTC|CET|CEST|EET|EEST|MSK|Uhr|h\b|godz)", re.IGNORECASE)
+_CLOCK_BEFORE = re.compile(r"(?:godz\.?|godzinie|\bat|\bum|\bо|\bв|\bу|\ba)[\s\u00a0]*$", re.IGNORECASE)
+_CODE_BEFORE = re.compile(
+    r"(?:\bart\.?|\bartikel|\barticle|\bст\.?|\bстатт\w*|\bстать\w*|\bартыкул\w*|\bcz\.?|\bч\.?|"
+    r"\bpart|\bteil|\babs\.?|§|\bpkt\.?|\bп\.?|\bnr\.?|№)[\s\u00a0]*$",
+    re.IGNORECASE,
+)
+
+
+def _ages(sentence: Sentence) -> list[NumberMention]:
+    """Ages stated in a sentence, as figures in the unit ``age``."""
+    found = []
+    for pattern in (_AGE, _AGE_APPOSITION):
+        for m in pattern.finditer(sentence.text):
+            value = int(m.group(1))
+            if 0 < value < 120:
+                start = sentence.start + m.start(1)
+                found.append(NumberMention(text=m.group(0).strip(", "), start=start, end=sentence.start + m.end(),
+                                           sentence=sentence.index, value=float(value), unit=AGE_UNIT))
+    return found
+
+
+def _not_a_quantity(text: str, number: NumberMention) -> bool:
+    """A time of day ("o godz. 4.30", "0230 GMT") or an article number of a code ("art. 342")."""
+    before, after = text[max(number.start - 12, 0):number.start], text[number.end:number.end + 6]
+    if _CODE_BEFORE.search(before):
+        return True
+    clockish = bool(re.fullmatch(r"\d{1,2}[.:]\d{2}|\d{4}", number.text.strip()))
+    return clockish and number.unit is None and (bool(_CLOCK_AFTER.match(after)) or bool(_CLOCK_BEFORE.search(before)))
+
+
+@lru_cache(maxsize=1)
+def _role_words() -> tuple[tuple[str, str], ...]:
+    path = resources.files("rashomon") / "data" / "compare" / "roles.tsv"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    return tuple((role, word.strip()) for role, word in rows)
+
+
+def _roles(text: str) -> frozenset[str]:
+    """The event roles a clause's figures fill: requested vs imposed, daily vs cumulative, planned."""
+    words = _WORD.findall(text.lower())
+    return frozenset(role for role, start in _role_words() if any(w.startswith(start) for w in words))
 
 
 def _year_like(number: NumberMention) -> bool:
@@ -535,7 +614,10 @@ def _close(a: NumberMention, b: NumberMention) -> bool:
 
 
 def _comparable(a: NumberMention, b: NumberMention) -> bool:
-    """Same unit, or one side without a unit (analysers miss some: "rund 18 Kilometer")."""
+    """Same unit, or one side without a unit (analysers miss some: "rund 18 Kilometer"); an age only
+    with an age."""
+    if AGE_UNIT in (a.unit, b.unit):
+        return a.unit == b.unit
     return a.unit == b.unit or a.unit is None or b.unit is None
 
 
@@ -551,6 +633,8 @@ def _number_conflicts(a: _Claim, b: _Claim, *, unit: str | None = None, same_uni
     not compared with one that has a unit (claims aligned by masked figures only: "recount in 14
     districts" and "won 52%" share a shape, not a quantity).
     """
+    if a.roles != b.roles:
+        return []  # requested vs imposed, daily vs total: different facts that share a unit
     left = [n for n in a.numbers if unit is None or n.unit == unit]
     right = [n for n in b.numbers if unit is None or n.unit == unit]
     only_left = [n for n in left if not any(_close(n, m) for m in b.numbers if _comparable(n, m))]
@@ -598,29 +682,66 @@ def _date_conflict(a: _Claim, b: _Claim) -> str | None:
 
 
 def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dict[str, str]) -> list[str]:
-    """A place or person in each sentence that the other sentence's article never names at all.
+    """The one place or person of each sentence, of one type, that the other sentence's article never
+    names at all ("the crash happened near X" / "near Y").
 
     Only resolved entities (those in ``names``) count: an unresolved one may be the other's spelling
-    in another script.
+    in another script. Neither is an adjective
+    ("Беларускія", "польский") or another spelling of the same name.
     """
 
-    def only(x: _Claim, y: _Claim, kind: str) -> list[str]:
-        absent = [e for e, t in sorted(x.entities.items()) if t == kind and e not in named[y.article]]
-        return [e for e in absent if e in names]
+    def filled(x: _Claim, kind: str) -> set[str]:
+        return {e for e, t in x.entities.items() if t == kind and e in names and not _adjective(names[e])}
 
     notes = []
     for kind in ("LOC", "PER"):
-        pairs = [(x, y) for x in only(a, b, kind) for y in only(b, a, kind) if not _one_spelling(names[x], names[y])]
-        if pairs:
-            notes.append(f"{names[pairs[0][0]]} vs {names[pairs[0][1]]}")
+        left, right = filled(a, kind), filled(b, kind)
+        only_left = [e for e in left if e not in named[b.article]]
+        only_right = [e for e in right if e not in named[a.article]]
+        if len(only_left) != 1 or len(only_right) != 1 or (left - {only_left[0]}) != (right - {only_right[0]}):
+            continue  # the other slots (a route's start, a person's employer) must be filled alike
+        x, y = only_left[0], only_right[0]
+        if not _one_spelling(names[x], names[y]):
+            notes.append(f"{names[x]} vs {names[y]}")
     return notes
 
 
+# Endings of adjectives (and of Slavic place adjectives: "Беларускія", "Польский", "tiaczowskiego"),
+# which NER sometimes tags as places; a surname with such an ending is a PER, not checked here.
+_ADJECTIVE_END = re.compile(
+    r"(?:ск|цк|зк)(?:ий|ія|ая|ое|ые|і|ый|ої|ого|ага|ую|ім|им)$|(?:sk|ck)(?:i|a|ie|iego|iej)$|isch\w*$", re.IGNORECASE
+)
+
+
+def _adjective(name: str) -> bool:
+    words = name.split()
+    return len(words) == 1 and bool(_ADJECTIVE_END.search(words[0]))
+
+
+# Polish digraphs to their Cyrillic transliterations; x/ch/kh and c/ts spell one sound
+_SPELLINGS = (("rz", "zh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"), ("kh", "h"), ("ch", "h"), ("ts", "c"), ("'", ""))
+
+
+def _skeleton(word: str) -> str:
+    """A spelling-free key of a transliterated word: Polish/Cyrillic digraphs folded, vowels dropped
+    ("Nowicki" / "Навіцкі" / "Новіцький" -> "nvtsk")."""
+    w = anyascii(word).lower()
+    for old, new in _SPELLINGS:
+        w = w.replace(old, new)
+    w = re.sub(r"[aeiouyj]+", "", w)
+    return w
+
+
 def _one_spelling(x: str, y: str) -> bool:
-    """True when a word of each starts with the same three Latin letters ("Warsaw"/"Warszawa", "Kaniv"/"Канева")."""
+    """True when a word of each starts with the same three Latin letters ("Warsaw"/"Warszawa", "Kaniv"/"Канева")
+    or shares its consonant skeleton ("Krzysztof Nowicki" / "Кшыштаф Навіцка")."""
     # The resolver leaves some cross-script spellings apart; two different places or people named in one
     # statement rarely share a word's first three letters, and a false "sources disagree" costs more.
-    return bool({w[:3] for w in _fold(x).split() if len(w) > 2} & {w[:3] for w in _fold(y).split() if len(w) > 2})
+    if {w[:3] for w in _fold(x).split() if len(w) > 2} & {w[:3] for w in _fold(y).split() if len(w) > 2}:
+        return True
+    keys_x = {_skeleton(w)[:4] for w in _WORD.findall(x) if len(w) > 3}
+    keys_y = {_skeleton(w)[:4] for w in _WORD.findall(y) if len(w) > 3}
+    return bool({k for k in keys_x if len(k) >= 3} & keys_y)
 
 
 def _related_number_conflicts(
@@ -676,33 +797,47 @@ def _quote_groups(
     entities: dict[str, _StoryEntity],
     order: dict[str, int],
 ) -> list[dict[str, Any]]:
-    """Quotes grouped by speaker, then greedily by the similarity of what was said."""
-    by_speaker: dict[str | None, list[int]] = defaultdict(list)
-    names: dict[str | None, Counter[str]] = defaultdict(Counter)
-    for i, (doc, quote) in enumerate(quotes):
-        speaker = doc.ids.get(quote.speaker) if quote.speaker else None
-        by_speaker[speaker].append(i)
-        if quote.speaker_text:
-            names[speaker][quote.speaker_text] += 1
-    groups: list[tuple[str | None, list[int]]] = []
-    for speaker, members in by_speaker.items():
-        clusters: list[list[int]] = []
-        for i in members:
-            best, best_score = None, QUOTE_THRESHOLD
-            for cluster in clusters:
-                score = float(max(vectors[i] @ vectors[j] for j in cluster))
-                if score >= best_score:
-                    best, best_score = cluster, score
-            if best is None:
-                clusters.append([i])
-            else:
-                best.append(i)
-        groups.extend((speaker, c) for c in clusters)
+    """Quotes grouped by what was said, across languages; then the speaker the variants agree on.
+
+    A quote joins the group it is closest to when their cosine reaches :data:`QUOTE_THRESHOLD` and
+    their speakers do not differ (one of them unresolved or unnamed counts as agreeing: a spelling the
+    resolver missed must not split a saying), or :data:`QUOTE_ANY_SPEAKER` whatever the speakers.
+    """
+    speakers = [doc.ids.get(quote.speaker) if quote.speaker else None for doc, quote in quotes]
+
+    def person(i: int) -> str | None:
+        entity = entities.get(speakers[i] or "")
+        return entity.id if entity and entity.resolved and entity.type == "PER" else None
+
+    clusters: list[list[int]] = []
+    for i in sorted(range(len(quotes)), key=lambda k: (order[quotes[k][0].article.id], k)):
+        best, best_score = None, 0.0
+        for cluster in clusters:
+            score = float(max(vectors[i] @ vectors[j] for j in cluster))
+            voices = {person(j) for j in cluster} - {None}
+            agree = person(i) is None or not voices or person(i) in voices
+            if score >= (QUOTE_THRESHOLD if agree else QUOTE_ANY_SPEAKER) and score > best_score:
+                best, best_score = cluster, score
+        if best is None:
+            clusters.append([i])
+        else:
+            best.append(i)
     out: list[tuple[tuple[bool, int, str], dict[str, Any]]] = []
-    for speaker, members in groups:
+    for members in clusters:
+        votes: dict[str, float] = defaultdict(float)
+        for i in members:
+            for candidate, weight in _speaker_votes(person(i), quotes[i][1].speaker_text, entities).items():
+                votes[candidate] += weight
+        speaker = min(votes, key=lambda e: (-votes[e], e)) if votes else None
+        if speaker is None:  # no resolved person: the local speaker most variants name
+            local = Counter(speakers[i] for i in members if speakers[i] in entities
+                            and entities[speakers[i] or ""].type == "PER")
+            speaker = local.most_common(1)[0][0] if local else None
         entity = entities.get(speaker) if speaker else None
-        said_by = names[speaker].most_common(1)[0][0] if names[speaker] else "unnamed speaker"
-        name = entity.names.most_common(1)[0][0] if entity else said_by
+        said_by = Counter(quotes[i][1].speaker_text for i in members
+                          if quotes[i][1].speaker_text and speakers[i] == speaker)
+        name = (entity.names.most_common(1)[0][0] if entity
+                else said_by.most_common(1)[0][0] if said_by else "unnamed speaker")
         members.sort(key=lambda i: order[quotes[i][0].article.id])
         variants = [
             {"article": quotes[i][0].article.id, "text": " ".join(quotes[i][1].text.split()),
@@ -710,9 +845,24 @@ def _quote_groups(
             for i in members
         ]
         spread = len({quotes[i][0].article.id for i in members})
-        out.append(((speaker is None, -spread, name), {"speaker": speaker, "speaker_name": name,
+        out.append(((speaker is None, -spread, name or ""), {"speaker": speaker, "speaker_name": name,
                                                        "variants": variants}))
     return [group for _key, group in sorted(out, key=lambda item: item[0])]
+
+
+def _speaker_votes(speaker: str | None, said_by: str | None, entities: dict[str, _StoryEntity]) -> dict[str, float]:
+    """One variant's vote for its speaker; a bare surname that several people of the story bear
+    ("Harelik said", the activist and his wife) is shared among them."""
+    if speaker is None:
+        return {}
+    words = _fold(said_by or "").split()
+    if len(words) != 1:
+        return {speaker: 1.0}
+    bearers = [e.id for e in entities.values() if e.resolved and e.type == "PER"
+               and any(words[0] in _fold(name).split() for name in e.names)]
+    if speaker not in bearers:
+        return {speaker: 1.0}
+    return {e: 1.0 / len(bearers) for e in bearers}
 
 
 def _descriptors(docs: Sequence[_Doc]) -> list[dict[str, Any]]:

@@ -64,7 +64,14 @@ def _view(result: dict[str, Any]) -> dict[str, Any]:
     for d in result["descriptors"]:
         name = names.get(d["entity"]) or d["entity"].split(":", 1)[-1]
         described[name].append({"source": source(d["article"]), "text": d["text"]})
+    total = len(story["articles"])
+    partly: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for item in shared:
+        if len(item["sources"]) < total:
+            partly[len(item["sources"])].append(item)
     return {
+        "agreed": [item for item in shared if len(item["sources"]) >= total],
+        "partly": dict(sorted(partly.items(), reverse=True)),  # sources -> statements they share
         "title": story["title"],
         "event_date": story.get("event_date"),
         "languages": story["languages"],
@@ -82,6 +89,16 @@ def _sources(claims: list[dict[str, Any]]) -> list[str]:
     return list(dict.fromkeys(c["source"] for c in claims))
 
 
+def _md_shared(items: list[dict[str, Any]], total: int) -> list[str]:
+    lines = []
+    for item in items:
+        note = f" — _{_md(item['note'])}_" if item["note"] else ""
+        lines.append(f"- {_md(item['text'])} — {_md(', '.join(item['sources']))} "
+                     f"({len(item['sources'])} of {total}){note}")
+        lines += [f"  - {_md(c['source'])} ({_md(c['language'])}): {_md(c['text'])}" for c in item["claims"][1:]]
+    return lines
+
+
 def to_markdown(result: dict[str, Any]) -> str:
     """The comparison as a Markdown report (every value escaped)."""
     v = _view(result)
@@ -94,16 +111,14 @@ def to_markdown(result: dict[str, Any]) -> str:
         meta = ", ".join(_md(x) for x in (a.get("language"), a.get("published") or a.get("updated")) if x)
         lines.append(f"- **{_md(a['label'])}**: {_md(a['title'])}" + (f" ({meta})" if meta else ""))
 
+    # "All sources agree" only for what every source says; the rest under "Shared by N of M sources"
     lines += ["", "## All sources agree", ""]
-    if not v["shared"]:
-        lines.append("_No statement is made by more than one source._")
-    for item in v["shared"]:
-        note = f" — _{_md(item['note'])}_" if item["note"] else ""
-        lines.append(f"- {_md(item['text'])} — {_md(', '.join(item['sources']))} "
-                     f"({len(item['sources'])} of {v['total']}){note}")
-        lines += [
-            f"  - {_md(c['source'])} ({_md(c['language'])}): {_md(c['text'])}" for c in item["claims"][1:]
-        ]
+    if not v["agreed"]:
+        lines.append("_No statement is made by every source._")
+    lines += _md_shared(v["agreed"], v["total"])
+    for count, items in v["partly"].items():
+        lines += ["", f"## Shared by {count} of {v['total']} sources", ""]
+        lines += _md_shared(items, v["total"])
 
     for label, claims in v["unique"].items():
         lines += ["", f"## Only in {_md(label)}", ""]

@@ -125,13 +125,23 @@ def _split(text: str, span: Span, markers: Sequence[str]) -> list[Span]:
     left = start
     for a, b in cuts:
         a, b = a + start, b + start
-        if a < left:
+        if a < left or _joins_names(text, a, b):
             continue
         if _words(text[left:a]) >= MIN_CLAUSE_WORDS and _words(text[b:end]) >= MIN_CLAUSE_WORDS:
             pieces.append(_trim(text, left, a))
             left = b
     pieces.append(_trim(text, left, end))
     return pieces
+
+
+_NAME_BEFORE = re.compile(r"[A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ][\w'’.-]*$")
+_NAME_AFTER = re.compile(r"^[A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9]")
+
+
+def _joins_names(text: str, a: int, b: int) -> bool:
+    """A dash between two capitalised words is a route or a pair ("Przemyśl – Szczecin"), not a clause break."""
+    return "," not in text[a:b] and ";" not in text[a:b] and bool(
+        _NAME_BEFORE.search(text[:a]) and _NAME_AFTER.match(text[b:]))
 
 
 def _relative(text: str, span: Span, kinds: Sequence[tuple[str, str]], people: Sequence[Span]) -> list[Clause]:

@@ -65,7 +65,12 @@ def _is_boundary(text: str, match: re.Match[str], line_start: int, line_end: int
         return False  # an initial: "A. Lukashenka", "А. Лукашенко"
     if _DOTTED.match(token):
         return False  # "U.S", "z.B", "т.е" not in the list
-    return not (lang == "de" and token.isdigit() and len(token) <= 2)  # "am 3. Oktober"
+    if token.isdigit() and len(token) <= 2 and lang != "en":
+        # an ordinal after a preposition: "am 3. Oktober", "z 1. Brygady"; "Zginęło 2. Policja" is cut
+        words_before = text[line_start : before.start()].split()
+        last = words_before[-1] if words_before else ""
+        return not (lang == "de" or (last.isalpha() and last.islower() and len(last) <= 3))
+    return True
 
 
 def split_sentences(text: str, language: str | None) -> list[Sentence]:
