@@ -295,8 +295,10 @@ def compare(
     from .compare_cache import cached_compare  # loads the embedding models only when it must compare
     from .render import to_html, to_markdown
 
+    from .annotate import annotate
+
     with _store(db) as store:
-        result = cached_compare(store, story_id)
+        result = annotate(store, cached_compare(store, story_id))
     if fmt == "json":
         text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     else:
@@ -371,6 +373,11 @@ def _register_link_commands() -> None:
     app.command("story")(cli_links.story)
     app.command()(cli_links.recluster)
     app.command()(cli_links.similarity)
+
+    from . import cli_origin
+
+    app.command()(cli_origin.brief)
+    app.command()(cli_origin.watch)
 
 
 _register_link_commands()
