@@ -292,10 +292,9 @@ def compare(
     if fmt not in _COMPARE_FORMATS:
         choices = ", ".join(_COMPARE_FORMATS)
         raise typer.BadParameter(f"{fmt!r} is not one of {choices}", param_hint="--format")
+    from .annotate import annotate
     from .compare_cache import cached_compare  # loads the embedding models only when it must compare
     from .render import to_html, to_markdown
-
-    from .annotate import annotate
 
     with _store(db) as store:
         result = annotate(store, cached_compare(store, story_id))

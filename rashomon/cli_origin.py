@@ -12,7 +12,6 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from .origin import Origin
 from .store import Store
 
 _BRIEF_FORMATS = ("text", "markdown", "json")
@@ -48,39 +47,13 @@ def brief(
         sys.stdout.write(result.to_text(markdown=fmt == "markdown"))
 
 
-def origin_lines(origin: Origin, labels: dict[str, str]) -> list[str]:
-    """``rashomon story``'s lines on how the story spread: first report, copies, citations."""
-
-    def name(article_id: str | None) -> str:
-        return labels.get(article_id or "", article_id or "?")
-
-    lines = []
-    first = origin.first_report
-    if first is None:
-        lines.append("first report: unknown (no article gives a publication time of day)")
-    else:
-        text = f"first report: {name(first['article'])} at {first['published_utc']}"
-        if first["possibly_earlier"]:
-            text += f" (possibly earlier, day only: {', '.join(name(i) for i in first['possibly_earlier'])})"
-        lines.append(text)
-    unknown = [t["article"] for t in origin.timeline if t["time"] == "unknown"]
-    if unknown:
-        lines.append(f"publication time unknown: {', '.join(name(i) for i in unknown)}")
-    for copy in origin.copies:
-        label = name(copy.article) if copy.article else (copy.source or copy.title)
-        lines.append(f"copy: {label} copies {name(copy.original)} ({copy.basis}, {copy.similarity:.2f})")
-    for c in origin.citations:
-        lines.append(f"cites: {name(c.article)} → {c.cites} (“{c.text}”)")
-    return lines
-
-
 def story_origin_json(store: Store, story_id: str) -> tuple[dict[str, Any], list[str]]:
     """The ``origin`` field of ``rashomon story --json`` and the lines of its text form."""
-    from .origin import story_origin
+    from .origin import spread_lines, story_origin
 
-    origin = story_origin(store, story_id)
-    labels = {t["article"]: str(t["source"] or t["article"]) for t in origin.timeline}
-    return origin.to_json(), origin_lines(origin, labels)
+    origin = story_origin(store, story_id).to_json()
+    labels = {t["article"]: str(t["source"] or t["article"]) for t in origin["timeline"]}
+    return origin, spread_lines(origin, labels)
 
 
 def watch(
@@ -139,7 +112,7 @@ def _watch_loop(watcher: Any, *, seconds: float, once: bool, sink: IO[str] | Non
 
     from rich.live import Live
 
-    status = {"polls": 0, "new": 0, "last": "never", "now": ""}
+    status: dict[str, Any] = {"polls": 0, "new": 0, "last": "never", "now": ""}
 
     def line() -> str:
         return (f"watching {len(watcher.feeds)} feed{'s' * (len(watcher.feeds) != 1)} · last poll {status['last']}"

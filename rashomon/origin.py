@@ -47,6 +47,7 @@ __all__ = [
     "PublicationTime",
     "find_citations",
     "publication_time",
+    "spread_lines",
     "story_origin",
 ]
 
@@ -279,8 +280,8 @@ def _trim(
             if s <= start:
                 return None  # the name is a person's
             end = s
-    if text[start] in "«„“\"":
-        return start, end  # a quoted name is whole as written
+    if text[start] in "«„“\"" or text[start:end] in _agencies():
+        return start, end  # a quoted name or a known agency ("dpa") is whole as written
     words = list(re.finditer(r"\S+", text[start:end]))
     while words and words[0].group(0).strip(",.;:") in not_names:
         words.pop(0)
@@ -477,3 +478,28 @@ def _statement_firsts(comparison: dict[str, Any], times: dict[str, PublicationTi
                     "possibly_earlier": first["possibly_earlier"] if first else [],
                     "unknown": [i for i in ids if not times[i].known]})
     return out
+
+
+def spread_lines(origin: dict[str, Any], labels: dict[str, str]) -> list[str]:
+    """How a story spread (:meth:`Origin.to_json`), as lines of text: first report, unknown times,
+    copies, citations. ``labels``: article id -> outlet name."""
+
+    def name(article_id: str | None) -> str:
+        return labels.get(article_id or "", article_id or "?")
+
+    first = origin.get("first_report")
+    if first is None:
+        lines = ["first report: unknown (no article gives a publication time of day)"]
+    else:
+        text = f"first report: {name(first['article'])} at {first['published_utc']}"
+        if first["possibly_earlier"]:
+            text += f" (possibly earlier, day only: {', '.join(name(i) for i in first['possibly_earlier'])})"
+        lines = [text]
+    unknown = [t["article"] for t in origin["timeline"] if t["time"] == "unknown"]
+    if unknown:
+        lines.append(f"publication time unknown: {', '.join(name(i) for i in unknown)}")
+    for copy in origin["copies"]:
+        label = name(copy["article"]) if copy["article"] else (copy["source"] or copy["title"])
+        lines.append(f"copy: {label} copies {name(copy['original'])} ({copy['basis']}, {copy['similarity']:.2f})")
+    lines += [f"cites: {name(c['article'])} → {c['cites']} (“{c['text']}”)" for c in origin["citations"]]
+    return lines
