@@ -183,9 +183,9 @@ class Watcher:
         """
         report = PollReport()
         for feed in self.feeds:
+            self.on_progress(f"polling {feed}")
             if self.stop.is_set():
                 break
-            self.on_progress(f"polling {feed}")
             report.feeds.append(self._poll_feed(feed))
         report.stopped = self.stop.is_set()
         articles = [a for fresh, _e, _m in self._pending.values() for _k, a in fresh]
