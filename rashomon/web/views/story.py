@@ -150,6 +150,13 @@ def story_page(request: Request, story_id: str, store: StoreDep, status: str = "
         "compared": result is not None,
     }
     if result is not None:
+        from ...annotate import annotate
+        from ...origin import spread_lines
+
+        extra = annotate(store, result)
+        context["brief"] = extra["brief"]
+        context["origin"] = extra["origin"]
+        context["spread"] = spread_lines(extra["origin"], {c["article"].id: c["label"] for c in columns})
         all_rows = statement_rows(result, article_ids, None)
         labels = {c["article"].id: c["label"] for c in columns}
         context.update({
