@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from rashomon.annotate import annotate, brief_for
@@ -225,7 +226,9 @@ def test_annotated_comparison_validates_and_renders(fire: tuple[str, list[str]],
     db, ids = fire
     with open_store(db) as store:
         result = annotate(store, _comparison(ids))
-    validate(result, "compare.schema.json", schemas)
+    validate(result, "compare.schema.json", schemas)  # the shared contract still holds
+    additions = Path(__file__).parents[1] / "rashomon" / "data" / "contract" / "compare-additions.schema.json"
+    Draft202012Validator(json.loads(additions.read_text("utf-8"))).validate(result)
     first = {s["statement"]: s["article"] for s in result["origin"]["statements"]}
     assert first["s1"] == ids[1] and first["s3"] is None  # s3: the ru day-only and the undated pl article
     markdown, html = to_markdown(result), to_html(result)
