@@ -10,6 +10,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -281,3 +285,23 @@ def test_the_watch_command_reports_a_failing_feed_in_one_line(tmp_path: Path, se
     assert "Traceback" not in result.output
     bad = runner.invoke(app, ["watch", "x.xml", "--every", "soon", "--db", str(tmp_path / "w.db")])
     assert bad.exit_code == 2
+
+
+def test_ctrl_c_stops_the_watch_command_between_feeds(tmp_path: Path, server: _FeedServer) -> None:
+    server.routes = {"/slow.xml": _Route(b"", status=500, delay=2.0), "/next.xml": _Route(_rss("Next", [_item(1)]))}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    command = [sys.executable, "-m", "rashomon", "watch", server.url("/slow.xml"), server.url("/next.xml"),
+               "--every", "1s", "--delay", "0", "--db", str(tmp_path / "w.db")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not server.hits("/slow.xml") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)  # while the first feed is still answering
+        _out, err = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 0, err
+    assert "stopping after the current item" in err and "Traceback" not in err
+    assert "failed: " in err and "HTTP 500" in err  # the item in progress was finished
+    assert not server.hits("/next.xml")
