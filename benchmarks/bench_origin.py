@@ -71,12 +71,14 @@ def _evaluate(store: Store, stories: dict[str, list[str]], key: dict[str, str], 
     for story_id in stories:
         result = annotate(store, cached_compare(store, story_id))
         origin, brief = result["origin"], result["brief"]
-        claims = {(c["article"], c["sentence"]): c["text"] for s in result["statements"] for c in s["claims"]}
+        claims: dict[tuple[str, int], set[str]] = defaultdict(set)  # a sentence may hold several claims
+        for statement in result["statements"]:
+            for c in statement["claims"]:
+                claims[(c["article"], c["sentence"])].add(c["text"])
         for item in [*brief["shared"], *brief["single_source"]]:
             lines += 1
-            refs = item.get("claims", [item])
-            traceable += all(claims.get((c["article"], c["sentence"])) is not None for c in refs) and any(
-                claims.get((c["article"], c["sentence"])) == item["text"] for c in refs)
+            refs = [(c["article"], c["sentence"]) for c in item.get("claims", [item])]
+            traceable += all(r in claims for r in refs) and any(item["text"] in claims[r] for r in refs)
         for item in brief["shared"]:
             shared_items += 1
             outlets = {gold["outlet_of"].get(key[c["article"]], key[c["article"]]) for c in item["claims"]}

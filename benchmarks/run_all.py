@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 # Quality first (they are what a user trusts), then speed; Spark and reliability last (slowest).
 ORDER = [
     "language", "analysis", "ner", "entities", "entities_e2e", "stories", "compare", "ingest", "scale", "load", "spark",
-    "reliability",
+    "reliability", "origin",
 ]
 
 
