@@ -30,7 +30,7 @@ def test_story_page_and_api_carry_brief_and_origin(site: tuple[Any, str]) -> Non
         data = httpx.get(base + "/api/stories/story-trial/compare").json()
     assert 'id="brief-h">Brief<' in html and 'id="spread-h">How it spread<' in html
     assert html.index('id="brief-h"') < html.index('id="statements-h"')  # the brief comes first
-    assert "first report" in html
+    assert "first report" in html and "first stated by" in html
     assert {"origin", "brief"} <= set(data)
     shared = data["brief"]["shared"]
     assert shared and all(item["sources"] >= 2 for item in shared)
