@@ -21,6 +21,7 @@ SECTIONS = [
     ("entities_e2e", "## Entity resolution (end to end)"),
     ("stories", "## Stories"),
     ("compare", "## Compare"),
+    ("origin", "## Origin and brief"),
     ("ingest", "## Ingest"),
     ("pipeline", "## Pipeline"),
     ("scale", "## Scale"),

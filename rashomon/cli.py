@@ -308,11 +308,12 @@ def compare(
     if fmt not in _COMPARE_FORMATS:
         choices = ", ".join(_COMPARE_FORMATS)
         raise typer.BadParameter(f"{fmt!r} is not one of {choices}", param_hint="--format")
+    from .annotate import annotate
     from .compare_cache import cached_compare  # loads the embedding models only when it must compare
     from .render import to_html, to_markdown
 
     with _store(db) as store:
-        result = cached_compare(store, story_id)
+        result = annotate(store, cached_compare(store, story_id))
     if fmt == "json":
         text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
     else:
@@ -398,6 +399,11 @@ def _register_link_commands() -> None:
     app.command("story")(cli_links.story)
     app.command()(cli_links.recluster)
     app.command()(cli_links.similarity)
+
+    from . import cli_origin
+
+    app.command()(cli_origin.brief)
+    app.command()(cli_origin.watch)
 
 
 _register_link_commands()

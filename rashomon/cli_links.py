@@ -111,6 +111,9 @@ def story(
                           for e in entity_rows})
         data["entities"] = [{"id": e.id, "name": e.name, "type": e.type, "articles": counts[e.id]}
                             for e in sorted(entity_rows, key=lambda e: (-counts[e.id], e.name))]
+        from .cli_origin import story_origin_json
+
+        data["origin"], origin_lines = story_origin_json(store, story_id)
     if as_json:
         cli._print_json(data)
         return
@@ -124,6 +127,8 @@ def story(
     cli.out.print(table)
     top = ", ".join(f"{e['name']} ({e['articles']})" for e in data["entities"][:12])
     cli.out.print(f"entities: {top}", markup=False, highlight=False)
+    for line in origin_lines:
+        cli.out.print(line, markup=False, highlight=False)
 
 
 def recluster(db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None) -> None:

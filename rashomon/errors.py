@@ -4,7 +4,8 @@
     ├── InputError            a file or record cannot be read as an article
     │   ├── UnsupportedFormat the content is none of the formats we read
     │   ├── FileTooLarge      the file is over the size limit
-    │   └── EmptyInput        the file holds no article text
+    │   ├── EmptyInput        the file holds no article text
+    │   └── FetchError        a feed or page cannot be fetched (timeout, HTTP error, too large)
     ├── StoreError            the database cannot be opened or written
     │   └── NotFound          an article, story or entity id does not exist
     ├── UsageError            arguments that make no sense together
@@ -32,6 +33,10 @@ class FileTooLarge(InputError):
 
 class EmptyInput(InputError):
     """The file holds no article text."""
+
+
+class FetchError(InputError):
+    """A feed or page cannot be fetched: timeout, HTTP error status, too large, too many redirects."""
 
 
 class StoreError(RashomonError):

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, Template
 
-__all__ = ["to_html", "to_markdown"]
+__all__ = ["md_escape", "to_html", "to_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
@@ -82,7 +82,20 @@ def _view(result: dict[str, Any]) -> dict[str, Any]:
         "speakers": dict(speakers),
         "described": dict(described),
         "total": len(story["articles"]),
+        **_extras(result, source),
     }
+
+
+md_escape = _md  # public: the brief's Markdown (rashomon/brief.py) escapes the same way
+
+
+def _extras(result: dict[str, Any], source: Any) -> dict[str, Any]:
+    """The brief and "How it spread" lines of an annotated comparison (rashomon/annotate.py), if present."""
+    from .origin import spread_lines
+
+    labels = {a["id"]: source(a["id"]) for a in result["story"]["articles"]}
+    origin = result.get("origin")
+    return {"brief": result.get("brief"), "spread": spread_lines(origin, labels) if origin else []}
 
 
 def _sources(claims: list[dict[str, Any]]) -> list[str]:
@@ -106,10 +119,17 @@ def to_markdown(result: dict[str, Any]) -> str:
     if v["event_date"]:
         lines.append(f"Event date: {_md(v['event_date'])}  ")
     lines.append(f"Languages: {_md(', '.join(v['languages']) or 'unknown')}")
+    if v["brief"]:
+        from .brief import render_brief
+
+        lines += ["", render_brief(v["brief"], markdown=True).rstrip()]
     lines += ["", f"## Sources ({v['total']})", ""]
     for a in v["articles"]:
         meta = ", ".join(_md(x) for x in (a.get("language"), a.get("published") or a.get("updated")) if x)
         lines.append(f"- **{_md(a['label'])}**: {_md(a['title'])}" + (f" ({meta})" if meta else ""))
+
+    if v["spread"]:
+        lines += ["", "## How it spread", ""] + [f"- {_md(line)}" for line in v["spread"]]
 
     # "All sources agree" only for what every source says; the rest under "Shared by N of M sources"
     lines += ["", "## All sources agree", ""]
@@ -157,7 +177,8 @@ def _template() -> Template:
 def to_html(result: dict[str, Any]) -> str:
     """The comparison as one self-contained HTML page (inline CSS, no scripts, everything escaped)."""
     view = _view(result)
-    for article in view["articles"]:  # only web links: a javascript: URL must not become a link
+    brief_claims = [c for item in (view["brief"] or {}).get("shared", []) for c in item["claims"]]
+    for article in [*view["articles"], *brief_claims]:  # only web links: a javascript: URL must not become a link
         if not str(article.get("url") or "").lower().startswith(("http://", "https://")):
             article["url"] = None
     return _template().render(v=view)

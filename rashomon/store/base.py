@@ -627,6 +627,51 @@ class Store(ABC):
         )
         return [{"other": r[0], "score": r[1], "evidence": json.loads(r[2]), "decided_by": r[3]} for r in rows]
 
+    # -- watch state (rashomon.watch) ------------------------------------------------------------
+
+    def watch_feed(self, feed: str) -> dict[str, Any] | None:
+        """A watched feed's validators and last poll (``etag``, ``last_modified``, ``polled_at``, ...)."""
+        rows = self.query(
+            "SELECT etag, last_modified, polled_at, status, new_items FROM watch_feeds WHERE feed = ?", (feed,)
+        )
+        if not rows:
+            return None
+        etag, modified, polled, status, new = rows[0]
+        return {"etag": etag, "last_modified": modified, "polled_at": polled, "status": status, "new_items": new}
+
+    def save_watch_feed(
+        self, feed: str, *, etag: str | None, last_modified: str | None, status: str, new_items: int
+    ) -> None:
+        """Record a poll of a feed (its validators are kept when the poll brought none)."""
+        self.execute(
+            "INSERT INTO watch_feeds (feed, etag, last_modified, polled_at, status, new_items) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (feed) DO UPDATE SET "
+            "etag = COALESCE(excluded.etag, watch_feeds.etag), "
+            "last_modified = COALESCE(excluded.last_modified, watch_feeds.last_modified), "
+            "polled_at = excluded.polled_at, status = excluded.status, "
+            "new_items = watch_feeds.new_items + excluded.new_items",
+            (feed, etag, last_modified, now_iso(), status, new_items),
+        )
+
+    def seen_entries(self, feed: str, entries: Sequence[str]) -> set[str]:
+        """Which of these entry keys of a feed were already taken."""
+        seen: set[str] = set()
+        for start in range(0, len(entries), _IN_BATCH):
+            chunk = list(entries[start:start + _IN_BATCH])
+            marks = ", ".join("?" * len(chunk))
+            seen.update(r[0] for r in self.query(
+                f"SELECT entry FROM watch_entries WHERE feed = ? AND entry IN ({marks})", (feed, *chunk)
+            ))
+        return seen
+
+    def mark_entries_seen(self, feed: str, entries: Iterable[tuple[str, str | None]]) -> None:
+        """Record feed entries as taken: ``(entry key, article id or None)``."""
+        self.executemany(
+            "INSERT INTO watch_entries (feed, entry, article_id, seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (feed, entry) DO NOTHING",
+            [(feed, key, article, now_iso()) for key, article in entries],
+        )
+
 
 def _filters(
     *, language: str | None, source: str | None, since: str | None, prefix: str = ""

@@ -157,7 +157,9 @@ def api_compare(story_id: str, request: Request, store: StoreDep) -> dict[str, A
     if compare is None:
         raise HTTPException(501, "story comparison is not available in this installation yet")
     try:
-        return compare(store, story.id)
+        from ...annotate import annotate
+
+        return annotate(store, compare(store, story.id))
     except ImportError:
         raise HTTPException(501, "story comparison is not available in this installation yet") from None
 

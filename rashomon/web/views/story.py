@@ -154,6 +154,16 @@ def story_page(request: Request, story_id: str, store: StoreDep, status: str = "
         ],
     }
     if result is not None:
+        from ...annotate import annotate
+        from ...origin import spread_lines
+
+        extra = annotate(store, result)
+        context["brief"] = extra["brief"]
+        context["origin"] = extra["origin"]
+        labels_by_id = {c["article"].id: c["label"] for c in columns}
+        context["spread"] = spread_lines(extra["origin"], labels_by_id)
+        context["first_by_statement"] = {s["statement"]: labels_by_id.get(s["article"], s["article"])
+                                         for s in extra["origin"]["statements"] if s["article"]}
         all_rows = statement_rows(result, article_ids, None)
         labels = {c["article"].id: c["label"] for c in columns}
         context.update({
