@@ -6,6 +6,7 @@ from .analyse import analyse
 from .errors import (
     EmptyInput,
     EngineError,
+    FetchError,
     FileTooLarge,
     InputError,
     NotFound,
@@ -41,6 +42,7 @@ __all__ = [
     "EmptyInput",
     "EngineError",
     "Entity",
+    "FetchError",
     "FileTooLarge",
     "InputError",
     "Mention",

@@ -1,7 +1,7 @@
 """The comparison of a story with its origin and brief: what the CLI, the web and the exports show.
 
 :func:`annotate` adds two optional fields to the compare JSON (``contract/compare.schema.json`` allows
-added fields; their shape is in ``docs/origin.md`` and ``data/contract/compare-additions.schema.json``):
+added fields; their shape is in ``docs/origin.md`` and ``data/contract/compare-additions.json``):
 ``origin`` (:mod:`rashomon.origin`) and ``brief`` (:mod:`rashomon.brief`).
 """
 

@@ -227,7 +227,7 @@ def test_annotated_comparison_validates_and_renders(fire: tuple[str, list[str]],
     with open_store(db) as store:
         result = annotate(store, _comparison(ids))
     validate(result, "compare.schema.json", schemas)  # the shared contract still holds
-    additions = Path(__file__).parents[1] / "rashomon" / "data" / "contract" / "compare-additions.schema.json"
+    additions = Path(__file__).parents[1] / "rashomon" / "data" / "contract" / "compare-additions.json"
     Draft202012Validator(json.loads(additions.read_text("utf-8"))).validate(result)
     first = {s["statement"]: s["article"] for s in result["origin"]["statements"]}
     assert first["s1"] == ids[1] and first["s3"] is None  # s3: the ru day-only and the undated pl article
