@@ -170,7 +170,7 @@ def _compare(store: Any, work: Path) -> dict[str, Any]:
     """Comparison and story page latency on stories of 3-20 articles."""
     from fastapi.testclient import TestClient
 
-    from rashomon import linking
+    from rashomon import decisions
     from rashomon.compare_cache import cached_compare
     from rashomon.web import create_app
 
@@ -204,7 +204,7 @@ def _compare(store: Any, work: Path) -> dict[str, Any]:
             if total == target:
                 break
         if len(group) > 1:
-            chosen.append(linking.merge_stories(store, group))
+            chosen.append(decisions.merge_stories(store, group))
     sizes = {s: len(store.story_article_ids(s)) for s in chosen}
 
     cold = []

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from . import export, linking
-from .errors import InputError, NotFound, UsageError
+from . import decisions, export, linking
+from .errors import InputError, NotFound
 from .models import Article
 from .settings import Settings
 from .store import EntityRow, Store
@@ -68,7 +68,7 @@ def stories_move(
     """Move an article into another story (kept by `rashomon recluster`)."""
     cli = _cli()
     with cli._store(ctx.obj) as store:
-        linking.move_article(store, article_id, story_id)
+        decisions.move_article(store, article_id, story_id, by="cli")
     cli.out.print(f"moved {article_id} to {story_id}", markup=False)
 
 
@@ -81,7 +81,7 @@ def stories_split(
     """Split articles off a story into a new one (kept by `rashomon recluster`)."""
     cli = _cli()
     with cli._store(ctx.obj) as store:
-        new_id = linking.split_story(store, story_id, article_ids)
+        new_id = decisions.split_story(store, story_id, article_ids, by="cli")
     cli.out.print(f"new story {new_id}", markup=False)
 
 
@@ -93,7 +93,7 @@ def stories_merge(
     """Merge stories into one (kept by `rashomon recluster`)."""
     cli = _cli()
     with cli._store(ctx.obj) as store:
-        kept = linking.merge_stories(store, story_ids)
+        kept = decisions.merge_stories(store, story_ids, by="cli")
     cli.out.print(f"merged into {kept}", markup=False)
 
 
@@ -177,19 +177,6 @@ def entities(
     cli.out.print(table)
 
 
-def _find_entity(store: Store, key: str) -> EntityRow:
-    rows = store.list_entities()
-    for row in rows:
-        if row.id == key:
-            return row
-    named = [r for r in rows if r.name == key] or [r for r in rows if any(a[0] == key for a in r.aliases)]
-    if len(named) == 1:
-        return named[0]
-    if named:
-        raise UsageError(f"{key!r} names {len(named)} entities: use an id ({', '.join(r.id for r in named)})")
-    raise NotFound(f"no entity with id or name {key!r}")
-
-
 @entities_app.command("merge")
 def entities_merge(
     ctx: typer.Context,
@@ -199,12 +186,8 @@ def entities_merge(
     """Record that two entities are the same (kept by reanalyse and recluster)."""
     cli = _cli()
     with cli._store(ctx.obj) as store:
-        a, b = _find_entity(store, first), _find_entity(store, second)
-        if a.id == b.id:
-            raise UsageError("these name the same entity already")
-        with store.transaction():
-            store.add_decision("entity_merge", {"entities": [a.id, b.id], "names": [a.name, b.name], "by": "cli"})
-        linking.resolve_entities(store)
+        a, b = decisions.find_entity(store, first), decisions.find_entity(store, second)
+        decisions.merge_entities(store, a.id, b.id, by="cli")
     cli.out.print(f"merged {a.name} and {b.name}", markup=False)
 
 
@@ -217,18 +200,8 @@ def entities_split(
     """Record that some aliases of an entity name someone else (kept by reanalyse and recluster)."""
     cli = _cli()
     with cli._store(ctx.obj) as store:
-        entity = _find_entity(store, entity_id)
-        known = [a[0] for a in entity.aliases]
-        unknown = [a for a in aliases if a not in known]
-        if unknown:
-            raise UsageError(f"{unknown[0]!r} is not an alias of {entity.name}")
-        keep = [a for a in known if a not in aliases]
-        if not keep:
-            raise UsageError("leave at least one alias with the entity")
-        with store.transaction():
-            store.add_decision("entity_split", {"entity": entity.id, "name": entity.name, "aliases": list(aliases),
-                                                "keep": keep, "by": "cli"})
-        linking.resolve_entities(store)
+        entity = decisions.find_entity(store, entity_id)
+        decisions.split_entity(store, entity.id, aliases, by="cli")
     cli.out.print(f"split {', '.join(aliases)} from {entity.name}", markup=False)
 
 

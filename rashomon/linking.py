@@ -3,7 +3,8 @@
 :func:`update_links` runs after new articles are stored: each joins the best recent story or opens
 one (:class:`~rashomon.stories.StoryIndex` seeded only with the stories dated near it, so the cost
 does not grow with the archive), then the entity registry is rebuilt. :func:`recluster` rebuilds
-every story from scratch, honouring the user's move/split/merge decisions.
+every story from scratch, honouring the user's move/split/merge decisions (made with
+:mod:`rashomon.decisions`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from datetime import date
 import numpy as np
 
 from . import entities, stories
-from .errors import NotFound, UsageError
+from .errors import NotFound
 from .models import Analysis, Article, Story
 from .store import EntityRow, Store
 
@@ -328,59 +329,6 @@ def _story_constraints(
 
 def _pairs(links: set[frozenset[str]]) -> list[tuple[str, str]]:
     return sorted((min(p), max(p)) for p in links)
-
-
-def move_article(store: Store, article_id: str, story_id: str) -> None:
-    """Move an article into another story and record the decision for later rebuilds."""
-    article = store.get_article(article_id)
-    target = store.get_story(story_id)
-    source = store.story_of(article.id)
-    with store.transaction():
-        store.add_decision("story_move", {"article": article.id, "story": target.id,
-                                          "with": [a for a in target.article_ids if a != article.id]})
-        store.assign_article(article.id, target.id)
-        store.delete_empty_stories()
-    refresh_story(store, target.id)
-    if source and source != target.id:
-        with contextlib.suppress(NotFound):  # the move emptied and removed it
-            refresh_story(store, source)
-
-
-def merge_stories(store: Store, story_ids: Sequence[str]) -> str:
-    """Merge stories into the first one and record the decision; returns the surviving id."""
-    if len(set(story_ids)) < 2:
-        raise UsageError("name at least two different stories to merge")
-    found = [store.get_story(s) for s in story_ids]
-    target = found[0]
-    members = [a for s in found for a in s.article_ids]
-    with store.transaction():
-        store.add_decision("story_merge", {"articles": members})
-        for article_id in members:
-            store.assign_article(article_id, target.id)
-        store.delete_empty_stories()
-    refresh_story(store, target.id)
-    return target.id
-
-
-def split_story(store: Store, story_id: str, article_ids: Sequence[str]) -> str:
-    """Move some articles of a story into a new story and record the decision; returns its id."""
-    story = store.get_story(story_id)
-    chosen = [store.get_article(a).id for a in article_ids]
-    outside = [a for a in chosen if a not in story.article_ids]
-    if outside:
-        raise UsageError(f"article {outside[0]} is not in story {story_id}")
-    rest = [a for a in story.article_ids if a not in chosen]
-    if not chosen or not rest:
-        raise UsageError("a split needs some of the story's articles, not none or all")
-    new_id = story_id_for(chosen)
-    with store.transaction():
-        store.add_decision("story_split", {"articles": chosen, "rest": rest})
-        store.save_story(Story(id=new_id, title="", event_date=None))
-        for article_id in chosen:
-            store.assign_article(article_id, new_id)
-    refresh_story(store, story_id)
-    refresh_story(store, new_id)
-    return new_id
 
 
 def resolve_entities(store: Store, *, embeddings: bool = True) -> int:

@@ -590,6 +590,17 @@ class Store(ABC):
             aliases.setdefault(entity_id, []).append((alias, language, script, int(count)))
         return [EntityRow(id=r[0], type=r[1], name=r[2], aliases=aliases.get(r[0], [])) for r in rows]
 
+    def get_entity(self, entity_id: str) -> EntityRow:
+        """One global entity by id, with its aliases; :class:`NotFound` when there is none."""
+        rows = self.query("SELECT id, type, name FROM entities WHERE id = ?", (entity_id,))
+        if not rows:
+            raise NotFound(f"no entity with id {entity_id!r}")
+        aliases = [(a, lang, script, int(n)) for a, lang, script, n in self.query(
+            "SELECT alias, language, script, count FROM entity_aliases WHERE entity_id = ? ORDER BY count DESC, alias",
+            (entity_id,),
+        )]
+        return EntityRow(id=rows[0][0], type=rows[0][1], name=rows[0][2], aliases=aliases)
+
     # -- comparisons ------------------------------------------------------------------------------
 
     def cached_comparison(self, story_id: str, key: str) -> dict[str, Any] | None:

@@ -21,9 +21,10 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..decisions import source_label
 from ..errors import InputError, NotFound, RashomonError, StoreError, UsageError
 from ..settings import Settings
-from .common import language_name, show_date, source_label
+from .common import language_name, show_date
 from .pool import PageCache, StorePool
 from .security import FORM_OVERHEAD_BYTES, SecurityMiddleware, Signer, login_router
 

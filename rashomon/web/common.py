@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -68,18 +68,6 @@ def language_name(code: str | None) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-def source_label(article: Article | None) -> str:
-    """The outlet's name, or a placeholder when the page did not say."""
-    if article is None:
-        return "unknown article"
-    return article.source or "Unknown source"
-
-
-def article_date(article: Article) -> str | None:
-    """The date a reader would put on the article: published, else updated, else when it was added."""
-    return article.published or article.updated or article.added_at
-
-
 def show_date(value: str | None, *, time: bool = False) -> str:
     """An ISO date(-time) for people: ``2023-03-14T08:40`` -> ``14 Mar 2023`` (``08:40`` with ``time``)."""
     if not value:
@@ -118,24 +106,11 @@ def story_articles(store: Store, story: Story) -> list[Article]:
     return [by_id[i] for i in story.article_ids if i in by_id]
 
 
-def load_compare(request: Request) -> Callable[[Store, str], dict[str, Any]] | None:
-    """``rashomon.compare.compare_story`` behind the stored-comparison cache, or ``None`` while that module
-    is not available."""
+def load_compare(request: Request) -> Callable[[Store, str], dict[str, Any]]:
+    """``rashomon.compare.compare_story`` behind the stored-comparison cache (or the app's stand-in)."""
     seam = request.app.state.compare_story
     if seam is not None:
         return seam  # type: ignore[no-any-return]
-    try:
-        from ..compare_cache import cached_compare
-    except ImportError:
-        return None
+    from ..compare_cache import cached_compare  # loads the embedding stack on the first comparison only
+
     return cached_compare
-
-
-def clamp(value: int, low: int, high: int) -> int:
-    """``value`` kept within ``[low, high]``."""
-    return max(low, min(high, value))
-
-
-def unique(items: Sequence[str]) -> list[str]:
-    """Items without repeats, first occurrence kept."""
-    return list(dict.fromkeys(items))

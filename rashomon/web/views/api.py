@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
+from ...decisions import entity_decisions, entity_details, get_entity
 from ...errors import NotFound
 from ...export import article_json, story_json
 from ...models import Article
 from ...store import EntityRow
 from ..common import StoreDep, render
 from ..highlight import sentence_context
-from .entity import entity_decisions, entity_details, get_entity, matches
+from .entity import matches
 from .stories import page_of_stories
 
 router = APIRouter(prefix="/api")
@@ -144,24 +145,14 @@ def api_story(story_id: str, store: StoreDep) -> dict[str, Any]:
     return story_json(store, store.get_story(story_id))
 
 
-@router.get(
-    "/stories/{story_id}/compare", tags=["stories"],
-    responses={501: {"description": "the comparison stage is not installed"}},
-)
+@router.get("/stories/{story_id}/compare", tags=["stories"])
 def api_compare(story_id: str, request: Request, store: StoreDep) -> dict[str, Any]:
     """The statement-by-statement comparison of a story (``contract/compare.schema.json``)."""
+    from ...annotate import annotate
     from ..common import load_compare
 
     story = store.get_story(story_id)
-    compare = load_compare(request)
-    if compare is None:
-        raise HTTPException(501, "story comparison is not available in this installation yet")
-    try:
-        from ...annotate import annotate
-
-        return annotate(store, compare(store, story.id))
-    except ImportError:
-        raise HTTPException(501, "story comparison is not available in this installation yet") from None
+    return annotate(store, load_compare(request)(store, story.id))
 
 
 @router.get("/entities", response_model=list[EntityOut], tags=["entities"])

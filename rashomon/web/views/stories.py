@@ -8,10 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...decisions import article_date
 from ...errors import UsageError
 from ...models import Story
 from ...store import Store
-from ..common import article_date, cached_page, coverage, render
+from ..common import cached_page, coverage, render
 
 router = APIRouter(include_in_schema=False)
 

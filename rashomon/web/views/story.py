@@ -1,7 +1,6 @@
 """One story: its articles side by side, statements aligned in rows, quotes, descriptors, timeline.
 
-The comparison comes from ``rashomon.compare.compare_story`` (imported lazily); while it is not
-available the page falls back to the articles' texts side by side.
+The comparison comes from ``rashomon.compare.compare_story`` behind the stored-comparison cache.
 """
 
 from __future__ import annotations
@@ -12,10 +11,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from ...annotate import annotate
+from ...decisions import source_label
 from ...models import Analysis, Article
-from ...store import Store
-from ..common import StoreDep, coverage, load_compare, render, show_date, source_label, story_articles
-from ..highlight import highlight
+from ...origin import spread_lines
+from ..common import StoreDep, coverage, load_compare, render, show_date, story_articles
 
 router = APIRouter(include_in_schema=False)
 
@@ -112,15 +112,6 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis | None]) -> l
     ]
 
 
-def _entity_url(store: Store, article_id: str) -> Any:
-    links = store.entity_links(article_id)
-
-    def url(key: str) -> str | None:
-        return f"/entities/{links[key]}" if key in links else None
-
-    return url
-
-
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
 def story_page(request: Request, story_id: str, store: StoreDep, status: str = "") -> Response:
     """The comparison page of one story."""
@@ -131,13 +122,7 @@ def story_page(request: Request, story_id: str, store: StoreDep, status: str = "
     analyses = {a.id: store.get_analysis(a.id) for a in articles}
     status = status if status in STATUSES else ""
 
-    result: dict[str, Any] | None = None
-    compare = load_compare(request)
-    if compare is not None:
-        try:
-            result = compare(store, story.id)
-        except ImportError:
-            result = None
+    result = load_compare(request)(store, story.id)
     context: dict[str, Any] = {
         "title": story.title,
         "story": story,
@@ -147,38 +132,29 @@ def story_page(request: Request, story_id: str, store: StoreDep, status: str = "
         "status": status,
         "status_labels": STATUS_LABELS,
         "status_help": STATUS_HELP,
-        "compared": result is not None,
         "copies": [
             {**copy, "original": next((c for c in columns if c["article"].id == copy["original_id"]), None)}
             for copy in store.copies_of_articles(article_ids)
         ],
     }
-    if result is not None:
-        from ...annotate import annotate
-        from ...origin import spread_lines
-
-        extra = annotate(store, result)
-        context["brief"] = extra["brief"]
-        context["origin"] = extra["origin"]
-        labels_by_id = {c["article"].id: c["label"] for c in columns}
-        context["spread"] = spread_lines(extra["origin"], labels_by_id)
-        context["first_by_statement"] = {s["statement"]: labels_by_id.get(s["article"], s["article"])
-                                         for s in extra["origin"]["statements"] if s["article"]}
-        all_rows = statement_rows(result, article_ids, None)
-        labels = {c["article"].id: c["label"] for c in columns}
-        context.update({
-            "rows": [r for r in all_rows if not status or r["status"] == status],
-            "counts": {s: sum(r["status"] == s for r in all_rows) for s in STATUSES},
-            "quotes": [
-                {**group, "variants": [{**v, "label": labels.get(v["article"], v["article"])}
-                                       for v in group.get("variants", [])]}
-                for group in result.get("quotes", [])
-            ],
-            "descriptors": descriptor_rows(result, article_ids),
-            "entities": result.get("entities", []),
-        })
-    else:
-        context["texts"] = {
-            a.id: highlight(a.text, analyses[a.id], entity_url=_entity_url(store, a.id)) for a in articles
-        }
+    extra = annotate(store, result)
+    context["brief"] = extra["brief"]
+    context["origin"] = extra["origin"]
+    labels_by_id = {c["article"].id: c["label"] for c in columns}
+    context["spread"] = spread_lines(extra["origin"], labels_by_id)
+    context["first_by_statement"] = {s["statement"]: labels_by_id.get(s["article"], s["article"])
+                                     for s in extra["origin"]["statements"] if s["article"]}
+    all_rows = statement_rows(result, article_ids, None)
+    labels = {c["article"].id: c["label"] for c in columns}
+    context.update({
+        "rows": [r for r in all_rows if not status or r["status"] == status],
+        "counts": {s: sum(r["status"] == s for r in all_rows) for s in STATUSES},
+        "quotes": [
+            {**group, "variants": [{**v, "label": labels.get(v["article"], v["article"])}
+                                   for v in group.get("variants", [])]}
+            for group in result.get("quotes", [])
+        ],
+        "descriptors": descriptor_rows(result, article_ids),
+        "entities": result.get("entities", []),
+    })
     return render(request, "story.html", context)

@@ -125,14 +125,8 @@ def upload(
         raise UsageError("choose at least one file to upload")
     if len(uploads) > MAX_FILES:
         raise UsageError(f"at most {MAX_FILES} files per upload; use `rashomon add -r` for a folder")
-    try:
-        results = ingest_uploads(store, uploads, settings=request.app.state.settings, source=source_value,
-                                 language=language)
-    except ImportError:
-        return render(request, "error.html", {
-            "title": "Unavailable", "status": 503,
-            "message": "Ingesting files is not available in this installation yet.",
-        }, status_code=503)
+    results = ingest_uploads(store, uploads, settings=request.app.state.settings, source=source_value,
+                             language=language)
     context = _form_context(request)
     context["results"] = results
     context["totals"] = {
