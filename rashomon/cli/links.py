@@ -1,31 +1,27 @@
-"""CLI commands over stories, entities and same-event similarity (registered by :mod:`rashomon.cli`)."""
+"""CLI commands over stories, entities and same-event similarity (registered by :mod:`rashomon.cli.main`)."""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from . import decisions, export, linking
-from .errors import InputError, NotFound
-from .models import Article
-from .settings import Settings
-from .store import EntityRow, Store
+from .. import decisions, export, linking
+from ..errors import InputError, NotFound
+from ..models import Article
+from ..settings import Settings
+from ..store import EntityRow, Store
+from .common import err, out, print_json, store_for
 
 stories_app = typer.Typer(help="List stories, and move, split or merge them.", invoke_without_command=True)
 entities_app = typer.Typer(help="List entities across articles, and merge or split them.",
                            invoke_without_command=True)
-
-
-def _cli() -> Any:
-    from . import cli  # the shared console, store opener and option types
-
-    return cli
 
 
 def story_json(store: Store, story_id: str) -> dict[str, Any]:
@@ -46,17 +42,16 @@ def stories(
     if ctx.invoked_subcommand is not None:
         ctx.obj = db
         return
-    cli = _cli()
-    with cli._store(db) as store:
+    with store_for(db) as store:
         found = store.list_stories(language=lang, source=source, since=since)
         if as_json:
-            cli._print_json([story_json(store, s.id) for s in found])
+            print_json([story_json(store, s.id) for s in found])
             return
     table = Table("id", "event date", "articles", "sources", "languages", "title", box=None)
     for s in found:
         table.add_row(s.id, s.event_date or "", str(len(s.article_ids)), str(len(s.sources)),
                       ",".join(s.languages), s.title)
-    cli.out.print(table)
+    out.print(table)
 
 
 @stories_app.command("move")
@@ -66,10 +61,9 @@ def stories_move(
     story_id: Annotated[str, typer.Argument(help="Story to move it into.")],
 ) -> None:
     """Move an article into another story (kept by `rashomon recluster`)."""
-    cli = _cli()
-    with cli._store(ctx.obj) as store:
+    with store_for(ctx.obj) as store:
         decisions.move_article(store, article_id, story_id, by="cli")
-    cli.out.print(f"moved {article_id} to {story_id}", markup=False)
+    out.print(f"moved {article_id} to {story_id}", markup=False)
 
 
 @stories_app.command("split")
@@ -79,10 +73,9 @@ def stories_split(
     article_ids: Annotated[list[str], typer.Argument(help="Articles that form the new story.")],
 ) -> None:
     """Split articles off a story into a new one (kept by `rashomon recluster`)."""
-    cli = _cli()
-    with cli._store(ctx.obj) as store:
+    with store_for(ctx.obj) as store:
         new_id = decisions.split_story(store, story_id, article_ids, by="cli")
-    cli.out.print(f"new story {new_id}", markup=False)
+    out.print(f"new story {new_id}", markup=False)
 
 
 @stories_app.command("merge")
@@ -91,10 +84,9 @@ def stories_merge(
     story_ids: Annotated[list[str], typer.Argument(help="Stories to merge into the first.")],
 ) -> None:
     """Merge stories into one (kept by `rashomon recluster`)."""
-    cli = _cli()
-    with cli._store(ctx.obj) as store:
+    with store_for(ctx.obj) as store:
         kept = decisions.merge_stories(store, story_ids, by="cli")
-    cli.out.print(f"merged into {kept}", markup=False)
+    out.print(f"merged into {kept}", markup=False)
 
 
 def story(
@@ -103,40 +95,38 @@ def story(
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
 ) -> None:
     """Show one story: its articles, languages, sources, event date and most mentioned entities."""
-    cli = _cli()
-    with cli._store(db) as store:
+    with store_for(db) as store:
         data = story_json(store, story_id)
         entity_rows = store.list_entities(article_ids=[a["id"] for a in data["articles"]])
         counts = Counter({e.id: len(set(store.entity_articles(e.id)) & {a["id"] for a in data["articles"]})
                           for e in entity_rows})
         data["entities"] = [{"id": e.id, "name": e.name, "type": e.type, "articles": counts[e.id]}
                             for e in sorted(entity_rows, key=lambda e: (-counts[e.id], e.name))]
-        from .cli_origin import story_origin_json
+        from .origin import story_origin_json
 
         data["origin"], origin_lines = story_origin_json(store, story_id)
     if as_json:
-        cli._print_json(data)
+        print_json(data)
         return
-    cli.out.print(f"[bold]{data['title']}[/bold]", highlight=False)
-    cli.out.print(f"event date: {data['event_date'] or 'unknown'}; {len(data['articles'])} articles, "
+    out.print(f"[bold]{data['title']}[/bold]", highlight=False)
+    out.print(f"event date: {data['event_date'] or 'unknown'}; {len(data['articles'])} articles, "
                   f"{len(data['sources'])} sources, languages {', '.join(data['languages'])}", markup=False)
     table = Table("id", "published", "lang", "source", "title", box=None)
     for a in data["articles"]:
         table.add_row(a["id"], (a["published"] or a["updated"] or "")[:10], a["language"] or "",
                       a["source"] or "", a["title"])
-    cli.out.print(table)
+    out.print(table)
     top = ", ".join(f"{e['name']} ({e['articles']})" for e in data["entities"][:12])
-    cli.out.print(f"entities: {top}", markup=False, highlight=False)
+    out.print(f"entities: {top}", markup=False, highlight=False)
     for line in origin_lines:
-        cli.out.print(line, markup=False, highlight=False)
+        out.print(line, markup=False, highlight=False)
 
 
 def recluster(db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None) -> None:
     """Rebuild all stories from scratch, keeping the moves, splits and merges you made."""
-    cli = _cli()
-    with cli._store(db) as store:
+    with store_for(db) as store:
         count = linking.recluster(store)
-    cli.out.print(f"{count} stories", markup=False)
+    out.print(f"{count} stories", markup=False)
 
 
 def _entity_json(store: Store, entity: EntityRow) -> dict[str, Any]:
@@ -163,18 +153,17 @@ def entities(
     if ctx.invoked_subcommand is not None:
         ctx.obj = db
         return
-    cli = _cli()
-    with cli._store(db) as store:
+    with store_for(db) as store:
         ids = store.get_story(story_id).article_ids if story_id else None
         found = [_entity_json(store, e) for e in store.list_entities(article_ids=ids)]
     if as_json:
-        cli._print_json(found)
+        print_json(found)
         return
     table = Table("id", "type", "name", "articles", "confidence", "aliases", box=None)
     for e in found:
         table.add_row(e["id"], e["type"], e["name"], str(len(e["articles"])), f"{e['confidence']:.2f}",
                       ", ".join(a["text"] for a in e["aliases"][:8]))
-    cli.out.print(table)
+    out.print(table)
 
 
 @entities_app.command("merge")
@@ -184,11 +173,10 @@ def entities_merge(
     second: Annotated[str, typer.Argument(help="Entity id or name to merge with it.")],
 ) -> None:
     """Record that two entities are the same (kept by reanalyse and recluster)."""
-    cli = _cli()
-    with cli._store(ctx.obj) as store:
+    with store_for(ctx.obj) as store:
         a, b = decisions.find_entity(store, first), decisions.find_entity(store, second)
         decisions.merge_entities(store, a.id, b.id, by="cli")
-    cli.out.print(f"merged {a.name} and {b.name}", markup=False)
+    out.print(f"merged {a.name} and {b.name}", markup=False)
 
 
 @entities_app.command("split")
@@ -198,16 +186,15 @@ def entities_split(
     aliases: Annotated[list[str], typer.Argument(help="Aliases that name a different entity.")],
 ) -> None:
     """Record that some aliases of an entity name someone else (kept by reanalyse and recluster)."""
-    cli = _cli()
-    with cli._store(ctx.obj) as store:
+    with store_for(ctx.obj) as store:
         entity = decisions.find_entity(store, entity_id)
         decisions.split_entity(store, entity.id, aliases, by="cli")
-    cli.out.print(f"split {', '.join(aliases)} from {entity.name}", markup=False)
+    out.print(f"split {', '.join(aliases)} from {entity.name}", markup=False)
 
 
 def _article_for(store: Store | None, ref: str) -> Article:
     """An article from a file (its first article) or, failing that, from the database by id."""
-    from .ingest import read_path
+    from ..ingest import read_path
 
     path = Path(ref)
     if path.exists():
@@ -231,10 +218,9 @@ def similarity(
     db: Annotated[str | None, typer.Option("--db", help="Database holding the article ids.")] = None,
 ) -> None:
     """Same-event similarity (0..1) of two articles, or of every pair in a JSONL file."""
-    from . import stories
-    from .analyse import analyse
+    from .. import stories
+    from ..analyse import analyse
 
-    cli = _cli()
     if pairs is not None:
         if first or second:
             raise typer.BadParameter("give either two articles or --pairs, not both")
@@ -242,18 +228,17 @@ def similarity(
         return
     if not first or not second:
         raise typer.BadParameter("give two files or article ids, or --pairs FILE")
-    with cli._store(db) if db else cli._reported() as store:
+    with store_for(db) if db else nullcontext(None) as store:
         a, b = _article_for(store, first), _article_for(store, second)
         features = [stories.features_from(x, (store.get_analysis(x.id) if store and x.added_at else None)
                                           or analyse(x)) for x in (a, b)]
     score = stories.same_event_score(features[0], features[1])
-    cli.out.print(f"{score:.3f}", markup=False)
+    out.print(f"{score:.3f}", markup=False)
 
 
 def _score_pairs(pairs: Path, output: Path | None) -> None:
-    from . import stories
+    from .. import stories
 
-    cli = _cli()
     out = output.open("w", encoding="utf-8") if output else sys.stdout
     failed = 0
     try:
@@ -267,7 +252,7 @@ def _score_pairs(pairs: Path, output: Path | None) -> None:
                                                         item.get("lang2"))
                 except (json.JSONDecodeError, KeyError, TypeError) as exc:
                     failed += 1
-                    cli.err.print(f"failed: {pairs} (line {number}): {type(exc).__name__}: {exc}",
+                    err.print(f"failed: {pairs} (line {number}): {type(exc).__name__}: {exc}",
                                   markup=False, highlight=False)
                     continue
                 out.write(json.dumps({"pair_id": item.get("pair_id"), "similarity": round(score, 4)}) + "\n")

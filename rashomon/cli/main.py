@@ -1,7 +1,7 @@
-"""The ``rashomon`` command line: a thin typer layer over the library.
+"""The root ``rashomon`` command, its entry point, and the commands that ingest and read articles.
 
-Every :class:`~rashomon.errors.RashomonError` becomes one line on stderr and exit code 1; usage
-errors exit with 2 (typer's own); tracebacks are for bugs only.
+Every :class:`~rashomon.errors.RashomonError` becomes one line on stderr (exit 1, 2 for a usage error)
+in :class:`~rashomon.cli.common.ReportingGroup`; tracebacks are for bugs only.
 """
 
 from __future__ import annotations
@@ -10,39 +10,28 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from . import pipeline
-from .errors import RashomonError, UsageError
-from .export import article_json
-from .models import Article
-from .settings import DEFAULT_MAX_FILE_BYTES, Settings, default_db_path
-from .store import Store, open_store
+from .. import pipeline
+from ..export import article_json
+from ..settings import DEFAULT_MAX_FILE_BYTES, Settings, default_db_path
+from . import links, origin
+from .common import DbOption, JsonOption, ReportingGroup, err, fail, out, print_json, store_for
 
 app = typer.Typer(
     help="Cross-check news: ingest articles in any language, link reports of one event, compare them.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=ReportingGroup,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
-DbOption = Annotated[
-    str | None,
-    typer.Option("--db", help="Database path or URL (default: $RASHOMON_DB, else the user data folder)."),
-]
 # `add` shows a progress bar (with articles/s) for more files than this, on a terminal only.
 _PROGRESS_MIN_FILES = 20
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
 def main() -> None:
@@ -52,39 +41,6 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("interrupted: files finished before the interruption are stored; rerun to continue")
         sys.exit(130)
-
-
-@contextmanager
-def _reported() -> Iterator[None]:
-    """Turn a library error into one line on stderr: exit 2 for a usage error, else 1."""
-    try:
-        yield
-    except UsageError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    except RashomonError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
-
-
-@contextmanager
-def _store(db: str | None) -> Iterator[Store]:
-    store: Store | None = None
-    try:
-        with _reported():
-            store = open_store(db or default_db_path())
-            yield store
-    finally:
-        if store is not None:
-            store.close()
-
-
-def _print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-
-
-def _article_json(store: Store, article: Article, *, full: bool) -> dict[str, Any]:
-    return article_json(store, article, full=full)
 
 
 @app.command()
@@ -104,7 +60,7 @@ def add(
     """Ingest articles (txt, HTML, RSS/Atom, WARC, JSONL), analyse them and place them in stories."""
     settings = Settings(max_file_bytes=max_size, workers=workers)
     files = list(pipeline.iter_input_files(paths, recursive=recursive))
-    with _store(db) as store:
+    with store_for(db) as store:
         # Only for a batch worth watching, and only on a terminal: stdout and the failure lines stay plain.
         progress = Progress(
             TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -141,10 +97,10 @@ def articles(
     db: DbOption = None,
 ) -> None:
     """List stored articles."""
-    with _store(db) as store:
+    with store_for(db) as store:
         found = store.list_articles(language=lang, source=source, since=since)
         if as_json:
-            _print_json([_article_json(store, a, full=False) for a in found])
+            print_json([article_json(store, a, full=False) for a in found])
             return
     table = Table("id", "published", "lang", "source", "title", box=None)
     for a in found:
@@ -159,11 +115,11 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show one article: metadata, clean text and what analysis found."""
-    with _store(db) as store:
+    with store_for(db) as store:
         article = store.get_article(article_id)
-        data = _article_json(store, article, full=True)
+        data = article_json(store, article, full=True)
     if as_json:
-        _print_json(data)
+        print_json(data)
         return
     out.print(f"[bold]{article.title}[/bold]")
     for key in ("id", "source", "language", "published", "updated", "url", "path", "author"):
@@ -185,10 +141,10 @@ def search(
     db: DbOption = None,
 ) -> None:
     """Full-text search over titles and bodies."""
-    with _store(db) as store:
+    with store_for(db) as store:
         hits = store.search(query, limit=limit)
         if as_json:
-            _print_json([{**_article_json(store, h.article, full=False), "snippet": h.snippet} for h in hits])
+            print_json([{**article_json(store, h.article, full=False), "snippet": h.snippet} for h in hits])
             return
     for hit in hits:
         out.print(f"[bold]{hit.article.id}[/bold] {hit.article.title}", highlight=False)
@@ -203,14 +159,14 @@ def reanalyse(
     db: DbOption = None,
 ) -> None:
     """Re-run per-article analysis where it is missing or made by an older analyser version."""
-    with _store(db) as store:
+    with store_for(db) as store:
         count = pipeline.reanalyse(store, all_articles=all_articles)
     out.print(f"reanalysed {count} articles")
 
 
 def sample_corpus() -> Path:
     """The folder of the bundled sample corpus."""
-    return Path(__file__).parent / "data" / "sample" / "articles"
+    return Path(__file__).parent.parent / "data" / "sample" / "articles"
 
 
 @app.command()
@@ -223,7 +179,7 @@ def demo(
     if db is None:
         db = str(Path(tempfile.mkdtemp(prefix="rashomon-demo-")) / "demo.db")
     out.print(f"database: {db}", markup=False)
-    with _store(db) as store:
+    with store_for(db) as store:
         report = pipeline.add_paths(store, [sample_corpus()], recursive=True)
         out.print(f"sample corpus: {report.summary()}", markup=False)
         for where, reason in report.failures:
@@ -239,8 +195,8 @@ def demo(
                       f"{len(story.sources)} sources ({', '.join(story.languages)})  {story.title}",
                       markup=False, highlight=False)
         if found:
-            from .compare_cache import cached_compare
-            from .render import to_markdown
+            from ..compare_cache import cached_compare
+            from ..render import to_markdown
 
             widest = max(found, key=lambda s: (len(s.sources), len(s.languages), s.id))
             out.print(f"Comparison of story {widest.id} (`rashomon compare {widest.id} --db {db}`):", markup=False)
@@ -275,13 +231,12 @@ def serve(
 ) -> None:
     """Run the web interface and JSON API (http://127.0.0.1:8000 by default)."""
     if not _is_loopback(host) and not token:
-        err.print(f"error: listening on {host} would share the database with the network; "
-                  "set an access token with --token or $RASHOMON_TOKEN", markup=False, highlight=False)
-        raise typer.Exit(2)
-    from .web import server
+        raise fail(f"listening on {host} would share the database with the network; "
+                   "set an access token with --token or $RASHOMON_TOKEN", 2)
+    from ..web import server
 
     path = db or default_db_path()
-    with _store(path):
+    with store_for(path):
         pass  # create/migrate now, so a bad --db fails here with one line, not on the first request
     workers = workers or server.default_workers()
     shown = f"[{host}]" if ":" in host else host
@@ -308,11 +263,11 @@ def compare(
     if fmt not in _COMPARE_FORMATS:
         choices = ", ".join(_COMPARE_FORMATS)
         raise typer.BadParameter(f"{fmt!r} is not one of {choices}", param_hint="--format")
-    from .annotate import annotate
-    from .compare_cache import cached_compare  # loads the embedding models only when it must compare
-    from .render import to_html, to_markdown
+    from ..annotate import annotate
+    from ..compare_cache import cached_compare  # loads the embedding models only when it must compare
+    from ..render import to_html, to_markdown
 
-    with _store(db) as store:
+    with store_for(db) as store:
         result = annotate(store, cached_compare(store, story_id))
     if fmt == "json":
         text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
@@ -324,8 +279,7 @@ def compare(
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        err.print(f"error: cannot write {output}: {exc.strerror or exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     err.print(f"wrote {output}", markup=False, highlight=False)
 
 
@@ -351,15 +305,11 @@ def batch(
         raise typer.BadParameter(f"{engine!r} is not a batch engine (use spark)", param_hint="--engine")
     if len(paths) < 2:
         raise typer.BadParameter("give at least one INPUT and the OUTPUT folder", param_hint="PATHS")
-    from .spark import run_batch
+    from ..spark import run_batch
 
     *inputs, output = paths
-    try:
-        report = run_batch(inputs, output, master=master, partitions=partitions, recursive=recursive,
-                           settings=Settings(max_file_bytes=max_size))
-    except RashomonError as exc:
-        err.print(f"error: {exc}", markup=False, highlight=False)
-        raise typer.Exit(1) from None
+    report = run_batch(inputs, output, master=master, partitions=partitions, recursive=recursive,
+                       settings=Settings(max_file_bytes=max_size))
     for where, reason in report.failures:
         err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
     out.print(f"{report.summary()}; wrote {output}", markup=False, highlight=False)
@@ -372,10 +322,9 @@ def schema(
     name: Annotated[str, typer.Argument(help="article, stories or compare.")],
 ) -> None:
     """Print the JSON schema that `--json` / `--format json` output follows (article, stories, compare)."""
-    from . import contract
+    from .. import contract
 
-    with _reported():
-        _print_json(contract.schema(name))
+    print_json(contract.schema(name))
 
 
 @app.command("import")
@@ -384,26 +333,17 @@ def import_(
     db: DbOption = None,
 ) -> None:
     """Load a `rashomon batch` result into the database, so the CLI and web UI work on it."""
-    from .spark import import_batch
+    from ..spark import import_batch
 
-    with _store(db) as store:
+    with store_for(db) as store:
         report = import_batch(store, output)
     out.print(report.summary(), markup=False, highlight=False)
 
 
-def _register_link_commands() -> None:
-    from . import cli_links
-
-    app.add_typer(cli_links.stories_app, name="stories")
-    app.add_typer(cli_links.entities_app, name="entities")
-    app.command("story")(cli_links.story)
-    app.command()(cli_links.recluster)
-    app.command()(cli_links.similarity)
-
-    from . import cli_origin
-
-    app.command()(cli_origin.brief)
-    app.command()(cli_origin.watch)
-
-
-_register_link_commands()
+app.add_typer(links.stories_app, name="stories")
+app.add_typer(links.entities_app, name="entities")
+app.command("story")(links.story)
+app.command()(links.recluster)
+app.command()(links.similarity)
+app.command()(origin.brief)
+app.command()(origin.watch)

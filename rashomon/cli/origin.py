@@ -1,4 +1,4 @@
-"""CLI commands ``brief`` and ``watch``, and the origin lines of ``story`` (registered by :mod:`rashomon.cli`)."""
+"""CLI commands ``brief`` and ``watch``, and the origin lines of ``story`` (registered by :mod:`rashomon.cli.main`)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,10 @@ from typing import IO, Annotated, Any
 
 import typer
 
-from .store import Store
+from ..store import Store
+from .common import err, fail, out, print_json, store_for
 
 _BRIEF_FORMATS = ("text", "markdown", "json")
-
-
-def _cli() -> Any:
-    from . import cli  # the shared consoles, store opener and JSON printer
-
-    return cli
 
 
 def brief(
@@ -34,22 +29,21 @@ def brief(
     """An extractive brief of a story: event date, sources, what most agree on, conflicts, single-source facts."""
     if fmt not in _BRIEF_FORMATS:
         raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(_BRIEF_FORMATS)}", param_hint="--format")
-    from .annotate import brief_for, origin_for
-    from .compare_cache import cached_compare
+    from ..annotate import brief_for, origin_for
+    from ..compare_cache import cached_compare
 
-    cli = _cli()
-    with cli._store(db) as store:
+    with store_for(db) as store:
         comparison = cached_compare(store, story_id)
         result = brief_for(comparison, origin_for(store, comparison), language=lang)
     if fmt == "json":
-        cli._print_json(result.to_json())
+        print_json(result.to_json())
     else:
         sys.stdout.write(result.to_text(markdown=fmt == "markdown"))
 
 
 def story_origin_json(store: Store, story_id: str) -> tuple[dict[str, Any], list[str]]:
     """The ``origin`` field of ``rashomon story --json`` and the lines of its text form."""
-    from .origin import spread_lines, story_origin
+    from ..origin import spread_lines, story_origin
 
     origin = story_origin(store, story_id).to_json()
     labels = {t["article"]: str(t["source"] or t["article"]) for t in origin["timeline"]}
@@ -73,20 +67,19 @@ def watch(
     db: Annotated[str | None, typer.Option("--db", help="Database path or URL.")] = None,
 ) -> None:
     """Poll feeds, add new entries, and print each new story, source, language and conflict."""
-    from .watch import Watcher, WatchOptions, parse_interval
+    from ..watch import Watcher, WatchOptions, parse_interval
 
     try:
         seconds = parse_interval(every)
     except (ValueError, IndexError):
         raise typer.BadParameter(f"{every!r} is not a duration such as 90s, 15m or 2h", param_hint="--every") from None
-    cli = _cli()
     stop = threading.Event()
 
     def on_interrupt(_signum: int, _frame: FrameType | None) -> None:
         if stop.is_set():
             raise KeyboardInterrupt  # a second Ctrl-C: stop now (the open transaction is rolled back)
         stop.set()
-        cli.err.print("stopping after the current item (Ctrl-C again to stop now)", markup=False)
+        err.print("stopping after the current item (Ctrl-C again to stop now)", markup=False)
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     options = WatchOptions(fetch_pages=not no_fetch_pages, timeout=timeout, host_delay=delay)
@@ -96,10 +89,9 @@ def watch(
             try:
                 sink = events.open("a", encoding="utf-8")
             except OSError as exc:
-                cli.err.print(f"error: cannot write {events}: {exc.strerror or exc}", markup=False, highlight=False)
-                raise typer.Exit(1) from None
-        with cli._store(db) as store, Watcher(store, feeds, options=options, stop=stop) as watcher:
-            _watch_loop(watcher, seconds=seconds, once=once, sink=sink, console=cli.err, out=cli.out)
+                raise fail(f"cannot write {events}: {exc.strerror or exc}") from None
+        with store_for(db) as store, Watcher(store, feeds, options=options, stop=stop) as watcher:
+            _watch_loop(watcher, seconds=seconds, once=once, sink=sink, console=err, out=out)
     finally:
         signal.signal(signal.SIGINT, previous)
         if sink is not None:
