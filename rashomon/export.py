@@ -6,7 +6,7 @@ from typing import Any
 
 from .dedup import id_for_fingerprint
 from .models import Article, Story
-from .store import Store
+from .store import EntityRow, Store
 
 
 def article_json(store: Store, article: Article, *, full: bool = False) -> dict[str, Any]:
@@ -50,3 +50,12 @@ def copy_json(copy: dict[str, Any], original: Article) -> dict[str, Any]:
         "path": copy["path"], "photo_credits": [], "copy_of": original.id,
         "similarity": round(float(copy["similarity"]), 4),
     }
+
+
+def entity_json(entity: EntityRow) -> dict[str, Any]:
+    """A global entity with its aliases (each: ``text``, ``language``, ``script``, ``count``), as the CLI's
+    ``entities --json`` and the API's ``/api/entities`` give it."""
+    return {"id": entity.id, "name": entity.name, "type": entity.type, "aliases": [
+        {"text": text, "language": language, "script": script, "count": count}
+        for text, language, script, count in entity.aliases
+    ]}

@@ -24,11 +24,6 @@ entities_app = typer.Typer(help="List entities across articles, and merge or spl
                            invoke_without_command=True)
 
 
-def story_json(store: Store, story_id: str) -> dict[str, Any]:
-    """A story as in ``contract/stories.schema.json`` (plus its sources)."""
-    return export.story_json(store, store.get_story(story_id))
-
-
 @stories_app.callback()
 def stories(
     ctx: typer.Context,
@@ -45,7 +40,7 @@ def stories(
     with store_for(db) as store:
         found = store.list_stories(language=lang, source=source, since=since)
         if as_json:
-            print_json([story_json(store, s.id) for s in found])
+            print_json([export.story_json(store, s) for s in found])
             return
     table = Table("id", "event date", "articles", "sources", "languages", "title", box=None)
     for s in found:
@@ -96,7 +91,7 @@ def story(
 ) -> None:
     """Show one story: its articles, languages, sources, event date and most mentioned entities."""
     with store_for(db) as store:
-        data = story_json(store, story_id)
+        data = export.story_json(store, store.get_story(story_id))
         entity_rows = store.list_entities(article_ids=[a["id"] for a in data["articles"]])
         counts = Counter({e.id: len(set(store.entity_articles(e.id)) & {a["id"] for a in data["articles"]})
                           for e in entity_rows})
@@ -133,8 +128,7 @@ def _entity_json(store: Store, entity: EntityRow) -> dict[str, Any]:
     merges = store.merge_evidence(entity.id)
     scores = [m["score"] for m in merges if m["score"] is not None]
     return {
-        "id": entity.id, "name": entity.name, "type": entity.type,
-        "aliases": [{"text": a, "language": lang, "script": sc, "count": n} for a, lang, sc, n in entity.aliases],
+        **export.entity_json(entity),
         "articles": store.entity_articles(entity.id),
         "confidence": round(min(scores), 3) if scores else 1.0,
         # why each merge was made (shared key, acronym, embedding + key agreement, ...): the rule comes first

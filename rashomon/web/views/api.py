@@ -14,9 +14,8 @@ from pydantic import BaseModel, Field
 
 from ...decisions import entity_decisions, entity_details, get_entity
 from ...errors import NotFound
-from ...export import article_json, story_json
+from ...export import article_json, entity_json, story_json
 from ...models import Article
-from ...store import EntityRow
 from ..common import StoreDep, render
 from ..highlight import sentence_context
 from .entity import matches
@@ -63,7 +62,7 @@ class StoryOut(BaseModel):
 class AliasOut(BaseModel):
     """A surface form of an entity and where it was seen."""
 
-    alias: str
+    text: str
     language: str | None
     script: str | None
     count: int
@@ -110,14 +109,6 @@ class SearchHitOut(ArticleOut):
     """An article found by full-text search."""
 
     snippet: str
-
-
-def entity_json(row: EntityRow) -> dict[str, Any]:
-    """A global entity with its aliases."""
-    return {"id": row.id, "type": row.type, "name": row.name, "aliases": [
-        {"alias": a, "language": lang, "script": script, "count": count}
-        for a, lang, script, count in row.aliases
-    ]}
 
 
 @router.get("/stories", response_model=list[StoryOut], tags=["stories"])
