@@ -1,17 +1,17 @@
-"""Read the per-language word tables in ``rashomon/data/lexicons`` and turn them into regex alternations.
+"""The date and number tables of ``rashomon/data/lexicons`` as regex alternations.
 
-A table is a text file, one entry a line, columns separated by tabs, ``#`` starting a comment line.
-``common/`` is merged into every language; ``language=None`` merges every language folder.
+Tables are read by :mod:`rashomon.analyse.wordlists` (the one reader). ``common/`` is merged into every
+language; here ``language=None`` merges every language folder (a month name of any language is still a
+month), where the analysers' word lists fall back to English.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-from pathlib import Path
 
-LEXICONS = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+from .wordlists import table, table_languages
+
 _SPACES = re.compile(r"[\s\u00a0\-]+")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 
@@ -23,29 +23,11 @@ def base_language(language: str | None) -> str | None:
     return language.split("-")[0].split("_")[0].lower()
 
 
-@lru_cache(maxsize=512)
-def _read(folder: str, name: str) -> tuple[tuple[str, ...], ...]:
-    path = LEXICONS / folder / name
-    if not path.is_file():
-        return ()
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        rows.append(tuple(cell.strip() for cell in line.split("\t")))
-    return tuple(rows)
-
-
-@lru_cache(maxsize=1)
-def _all_languages() -> tuple[str, ...]:
-    return tuple(sorted(p.name for p in LEXICONS.iterdir() if p.is_dir() and p.name != "common"))
-
-
 def rows(language: str | None, name: str) -> list[tuple[str, ...]]:
     """Rows of table ``name`` for ``language`` (plus ``common/``); every language when it is ``None``."""
     lang = base_language(language)
-    folders = ["common", *([lang] if lang else _all_languages())]
-    return [row for folder in folders for row in _read(folder, name)]
+    folders = ["common", *([lang] if lang else table_languages())]
+    return [row for folder in folders for row in table(folder, name)]
 
 
 def key(surface: str) -> str:

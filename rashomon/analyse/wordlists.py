@@ -1,7 +1,13 @@
-"""Per-language word lists for the text analysers, read once from ``rashomon/data/lexicons``.
+"""The one reader of the word tables in ``rashomon/data/lexicons``, read once per file.
 
 Each file holds one entry a line; ``#`` starts a comment; tab-separated columns where the file
-needs them (see ``data/lexicons/README.md``).
+needs them (see ``data/lexicons/README.md``). ``<lang>/`` holds a language's tables, ``common/`` the
+ones every language shares. Two lookups, for two needs:
+
+* :func:`rows` (and :func:`words`, :func:`tagged`, ...): the word lists of the analysers that need
+  *one* language's vocabulary (stopwords, speech verbs); an unknown language falls back to English.
+* :func:`rashomon.analyse._tables.rows`: the date and number tables, where a form of any language is
+  still a date or a number, so an unknown language reads every language's table.
 """
 
 from __future__ import annotations
@@ -14,11 +20,21 @@ LANGUAGES = ("en", "ru", "be", "uk", "pl", "de")
 _PLACE_COLUMNS = {"en": 0, "ru": 1, "be": 2, "uk": 3, "pl": 4, "de": 5}
 
 
-def _lines(path: Path) -> list[str]:
-    if not path.exists():
-        return []
+@lru_cache(maxsize=512)
+def table(folder: str, filename: str) -> tuple[tuple[str, ...], ...]:
+    """The rows (tab-separated cells, stripped) of ``<folder>/<filename>``; none when there is no such file."""
+    path = LEXICON_DIR / folder / filename
+    if not path.is_file():
+        return ()
     lines = path.read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return tuple(tuple(cell.strip() for cell in line.split("\t"))
+                 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def table_languages() -> tuple[str, ...]:
+    """The language folders (every one but ``common/``)."""
+    return tuple(sorted(p.name for p in LEXICON_DIR.iterdir() if p.is_dir() and p.name != "common"))
 
 
 def language_key(language: str | None) -> str:
@@ -31,11 +47,7 @@ def language_key(language: str | None) -> str:
 def rows(language: str | None, name: str) -> tuple[tuple[str, ...], ...]:
     """The tab-separated rows of ``<language>/<name>.txt`` (plus ``common/<name>.txt``)."""
     lang = language_key(language)
-    out = []
-    for path in (LEXICON_DIR / lang / f"{name}.txt", LEXICON_DIR / "common" / f"{name}.txt"):
-        for line in _lines(path):
-            out.append(tuple(cell.strip() for cell in line.split("\t")))
-    return tuple(out)
+    return table(lang, f"{name}.txt") + table("common", f"{name}.txt")
 
 
 @lru_cache(maxsize=256)
@@ -67,8 +79,7 @@ def places(language: str | None) -> frozenset[str]:
                 names.add(name)
     except Exception:  # noqa: BLE001 - Babel missing or without this locale: the lists below still work
         pass
-    for line in _lines(LEXICON_DIR / "common" / "places.tsv"):
-        cells = line.split("\t")
+    for cells in table("common", "places.tsv"):
         column = _PLACE_COLUMNS[lang]
         if column < len(cells):
             names.update(alt.strip() for alt in cells[column].split("|") if alt.strip())
