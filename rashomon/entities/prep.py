@@ -44,10 +44,34 @@ def _mention_key(name: str) -> str:
     return keys.surname_skeleton or keys.skeleton
 
 
-def prep(rec: EntityRecord) -> Prep:
+def person_like(name: str) -> bool:
+    """A name that reads as given name + surname (a person the per-article NER typed ORG or MISC)."""
+    keys = name_keys(name, "PER")
+    return keys.kind == "full" and any(not g.startswith("?") for g in keys.given_groups)
+
+
+def _retyped(rec: EntityRecord) -> EntityRecord:
+    """The record with the per-article NER's type slips corrected by the name tables.
+
+    The NER leaves an unknown capitalised word MISC and guesses PER for a lone unknown word: a town
+    of the place tables is a place, a known first name + surname typed MISC is a person. A lone word
+    typed PER stays a person when its article names someone with that surname (Jan Lublin / Lublin).
+    """
     if rec.type == "MISC" and place_groups(rec.name):
-        # per-article NER leaves an unknown capitalised word MISC; a town of the place tables is a place
-        rec = replace(rec, type="LOC")
+        return replace(rec, type="LOC")
+    if rec.type == "MISC" and person_like(rec.name):
+        return replace(rec, type="PER")
+    if rec.type == "PER" and len(rec.name.split()) == 1 and place_groups(rec.name):
+        own = _mention_key(rec.name)
+        keys = name_keys(rec.name, "PER", language=rec.language)
+        named = any(len(n.split()) > 1 and _mention_key(n) == own for n in rec.co_mentions)
+        if keys.kind == "surname" and not named:
+            return replace(rec, type="LOC")
+    return rec
+
+
+def prep(rec: EntityRecord) -> Prep:
+    rec = _retyped(rec)
     keys = name_keys(rec.name, rec.type, language=rec.language)
     own = _mention_key(rec.name)
     co = frozenset(k for n in rec.co_mentions if (k := _mention_key(n)) and k != own)
