@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
+from ..names import person_base_form
 from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
@@ -481,8 +482,15 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
     if lang in ("en", "de") or is_nominative(" ".join(best)):
         return " ".join(best)
     given = first_name(best[0], lang) if len(best) > 1 else None
-    if given:
-        best[0] = given[0]
+    if len(best) > 1:
+        # the one base-form algorithm of the name keys (case tables, pymorphy3); the first-name table
+        # wins for the given name, and a surname it leaves is guessed only when the gender is known
+        # (an unknown first name gives none: Кшыштаф Навіцкі is no feminine Навіцка)
+        base_given, base_surname = person_base_form(best[0], best[-1], language=lang)
+        best[0] = given[0] if given else base_given
+        if base_surname != best[-1] or not given:
+            best[-1] = base_surname
+            return " ".join(best)
     best[-1] = nominative(best[-1], lang, given[1] if given else "-")
     return " ".join(best)
 
