@@ -93,3 +93,8 @@ def test_person_names_in_case_forms_get_their_base_form() -> None:
     assert _names_in(text, "be") == {"Кшыштаф Ламбіцкі"}
     # a known first name in the genitive: both words back to the nominative
     assert _names_in("Суд выслухаў Тараса Кривоноса, а потім Тарас Кривоніс пішов додому.", "uk") == {"Тарас Кривоніс"}
+
+
+def test_an_acronym_before_a_person_is_not_part_of_the_name() -> None:
+    """A spokeswoman's employer written as an acronym before her name stays out of the name (issue #16)."""
+    assert _names_in("Кіраўнік PKP PLK Эва Сапежынская паведаміла пра аварыю.", "be") == {"Эва Сапежынская"}

@@ -302,11 +302,20 @@ def _is_demonym(word: str, lang: str) -> bool:
     return not any(p.startswith(named) for p in places(lang)) and any(p.startswith(base) for p in places(lang))
 
 
+def _is_acronym(token: str) -> bool:
+    """An all-capital token of 2+ letters (PKP, БЧ), never a name's word."""
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def _clean(span: _Span, text: str, lang: str) -> _Span | None:
     """Cut leading determiners and titles and a trailing possessive from a span."""
     toks = _tokens(text, span.start, span.end)
     stop = words(lang, "stopwords")
     while toks and (toks[0][2].lower() in stop or (is_title(toks[0][2], lang) and len(toks) > 1)):
+        toks = toks[1:]
+    # an acronym before a person's name is their employer ("PKP PLK Эва Сапежынская"), not the name
+    while span.type == "PER" and len(toks) > 2 and _is_acronym(toks[0][2]):
         toks = toks[1:]
     if not toks:
         return None
