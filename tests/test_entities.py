@@ -573,3 +573,18 @@ def test_a_surname_that_is_a_town_stays_a_person_beside_the_full_name() -> None:
     ]  # fmt: skip
     owner = {r: e.id for e in resolve(recs, embeddings=False) for r in e.record_ids}
     assert owner["a"] == owner["b"] != owner["c"]
+
+
+def test_quoted_names_that_differ_in_a_word_stay_apart() -> None:
+    """«Zielone Jezioro» and «Zielony Gaj» are two bodies though "lake" is a generic word (issue #16)."""
+    recs = [
+        EntityRecord(id="a", type="ORG", name="Fundacja „Zielone Jezioro”", language="pl", article_id="1",
+                     story_id="s"),
+        EntityRecord(id="b", type="ORG", name="фонд «Зелене Озеро»", language="uk", article_id="2", story_id="s"),
+        EntityRecord(id="c", type="ORG", name="Fundacja „Zielony Gaj”", language="pl", article_id="1",
+                     story_id="s"),
+        EntityRecord(id="d", type="ORG", name="фонд «Зелений Гай»", language="uk", article_id="2", story_id="s"),
+    ]  # fmt: skip
+    owner = {r: e.id for e in resolve(recs, embeddings=False) for r in e.record_ids}
+    assert owner["a"] != owner["c"] and owner["b"] != owner["c"] and owner["a"] != owner["d"]
+    assert match_score(recs[0], recs[2]).veto

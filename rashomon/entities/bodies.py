@@ -172,6 +172,9 @@ def body_veto(a: Prep, b: Prep) -> str | None:
         return None
     if ka.numbers and kb.numbers and ka.numbers != kb.numbers:
         return "numbers differ"
+    # a name in quotes is transliterated, never translated: one body's quoted words all agree
+    if ka.quoted and kb.quoted and not _covered(ka.quoted, kb.quoted):
+        return f"quoted names differ ({' '.join(ka.quoted)} / {' '.join(kb.quoted)})"
     if a.rec.type == "LOC" or b.rec.type == "LOC":
         if ka.places and kb.places and not ka.places & kb.places:
             return f"different kinds of place ({'/'.join(sorted(ka.places))}/{'/'.join(sorted(kb.places))})"
