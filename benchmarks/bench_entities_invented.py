@@ -20,6 +20,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from entity_groups import score_groups
+
 from rashomon.entities import EntityRecord, resolve
 from rashomon.names import script
 
@@ -52,33 +54,25 @@ def evaluate(split: str, *, embeddings: bool, errors: bool = False) -> dict[str,
                                 co_mentions=[x[6] for x in recs if x[5] == a and x[6] != n])
                    for i, (_s, _c, _g, t, lang, a, n) in enumerate(recs)]  # fmt: skip
         owner = {rid: e.id for e in resolve(records, embeddings=embeddings) for rid in e.record_ids}
-        members: dict[str, set[str]] = defaultdict(set)
-        for i, r in enumerate(recs):
-            members[r[2]].add(owner[f"r{i}"])
-        for g, ents in members.items():
-            size = [r for r in recs if r[2] == g]
-            if len(size) < 2:
-                continue
-            groups += 1
-            many = len({script(r[6]) for r in size}) > 1
+        labels = sorted({r[2] for r in recs})
+        items = [[f"r{i}" for i, r in enumerate(recs) if r[2] == g] for g in labels]
+        result = score_groups(items, {rid: {eid} for rid, eid in owner.items()})
+        names = {f"r{i}": r[6] for i, r in enumerate(recs)}
+        groups += result.groups
+        merged += len(result.merged)
+        for g, rids in enumerate(items):
+            many = len(rids) > 1 and len({script(names[x]) for x in rids}) > 1
             cross += many
-            merged += len(ents) == 1
-            cross_merged += many and len(ents) == 1
-            if errors and len(ents) > 1:
-                parts = defaultdict(list)
-                for i, r in enumerate(recs):
-                    if r[2] == g:
-                        parts[owner[f"r{i}"]].append(r[6])
+            cross_merged += many and g in result.merged
+            if errors and g in result.split:
+                parts: dict[str, list[str]] = defaultdict(list)
+                for x in rids:
+                    parts[owner[x]].append(names[x])
                 print(f"  split [{split} {case}] {list(parts.values())}")
-        holders: dict[str, set[str]] = defaultdict(set)
-        for i, r in enumerate(recs):
-            holders[owner[f"r{i}"]].add(r[2])
-        for e, gs in holders.items():
-            if len(gs) > 1:
-                wrong += 1
-                if errors:
-                    names = [r[6] for i, r in enumerate(recs) if owner[f"r{i}"] == e]
-                    print(f"  WRONG [{split} {case}] {sorted(gs)}: {names}")
+        wrong += len(result.wrong)
+        for e, gs in result.wrong.items() if errors else ():
+            held = [names[x] for x, eid in owner.items() if eid == e]
+            print(f"  WRONG [{split} {case}] {sorted(labels[g] for g in gs)}: {held}")
         for (i, a), (j, b) in itertools.combinations(enumerate(recs), 2):
             same_g, same_e = a[2] == b[2], owner[f"r{i}"] == owner[f"r{j}"]
             tp += same_g and same_e

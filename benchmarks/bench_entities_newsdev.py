@@ -24,6 +24,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from entity_groups import score_groups
+
 from rashomon import pipeline
 from rashomon.linking import resolve_entities
 from rashomon.store import open_store
@@ -40,28 +42,17 @@ def score(entities: list[Any], groups: list[list[str]], nots: list[list[str]]) -
     for e in entities:
         for alias in e.aliases:
             owners[alias[0]].add(e.id)
-    merged, split, partial = [], [], []
-    group_of_entity: dict[str, set[int]] = defaultdict(set)
-    for g, forms in enumerate(groups):
-        for form in forms:
-            for eid in owners.get(form, ()):
-                group_of_entity[eid].add(g)
-        if len(forms) < 2:
-            continue
-        found = [f for f in forms if owners.get(f)]
-        common = set.intersection(*(owners[f] for f in found)) if found else set()
-        if len(found) == len(forms) and common:
-            merged.append(forms[0])
-        elif len(found) >= 2 and not common:
-            split.append((forms[0], [sorted(names[e] for e in owners[f]) for f in found]))
-        else:
-            partial.append((forms[0], [f for f in forms if not owners.get(f)]))
-    wrong = [(names[e], sorted(groups[g][0] for g in gs)) for e, gs in group_of_entity.items() if len(gs) > 1]
-    violations = [(a, b) for a, b in nots if owners.get(a, set()) & owners.get(b, set())]
+    r = score_groups(groups, owners)
+    found = {g: [f for f in groups[g] if owners.get(f)] for g in r.split}
     return {
-        "groups": sum(1 for f in groups if len(f) >= 2), "merged": merged, "split": split,
-        "partial": partial, "wrong": wrong, "violations": violations, "pairs": len(nots),
-    }  # fmt: skip
+        "groups": r.groups,
+        "merged": [groups[g][0] for g in r.merged],
+        "split": [(groups[g][0], [sorted(names[e] for e in owners[f]) for f in found[g]]) for g in r.split],
+        "partial": [(groups[g][0], [f for f in groups[g] if not owners.get(f)]) for g in r.partial],
+        "wrong": [(names[e], sorted(groups[g][0] for g in gs)) for e, gs in r.wrong.items()],
+        "violations": [(a, b) for a, b in nots if owners.get(a, set()) & owners.get(b, set())],
+        "pairs": len(nots),
+    }
 
 
 def run(db: str | None = None) -> dict[str, Any]:

@@ -623,6 +623,8 @@ def place_words() -> frozenset[str]:
     return frozenset(to_ascii(f) for f in forms if f and not f.isupper() and " " not in f and "-" not in f)
 
 _BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")
+# a name in quotation marks: «Чиста Жека», „Czysta Rzeka”, "Clean River"
+_QUOTED = re.compile(r"[«„“\"]([^«»„“”\"]+)[»”“\"]")
 _STEM_TAIL = 4  # inflection letters a "word*" entry of org_generic_words.tsv may take (суд* -> судом)
 _COMPOUND_TAIL = 2  # letters after a German compound closer (*gericht -> Gerichts)
 
@@ -643,6 +645,7 @@ class BodyKeys:
     numbers: frozenset[str]
     acronym: str  # the letters, lowercase, when the whole name is one 2-5 letter capitalised word
     initials: str  # first letters of the words other than function words, lowercase
+    quoted: tuple[str, ...] = ()  # ASCII forms of the words in quotation marks: a proper name, never generic
 
     @property
     def generic_only(self) -> bool:
@@ -704,6 +707,8 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
     numbers: set[str] = set()
     initials = ""
     parts = 0
+    in_quotes = {w.strip(_QUOTES + ".,;:!?&") for q in _QUOTED.findall(clean) for w in _BODY_SPLIT.split(q)}
+    quoted: list[str] = []
     for token in raw:
         numbers.update(re.findall(r"\d+", token))
         letters = re.sub(r"[\d']", "", token)
@@ -711,7 +716,7 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
             continue
         sc = script(letters)
         form = _generic_form(letters, sc)
-        found, rest = _generic_match(form, sc)
+        found, rest = _generic_match(form, sc) if token not in in_quotes else ([], "")
         kinds = {k for k, _ in found}
         if "stop" not in kinds:
             initials += form[:1]
@@ -730,12 +735,14 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
         word = to_ascii(letters, language=language).strip("-")
         if word:
             distinct.append(word)
+            if token in in_quotes:
+                quoted.append(word)
     one = raw[0] if len(raw) == 1 else ""
     is_acronym = 2 <= len(one) <= 5 and one.isalpha() and one.isupper()
     acronym = _generic_form(one, script(one)) if is_acronym else ""
     return BodyKeys(parts=parts, distinct=tuple(distinct), bodies=frozenset(bodies),
                     places=frozenset(places), numbers=frozenset(numbers), acronym=acronym,
-                    initials=initials)  # fmt: skip
+                    initials=initials, quoted=tuple(quoted))  # fmt: skip
 
 
 def _common_prefix(a: str, b: str) -> int:

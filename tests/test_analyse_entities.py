@@ -80,3 +80,21 @@ def test_ukrainian_places_in_case_forms_and_with_their_region_word() -> None:
     found = _typed_in("Делегація з Харкова приїхала до Києва, а потім до села в Волинській області.", "uk")
     assert ("Харкова", "LOC") in found and ("Києва", "LOC") in found
     assert ("Волинській області", "LOC") in found
+
+
+def _names_in(text: str, lang: str) -> set[str]:
+    return {e.name for e in find_entities(text, split_sentences(text, lang), lang) if e.type == "PER"}
+
+
+def test_person_names_in_case_forms_get_their_base_form() -> None:
+    """The canonical name of an inflected or unknown-first-name mention is its nominative (issue #16)."""
+    # an unknown first name: a masculine -цкі surname is already nominative, never made feminine
+    text = "«Мы не сыдзем з прычала», — сказаў старшыня прафсаюза Кшыштаф Ламбіцкі."
+    assert _names_in(text, "be") == {"Кшыштаф Ламбіцкі"}
+    # a known first name in the genitive: both words back to the nominative
+    assert _names_in("Суд выслухаў Тараса Кривоноса, а потім Тарас Кривоніс пішов додому.", "uk") == {"Тарас Кривоніс"}
+
+
+def test_an_acronym_before_a_person_is_not_part_of_the_name() -> None:
+    """A spokeswoman's employer written as an acronym before her name stays out of the name (issue #16)."""
+    assert _names_in("Кіраўнік PKP PLK Эва Сапежынская паведаміла пра аварыю.", "be") == {"Эва Сапежынская"}

@@ -544,3 +544,47 @@ def test_a_town_the_ner_left_misc_is_a_place() -> None:
                _rec("a2:1", "Kowel", type="LOC", lang="pl", story="s")]  # fmt: skip
     (town,) = resolve(records, embeddings=False)
     assert town.type == "LOC"
+
+
+def test_ner_type_slips_are_corrected_before_resolution() -> None:
+    """A person's full name typed MISC and a one-word town typed PER join their entities (issue #16)."""
+    recs = [
+        EntityRecord(id="a", type="PER", name="Wiktoria Hałupczak", language="pl", article_id="1", story_id="s1"),
+        EntityRecord(id="b", type="MISC", name="Wiktoria Hałupczak", language="pl", article_id="2", story_id="s2"),
+        EntityRecord(id="c", type="PER", name="Вікторія Халупчак", language="uk", article_id="3", story_id="s1"),
+        EntityRecord(id="d", type="LOC", name="Gdańsk", language="pl", article_id="1", story_id="s1"),
+        EntityRecord(id="e", type="PER", name="Гданьск", language="ru", article_id="4", story_id="s1"),
+        EntityRecord(id="f", type="MISC", name="Hafenfest", language="de", article_id="5", story_id="s1"),
+    ]
+    owner = {r: e.id for e in resolve(recs, embeddings=False) for r in e.record_ids}
+    assert owner["a"] == owner["b"] == owner["c"]
+    assert owner["d"] == owner["e"]
+    assert owner["f"] not in {owner["a"], owner["d"]}
+
+
+def test_a_surname_that_is_a_town_stays_a_person_beside_the_full_name() -> None:
+    """A one-word PER mention is kept a person when its article names a person with that surname."""
+    recs = [
+        EntityRecord(id="a", type="PER", name="Jan Lublin", language="pl", article_id="1", story_id="s",
+                     co_mentions=["Lublin"]),
+        EntityRecord(id="b", type="PER", name="Lublin", language="pl", article_id="1", story_id="s",
+                     co_mentions=["Jan Lublin"]),
+        EntityRecord(id="c", type="LOC", name="Lublin", language="pl", article_id="2", story_id="s"),
+    ]  # fmt: skip
+    owner = {r: e.id for e in resolve(recs, embeddings=False) for r in e.record_ids}
+    assert owner["a"] == owner["b"] != owner["c"]
+
+
+def test_quoted_names_that_differ_in_a_word_stay_apart() -> None:
+    """«Zielone Jezioro» and «Zielony Gaj» are two bodies though "lake" is a generic word (issue #16)."""
+    recs = [
+        EntityRecord(id="a", type="ORG", name="Fundacja „Zielone Jezioro”", language="pl", article_id="1",
+                     story_id="s"),
+        EntityRecord(id="b", type="ORG", name="фонд «Зелене Озеро»", language="uk", article_id="2", story_id="s"),
+        EntityRecord(id="c", type="ORG", name="Fundacja „Zielony Gaj”", language="pl", article_id="1",
+                     story_id="s"),
+        EntityRecord(id="d", type="ORG", name="фонд «Зелений Гай»", language="uk", article_id="2", story_id="s"),
+    ]  # fmt: skip
+    owner = {r: e.id for e in resolve(recs, embeddings=False) for r in e.record_ids}
+    assert owner["a"] != owner["c"] and owner["b"] != owner["c"] and owner["a"] != owner["d"]
+    assert match_score(recs[0], recs[2]).veto

@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
+from ..names import person_base_form
 from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
@@ -301,11 +302,20 @@ def _is_demonym(word: str, lang: str) -> bool:
     return not any(p.startswith(named) for p in places(lang)) and any(p.startswith(base) for p in places(lang))
 
 
+def _is_acronym(token: str) -> bool:
+    """An all-capital token of 2+ letters (PKP, БЧ), never a name's word."""
+    letters = [c for c in token if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
 def _clean(span: _Span, text: str, lang: str) -> _Span | None:
     """Cut leading determiners and titles and a trailing possessive from a span."""
     toks = _tokens(text, span.start, span.end)
     stop = words(lang, "stopwords")
     while toks and (toks[0][2].lower() in stop or (is_title(toks[0][2], lang) and len(toks) > 1)):
+        toks = toks[1:]
+    # an acronym before a person's name is their employer ("PKP PLK Эва Сапежынская"), not the name
+    while span.type == "PER" and len(toks) > 2 and _is_acronym(toks[0][2]):
         toks = toks[1:]
     if not toks:
         return None
@@ -481,8 +491,15 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
     if lang in ("en", "de") or is_nominative(" ".join(best)):
         return " ".join(best)
     given = first_name(best[0], lang) if len(best) > 1 else None
-    if given:
-        best[0] = given[0]
+    if len(best) > 1:
+        # the one base-form algorithm of the name keys (case tables, pymorphy3); the first-name table
+        # wins for the given name, and a surname it leaves is guessed only when the gender is known
+        # (an unknown first name gives none: Кшыштаф Навіцкі is no feminine Навіцка)
+        base_given, base_surname = person_base_form(best[0], best[-1], language=lang)
+        best[0] = given[0] if given else base_given
+        if base_surname != best[-1] or not given:
+            best[-1] = base_surname
+            return " ".join(best)
     best[-1] = nominative(best[-1], lang, given[1] if given else "-")
     return " ".join(best)
 
