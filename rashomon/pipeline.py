@@ -2,8 +2,9 @@
 
 Each input file is stored in its own transaction (a WARC every ``_WARC_BATCH`` records), so an
 interrupted run leaves only whole files behind and rerunning the same command finishes the job.
-Analysis also embeds the statements a comparison will need (:mod:`rashomon.sentence_vectors`), in the
-same workers, and they are stored with the analysis.
+The statements a comparison will need are embedded (:mod:`rashomon.sentence_vectors`) only for
+articles whose story has two or more articles, once stories are placed, many articles per model call:
+most stories of an archive have one article and nothing to compare.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
 from .linking import place_in_stories, resolve_entities, update_links
 from .models import Analysis, Article
-from .sentence_vectors import embed_statements, vector_model
+from .sentence_vectors import ensure_statement_vectors, vector_model
 from .settings import Settings
 from .store import Store
 
@@ -134,11 +135,32 @@ def add_paths(
         while window:
             _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
     if (report.added or report.unlinked) and settings.cluster:
+        placed = list(dict.fromkeys(report.added + report.unlinked))
         with report.timed("stories"):
-            place_in_stories(store, list(dict.fromkeys(report.added + report.unlinked)))
+            place_in_stories(store, placed)
         with report.timed("entities"):
             resolve_entities(store)
+        with report.timed("statement vectors"):
+            embed_compared_statements(store, placed)
     return report
+
+
+def embed_compared_statements(store: Store, article_ids: Sequence[str], *, replace: bool = False) -> list[str]:
+    """Embed the statements of every article in a story of two or more articles that holds one of
+    ``article_ids`` and has none stored (:func:`rashomon.sentence_vectors.ensure_statement_vectors`);
+    ``replace`` re-embeds those of ``article_ids``. Returns the ids embedded."""
+    members: list[str] = []
+    replaced: list[str] = []
+    for story_id in dict.fromkeys(s for s in map(store.story_of, article_ids) if s is not None):
+        ids = store.story_article_ids(story_id)
+        if len(ids) >= 2:
+            members.extend(ids)
+    if replace:
+        wanted = set(article_ids)
+        replaced = [a for a in members if a in wanted]
+        members = [a for a in members if a not in wanted]
+    return (ensure_statement_vectors(store, replaced, statement_texts, replace=True)
+            + ensure_statement_vectors(store, members, statement_texts))
 
 
 def _timed_iter(items: Iterator[_Unit], report: AddReport, stage: str) -> Iterator[_Unit]:
@@ -224,34 +246,21 @@ def _finish(
 
 @dataclass(frozen=True, slots=True)
 class _Analysed:
-    """An article's analysis with its statements' vectors (:func:`rashomon.sentence_vectors.embed_statements`)."""
+    """An article's analysis, with the time it took."""
 
     analysis: Analysis
-    vectors: bytes
     seconds: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, CPU)
 
-    @classmethod
-    def of(cls, article: Article, analysis: Analysis) -> _Analysed:
-        """Embed the statements a comparison of the article will read (~0.5 s of e5 per article)."""
-        return cls(analysis, embed_statements(statement_texts(article, analysis)))
-
     def save(self, store: Store) -> None:
-        """Store the analysis and the vectors (inside the caller's transaction)."""
+        """Store the analysis (inside the caller's transaction)."""
         store.save_analysis(self.analysis)
-        store.save_sentence_vectors(self.analysis.article_id, vector_model(), self.vectors)
 
 
 def _analyse_article(article: Article) -> _Analysed:
-    """Analyse an article and embed its statements (run in the analysis workers), timing both."""
+    """Analyse an article (run in the analysis workers), timing it."""
     wall, cpu = time.perf_counter(), time.process_time()
-    analysis = analyse(article)
-    middle = time.perf_counter(), time.process_time()
-    analysed = _Analysed.of(article, analysis)
-    end = time.perf_counter(), time.process_time()
-    analysed.seconds.update({
-        "analysis": (middle[0] - wall, middle[1] - cpu),
-        "statement vectors": (end[0] - middle[0], end[1] - middle[1]),
-    })
+    analysed = _Analysed(analyse(article))
+    analysed.seconds["analysis"] = (time.perf_counter() - wall, time.process_time() - cpu)
     return analysed
 
 
@@ -346,7 +355,8 @@ def _near_duplicate(store: Store, prepared: PreparedArticle, *, settings: Settin
 
 def reanalyse(store: Store, *, all_articles: bool = False) -> int:
     """Re-run analysis on articles whose stored analysis is missing or stale, and embed the statements
-    of those whose statement vectors are missing or made by another model; returns how many articles."""
+    of those in stories of two or more articles whose statement vectors are missing, stale or made by
+    another model; returns how many articles."""
     from .analyse import ANALYSIS_VERSION
 
     ids = [a.id for a in store.list_articles()] if all_articles else store.stale_analyses(ANALYSIS_VERSION)
@@ -354,14 +364,10 @@ def reanalyse(store: Store, *, all_articles: bool = False) -> int:
         analysed = _analyse_article(store.get_article(article_id))
         with store.transaction():
             analysed.save(store)
-    redone = set(ids)
-    unembedded = [a for a in store.missing_sentence_vectors(vector_model()) if a not in redone]
-    for article_id in unembedded:  # analysis current, vectors from an older database or model version
-        analysis = store.get_analysis(article_id)
-        if analysis is not None:
-            analysed = _Analysed.of(store.get_article(article_id), analysis)
-            with store.transaction():
-                analysed.save(store)
     if ids:
         update_links(store, ids)
-    return len(ids) + len(unembedded)
+    redone = set(ids)
+    # Analysis current, vectors from an older database or model version.
+    unembedded = [a for a in store.missing_sentence_vectors(vector_model()) if a not in redone]
+    embedded = embed_compared_statements(store, ids, replace=True) + embed_compared_statements(store, unembedded)
+    return len(redone | set(embedded))
