@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -25,14 +26,17 @@ from .dedup import fingerprint, id_for_fingerprint, jaccard, lsh_bands
 from .embeddings import set_threads
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
-from .linking import place_in_stories, resolve_entities, update_links
+from .linking import place_in_stories, resolve_entities, save_story_vectors, update_links
 from .models import Analysis, Article
 from .sentence_vectors import ensure_statement_vectors, vector_model
 from .settings import Settings
 from .store import Store
+from .stories import ArticleFeatures, features_from_many
 
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200
+# Articles a worker steps together: their story embeddings go through the models in one call.
+_STEP_BATCH = 8
 
 
 @dataclass
@@ -121,7 +125,7 @@ def add_paths(
     """
     settings = settings or Settings()
     report = AddReport()
-    with _Analyser(settings.workers if settings.analyse else 0) as analyser:
+    with _Analyser(settings.workers if settings.analyse else 0, features=settings.cluster) as analyser:
         units = _read_units(store, iter_input_files(paths, recursive=recursive), settings=settings,
                             source=source, language=language, keep_path=keep_paths, report=report)
         window: deque[_Unit] = deque()
@@ -181,7 +185,7 @@ class _Unit:
     batch: list[PreparedArticle]
     last: bool  # the file's last unit: report the file as done after it
     error: str | None = None
-    analyses: Callable[[], list[_Analysed]] | None = None
+    analyses: Callable[[], list[ArticleStep]] | None = None
 
 
 def _read_units(
@@ -245,23 +249,46 @@ def _finish(
 
 
 @dataclass(frozen=True, slots=True)
-class _Analysed:
-    """An article's analysis, with the time it took."""
+class ArticleStep:
+    """What :func:`article_steps` makes of one article: its analysis and story features."""
 
-    analysis: Analysis
-    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, CPU)
+    article_id: str
+    analysis: Analysis | None
+    features: ArticleFeatures | None  # None when clustering is off
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, CPU), a share
 
     def save(self, store: Store) -> None:
-        """Store the analysis (inside the caller's transaction)."""
-        store.save_analysis(self.analysis)
+        """Store the analysis and the story embeddings (inside the caller's transaction)."""
+        if self.analysis is not None:
+            store.save_analysis(self.analysis)
+        if self.features is not None:
+            save_story_vectors(store, self.article_id, dict(self.features.embeddings))
 
 
-def _analyse_article(article: Article) -> _Analysed:
-    """Analyse an article (run in the analysis workers), timing it."""
+def article_steps(
+    articles: Sequence[Article], *, analyse_text: bool = True, features: bool = True
+) -> list[ArticleStep]:
+    """The per-article step of ``add`` and of the Spark batch (run in their workers): analyse each
+    article, then make its story features (article embeddings batched across ``articles``).
+
+    Statement vectors are not made here: only a story of two or more articles needs them
+    (:func:`embed_compared_statements`, once stories are placed)."""
+    if not articles:
+        return []
     wall, cpu = time.perf_counter(), time.process_time()
-    analysed = _Analysed(analyse(article))
-    analysed.seconds["analysis"] = (time.perf_counter() - wall, time.process_time() - cpu)
-    return analysed
+    analyses: list[Analysis | None] = [analyse(a) for a in articles] if analyse_text else [None] * len(articles)
+    middle = time.perf_counter(), time.process_time()
+    made: list[ArticleFeatures | None] = (
+        list(features_from_many(articles, analyses if analyse_text else None)) if features else [None] * len(articles)
+    )
+    end = time.perf_counter(), time.process_time()
+    share = len(articles)
+    seconds = {
+        "analysis": ((middle[0] - wall) / share, (middle[1] - cpu) / share),
+        "story features": ((end[0] - middle[0]) / share, (end[1] - middle[1]) / share),
+    }
+    return [ArticleStep(a.id, analysis, feature, dict(seconds))
+            for a, analysis, feature in zip(articles, analyses, made, strict=True)]
 
 
 def _init_worker(threads: int) -> None:
@@ -270,7 +297,7 @@ def _init_worker(threads: int) -> None:
 
 
 class _Analyser:
-    """Runs :func:`_analyse_article` in this process, or in worker processes when ``workers`` > 1.
+    """Runs :func:`article_steps` in this process, or in worker processes when ``workers`` > 1.
 
     Not a dataclass: it owns a process pool. Workers are spawned (not forked: the language models
     hold threads) and each loads the models once, which pays off from a few dozen articles on. Each
@@ -278,8 +305,9 @@ class _Analyser:
     against each other and made ``--workers 2`` slower than one (bench_pipeline.py).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, features: bool) -> None:
         self.workers = workers
+        self.features = features
         self.pool: ProcessPoolExecutor | None = None
         self.lookahead = workers * 4 if workers > 1 else 0
 
@@ -294,14 +322,16 @@ class _Analyser:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def submit(self, articles: list[Article]) -> Callable[[], list[_Analysed]]:
-        """Start analysing; the returned callable waits for and returns the analyses, in order."""
+    def submit(self, articles: list[Article]) -> Callable[[], list[ArticleStep]]:
+        """Start the articles' steps; the returned callable waits for and returns them, in order."""
         if self.workers == 0 or not articles:
             return lambda: []
+        step = partial(article_steps, features=self.features)
+        batches = [articles[i:i + _STEP_BATCH] for i in range(0, len(articles), _STEP_BATCH)]
         if self.pool is None:
-            return lambda: [_analyse_article(a) for a in articles]
-        futures = [self.pool.submit(_analyse_article, a) for a in articles]
-        return lambda: [f.result() for f in futures]
+            return lambda: [s for batch in batches for s in step(batch)]
+        futures = [self.pool.submit(step, batch) for batch in batches]
+        return lambda: [s for f in futures for s in f.result()]
 
 
 def prepare_article(article: Article) -> PreparedArticle:
@@ -316,13 +346,13 @@ def prepare_article(article: Article) -> PreparedArticle:
 
 
 def _store_batch(
-    store: Store, batch: list[PreparedArticle], analysed: list[_Analysed], *, settings: Settings,
+    store: Store, batch: list[PreparedArticle], analysed: list[ArticleStep], *, settings: Settings,
     report: AddReport,
 ) -> None:
     """Store a batch and its analyses (made outside the write lock) in one transaction."""
     if not batch:
         return
-    analyses = {a.analysis.article_id: a for a in analysed}
+    analyses = {a.article_id: a for a in analysed}
     added: list[str] = []
     with store.transaction():
         for prepared in batch:
@@ -361,7 +391,7 @@ def reanalyse(store: Store, *, all_articles: bool = False) -> int:
 
     ids = [a.id for a in store.list_articles()] if all_articles else store.stale_analyses(ANALYSIS_VERSION)
     for article_id in ids:
-        analysed = _analyse_article(store.get_article(article_id))
+        analysed = article_steps([store.get_article(article_id)], features=False)[0]
         with store.transaction():
             analysed.save(store)
     if ids:

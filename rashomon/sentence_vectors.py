@@ -22,6 +22,7 @@ import io
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib.metadata import version
+from typing import Any
 
 import numpy as np
 
@@ -73,7 +74,8 @@ def embed_statements_of(articles: Sequence[Sequence[str]]) -> list[bytes]:
         rows = [row[t] for t in unique]
         keys = np.frombuffer(b"".join(text_key(t) for t in unique), dtype=np.uint8).reshape(len(unique), _KEY_BYTES)
         buffer = io.BytesIO()
-        np.savez(buffer, keys=keys, **{m: matrix[rows] for m, matrix in matrices.items()})
+        arrays: dict[str, Any] = {"keys": keys, **{m: matrix[rows] for m, matrix in matrices.items()}}
+        np.savez(buffer, **arrays)
         packed.append(buffer.getvalue())
     return packed
 
