@@ -44,29 +44,6 @@ BIG_STORY = 20
 WORDS = 500
 WAITING = "waiting for workers"
 
-# uk/be event templates (make_synthetic has en/de/pl/ru); same slots as make_synthetic.TEMPLATES.
-EXTRA_TEMPLATES = {
-    "uk": {
-        "context": "У {O} не відповіли на запит щодо подій у {L} і ролі, яку відіграв {S1}.",
-        "lead": "{X} {P1} зустрівся {D} у {L} з {P2} з {O}.",
-        "hours": "За словами посадовців, переговори тривали {H} години.",
-        "count": "{S1} заявив, що в {L} затримали {N} людей.",
-        "money": "За даними {O}, збитки оцінюються в {M} мільйонів євро.",
-        "quote": "«{Q}», — сказав журналістам {S2}.",
-        "quotes": ("Ми не приймемо цей тиск", "Ситуація під контролем", "Нас про це ніхто не питав"),
-        "descr": ("Лідер опозиції", "Колишній міністр", "Губернатор"),
-    },
-    "be": {
-        "context": "У {O} не адказалі на запыт пра падзеі ў {L} і пра ролю, якую адыграў {S1}.",
-        "lead": "{X} {P1} сустрэўся {D} у {L} з {P2} з {O}.",
-        "hours": "Паводле чыноўнікаў, перамовы працягваліся {H} гадзіны.",
-        "count": "{S1} заявіў, што ў {L} затрымалі {N} чалавек.",
-        "money": "Паводле {O}, страты ацэньваюцца ў {M} мільёнаў еўра.",
-        "quote": "«{Q}», — сказаў журналістам {S2}.",
-        "quotes": ("Мы не прымем гэты ціск", "Сітуацыя пад кантролем", "Нас пра гэта ніхто не пытаўся"),
-        "descr": ("Лідар апазіцыі", "Былы міністр", "Губернатар"),
-    },
-}
 # Background sentences: {L} place, {P} person, {a}-{d} figures, {y} year.
 BACKGROUND = {
     "en": ("Earlier this year {P} visited {L}, where {a} residents signed a petition about plan {b}.",
@@ -121,7 +98,7 @@ def write_corpus(folder: Path, n: int, *, seed: int = 11) -> None:
         plan[n - BIG_STORY:] = [(big, syn.LANGUAGES[k % 6], k) for k in range(BIG_STORY)]
     folder.mkdir(parents=True, exist_ok=True)
     for i, (event, language, k) in enumerate(plan):
-        t = {**syn.TEMPLATES, **EXTRA_TEMPLATES}[language]
+        t = syn.TEMPLATES[language]
         months = syn.MONTHS["ru" if language in syn.CYRILLIC else language]
         p1, p2 = event.people
         d = event.day

@@ -17,6 +17,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -54,10 +55,8 @@ def _features(
         for i, article in enumerate(missing):
             made = {model: matrix[i] for model, matrix in embedded.items()}
             fresh[article.id] = made
-            buffer = io.BytesIO()
-            np.savez(buffer, **made)
             with store.transaction():
-                store.save_vector(article.id, _VECTOR_MODEL, buffer.getvalue())
+                save_story_vectors(store, article.id, made)
     if analyses is None:
         analyses = store.get_analyses([a.id for a in articles])
     features = []
@@ -67,6 +66,14 @@ def _features(
             vectors = _load_vectors(cached[article.id])
         features.append(stories.features_from(article, analyses.get(article.id), embeddings=vectors))
     return features
+
+
+def save_story_vectors(store: Store, article_id: str, vectors: dict[str, np.ndarray]) -> None:
+    """Store an article's story embeddings (one per model), so that placing it embeds nothing."""
+    buffer = io.BytesIO()
+    arrays: dict[str, Any] = dict(vectors)
+    np.savez(buffer, **arrays)
+    store.save_vector(article_id, _VECTOR_MODEL, buffer.getvalue())
 
 
 # The header of a 1-D little-endian float32 .npy file as np.savez writes story vectors.

@@ -2,8 +2,9 @@
 
 Each input file is stored in its own transaction (a WARC every ``_WARC_BATCH`` records), so an
 interrupted run leaves only whole files behind and rerunning the same command finishes the job.
-Analysis also embeds the statements a comparison will need (:mod:`rashomon.sentence_vectors`), in the
-same workers, and they are stored with the analysis.
+The statements a comparison will need are embedded (:mod:`rashomon.sentence_vectors`) only for
+articles whose story has two or more articles, once stories are placed, many articles per model call:
+most stories of an archive have one article and nothing to compare.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -24,14 +26,17 @@ from .dedup import fingerprint, id_for_fingerprint, jaccard, lsh_bands
 from .embeddings import set_threads
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
-from .linking import place_in_stories, resolve_entities, update_links
+from .linking import place_in_stories, resolve_entities, save_story_vectors, update_links
 from .models import Analysis, Article
-from .sentence_vectors import embed_statements, vector_model
+from .sentence_vectors import ensure_statement_vectors, vector_model
 from .settings import Settings
 from .store import Store
+from .stories import ArticleFeatures, features_from_many
 
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200
+# Articles a worker steps together: their story embeddings go through the models in one call.
+_STEP_BATCH = 8
 
 
 @dataclass
@@ -120,7 +125,7 @@ def add_paths(
     """
     settings = settings or Settings()
     report = AddReport()
-    with _Analyser(settings.workers if settings.analyse else 0) as analyser:
+    with _Analyser(settings.workers if settings.analyse else 0, features=settings.cluster) as analyser:
         units = _read_units(store, iter_input_files(paths, recursive=recursive), settings=settings,
                             source=source, language=language, keep_path=keep_paths, report=report)
         window: deque[_Unit] = deque()
@@ -134,11 +139,32 @@ def add_paths(
         while window:
             _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
     if (report.added or report.unlinked) and settings.cluster:
+        placed = list(dict.fromkeys(report.added + report.unlinked))
         with report.timed("stories"):
-            place_in_stories(store, list(dict.fromkeys(report.added + report.unlinked)))
+            place_in_stories(store, placed)
         with report.timed("entities"):
             resolve_entities(store)
+        with report.timed("statement vectors"):
+            embed_compared_statements(store, placed)
     return report
+
+
+def embed_compared_statements(store: Store, article_ids: Sequence[str], *, replace: bool = False) -> list[str]:
+    """Embed the statements of every article in a story of two or more articles that holds one of
+    ``article_ids`` and has none stored (:func:`rashomon.sentence_vectors.ensure_statement_vectors`);
+    ``replace`` re-embeds those of ``article_ids``. Returns the ids embedded."""
+    members: list[str] = []
+    replaced: list[str] = []
+    for story_id in dict.fromkeys(s for s in map(store.story_of, article_ids) if s is not None):
+        ids = store.story_article_ids(story_id)
+        if len(ids) >= 2:
+            members.extend(ids)
+    if replace:
+        wanted = set(article_ids)
+        replaced = [a for a in members if a in wanted]
+        members = [a for a in members if a not in wanted]
+    return (ensure_statement_vectors(store, replaced, statement_texts, replace=True)
+            + ensure_statement_vectors(store, members, statement_texts))
 
 
 def _timed_iter(items: Iterator[_Unit], report: AddReport, stage: str) -> Iterator[_Unit]:
@@ -159,7 +185,7 @@ class _Unit:
     batch: list[PreparedArticle]
     last: bool  # the file's last unit: report the file as done after it
     error: str | None = None
-    analyses: Callable[[], list[_Analysed]] | None = None
+    analyses: Callable[[], list[ArticleStep]] | None = None
 
 
 def _read_units(
@@ -223,36 +249,46 @@ def _finish(
 
 
 @dataclass(frozen=True, slots=True)
-class _Analysed:
-    """An article's analysis with its statements' vectors (:func:`rashomon.sentence_vectors.embed_statements`)."""
+class ArticleStep:
+    """What :func:`article_steps` makes of one article: its analysis and story features."""
 
-    analysis: Analysis
-    vectors: bytes
-    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, CPU)
-
-    @classmethod
-    def of(cls, article: Article, analysis: Analysis) -> _Analysed:
-        """Embed the statements a comparison of the article will read (~0.5 s of e5 per article)."""
-        return cls(analysis, embed_statements(statement_texts(article, analysis)))
+    article_id: str
+    analysis: Analysis | None
+    features: ArticleFeatures | None  # None when clustering is off
+    seconds: dict[str, tuple[float, float]] = field(default_factory=dict)  # stage -> (wall, CPU), a share
 
     def save(self, store: Store) -> None:
-        """Store the analysis and the vectors (inside the caller's transaction)."""
-        store.save_analysis(self.analysis)
-        store.save_sentence_vectors(self.analysis.article_id, vector_model(), self.vectors)
+        """Store the analysis and the story embeddings (inside the caller's transaction)."""
+        if self.analysis is not None:
+            store.save_analysis(self.analysis)
+        if self.features is not None:
+            save_story_vectors(store, self.article_id, dict(self.features.embeddings))
 
 
-def _analyse_article(article: Article) -> _Analysed:
-    """Analyse an article and embed its statements (run in the analysis workers), timing both."""
+def article_steps(
+    articles: Sequence[Article], *, analyse_text: bool = True, features: bool = True
+) -> list[ArticleStep]:
+    """The per-article step of ``add`` and of the Spark batch (run in their workers): analyse each
+    article, then make its story features (article embeddings batched across ``articles``).
+
+    Statement vectors are not made here: only a story of two or more articles needs them
+    (:func:`embed_compared_statements`, once stories are placed)."""
+    if not articles:
+        return []
     wall, cpu = time.perf_counter(), time.process_time()
-    analysis = analyse(article)
+    analyses: list[Analysis | None] = [analyse(a) for a in articles] if analyse_text else [None] * len(articles)
     middle = time.perf_counter(), time.process_time()
-    analysed = _Analysed.of(article, analysis)
+    made: list[ArticleFeatures | None] = (
+        list(features_from_many(articles, analyses if analyse_text else None)) if features else [None] * len(articles)
+    )
     end = time.perf_counter(), time.process_time()
-    analysed.seconds.update({
-        "analysis": (middle[0] - wall, middle[1] - cpu),
-        "statement vectors": (end[0] - middle[0], end[1] - middle[1]),
-    })
-    return analysed
+    share = len(articles)
+    seconds = {
+        "analysis": ((middle[0] - wall) / share, (middle[1] - cpu) / share),
+        "story features": ((end[0] - middle[0]) / share, (end[1] - middle[1]) / share),
+    }
+    return [ArticleStep(a.id, analysis, feature, dict(seconds))
+            for a, analysis, feature in zip(articles, analyses, made, strict=True)]
 
 
 def _init_worker(threads: int) -> None:
@@ -261,7 +297,7 @@ def _init_worker(threads: int) -> None:
 
 
 class _Analyser:
-    """Runs :func:`_analyse_article` in this process, or in worker processes when ``workers`` > 1.
+    """Runs :func:`article_steps` in this process, or in worker processes when ``workers`` > 1.
 
     Not a dataclass: it owns a process pool. Workers are spawned (not forked: the language models
     hold threads) and each loads the models once, which pays off from a few dozen articles on. Each
@@ -269,8 +305,9 @@ class _Analyser:
     against each other and made ``--workers 2`` slower than one (bench_pipeline.py).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, *, features: bool) -> None:
         self.workers = workers
+        self.features = features
         self.pool: ProcessPoolExecutor | None = None
         self.lookahead = workers * 4 if workers > 1 else 0
 
@@ -285,14 +322,16 @@ class _Analyser:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def submit(self, articles: list[Article]) -> Callable[[], list[_Analysed]]:
-        """Start analysing; the returned callable waits for and returns the analyses, in order."""
+    def submit(self, articles: list[Article]) -> Callable[[], list[ArticleStep]]:
+        """Start the articles' steps; the returned callable waits for and returns them, in order."""
         if self.workers == 0 or not articles:
             return lambda: []
+        step = partial(article_steps, features=self.features)
+        batches = [articles[i:i + _STEP_BATCH] for i in range(0, len(articles), _STEP_BATCH)]
         if self.pool is None:
-            return lambda: [_analyse_article(a) for a in articles]
-        futures = [self.pool.submit(_analyse_article, a) for a in articles]
-        return lambda: [f.result() for f in futures]
+            return lambda: [s for batch in batches for s in step(batch)]
+        futures = [self.pool.submit(step, batch) for batch in batches]
+        return lambda: [s for f in futures for s in f.result()]
 
 
 def prepare_article(article: Article) -> PreparedArticle:
@@ -307,13 +346,13 @@ def prepare_article(article: Article) -> PreparedArticle:
 
 
 def _store_batch(
-    store: Store, batch: list[PreparedArticle], analysed: list[_Analysed], *, settings: Settings,
+    store: Store, batch: list[PreparedArticle], analysed: list[ArticleStep], *, settings: Settings,
     report: AddReport,
 ) -> None:
     """Store a batch and its analyses (made outside the write lock) in one transaction."""
     if not batch:
         return
-    analyses = {a.analysis.article_id: a for a in analysed}
+    analyses = {a.article_id: a for a in analysed}
     added: list[str] = []
     with store.transaction():
         for prepared in batch:
@@ -346,22 +385,19 @@ def _near_duplicate(store: Store, prepared: PreparedArticle, *, settings: Settin
 
 def reanalyse(store: Store, *, all_articles: bool = False) -> int:
     """Re-run analysis on articles whose stored analysis is missing or stale, and embed the statements
-    of those whose statement vectors are missing or made by another model; returns how many articles."""
+    of those in stories of two or more articles whose statement vectors are missing, stale or made by
+    another model; returns how many articles."""
     from .analyse import ANALYSIS_VERSION
 
     ids = [a.id for a in store.list_articles()] if all_articles else store.stale_analyses(ANALYSIS_VERSION)
     for article_id in ids:
-        analysed = _analyse_article(store.get_article(article_id))
+        analysed = article_steps([store.get_article(article_id)], features=False)[0]
         with store.transaction():
             analysed.save(store)
-    redone = set(ids)
-    unembedded = [a for a in store.missing_sentence_vectors(vector_model()) if a not in redone]
-    for article_id in unembedded:  # analysis current, vectors from an older database or model version
-        analysis = store.get_analysis(article_id)
-        if analysis is not None:
-            analysed = _Analysed.of(store.get_article(article_id), analysis)
-            with store.transaction():
-                analysed.save(store)
     if ids:
         update_links(store, ids)
-    return len(ids) + len(unembedded)
+    redone = set(ids)
+    # Analysis current, vectors from an older database or model version.
+    unembedded = [a for a in store.missing_sentence_vectors(vector_model()) if a not in redone]
+    embedded = embed_compared_statements(store, ids, replace=True) + embed_compared_statements(store, unembedded)
+    return len(redone | set(embedded))

@@ -1,10 +1,12 @@
-"""Statement vectors made when an article is added, so that comparing a story embeds (almost) nothing.
+"""Statement vectors made for stories of two or more articles, so that comparing a story embeds (almost) nothing.
 
 :func:`rashomon.compare.compare_story` embeds every statement of a story's articles with e5 and USE:
 ~0.5 s of CPU per article on 2 cores (~560 e5 tokens at ~1,100 tokens/s), so a 20-article story took
 seconds to compare the first time. What it embeds follows from an article and its analysis alone
-(:func:`rashomon.compare.statement_texts`), so the pipeline embeds it when the article is analysed
-(in the analysis workers) and stores one row per article (``Store.save_sentence_vectors``).
+(:func:`rashomon.compare.statement_texts`). Only a story of two or more articles has anything to
+compare, and most stories of a news archive have one article, so the pipeline embeds the statements
+of an article once its story has a second one (:func:`ensure_statement_vectors`, at the end of
+``add``, many articles per model call) and stores one row per article (``Store.save_sentence_vectors``).
 
 Each vector is keyed by a digest of its text, and the row by :func:`vector_model`, which names both
 embedding packages with their versions: a statement that a re-analysis changed, or one an older
@@ -17,21 +19,32 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from importlib.metadata import version
+from typing import Any
 
 import numpy as np
 
 from .embeddings import MODELS, ModelName, embed_texts
+from .models import Analysis, Article
 from .store import Store
 
-__all__ = ["Vectors", "embed_statements", "stored_vectors", "text_key", "vector_model"]
+__all__ = [
+    "StatementTexts", "Vectors", "embed_statements", "embed_statements_of", "ensure_statement_vectors",
+    "stored_vectors", "text_key", "vector_model",
+]
 
 Vectors = dict[ModelName, np.ndarray]
 """One text's vector per embedding model."""
 
+StatementTexts = Callable[[Article, Analysis], list[str]]
+"""What a comparison embeds for one article (:func:`rashomon.compare.statement_texts`)."""
+
 _KEY_BYTES = 16
+# Articles whose statements go through the models in one call: ~30 statements each, so a call embeds
+# ~1,000 texts, bounding memory while the fixed cost of a call is paid once for many articles.
+_ARTICLES_PER_CALL = 32
 
 
 @lru_cache(maxsize=1)
@@ -47,11 +60,50 @@ def text_key(text: str) -> bytes:
 
 def embed_statements(texts: Sequence[str]) -> bytes:
     """Embed one article's statements with every model (one batch per model), packed for the store."""
-    unique = list(dict.fromkeys(texts))
-    keys = np.frombuffer(b"".join(text_key(t) for t in unique), dtype=np.uint8).reshape(len(unique), _KEY_BYTES)
-    buffer = io.BytesIO()
-    np.savez(buffer, keys=keys, e5=embed_texts(unique, model="e5"), use=embed_texts(unique, model="use"))
-    return buffer.getvalue()
+    return embed_statements_of([texts])[0]
+
+
+def embed_statements_of(articles: Sequence[Sequence[str]]) -> list[bytes]:
+    """Embed the statements of many articles in one batch per model; one packed row per article."""
+    every = list(dict.fromkeys(t for texts in articles for t in texts))
+    matrices = {m: embed_texts(every, model=m) for m in MODELS}
+    row = {t: i for i, t in enumerate(every)}
+    packed = []
+    for texts in articles:
+        unique = list(dict.fromkeys(texts))
+        rows = [row[t] for t in unique]
+        keys = np.frombuffer(b"".join(text_key(t) for t in unique), dtype=np.uint8).reshape(len(unique), _KEY_BYTES)
+        buffer = io.BytesIO()
+        arrays: dict[str, Any] = {"keys": keys, **{m: matrix[rows] for m, matrix in matrices.items()}}
+        np.savez(buffer, **arrays)
+        packed.append(buffer.getvalue())
+    return packed
+
+
+def ensure_statement_vectors(
+    store: Store, article_ids: Sequence[str], texts_of: StatementTexts, *, replace: bool = False,
+) -> list[str]:
+    """Embed and store the statement vectors of those of ``article_ids`` that have none under the
+    current :func:`vector_model` (all of them with ``replace``, e.g. after a re-analysis); an
+    unanalysed article is skipped. Returns the ids embedded.
+
+    Many articles go through each model in one call; each call's rows are stored in one transaction,
+    so an interruption loses at most one call's work and a rerun embeds only what is still missing.
+    """
+    wanted = list(dict.fromkeys(article_ids))
+    present = set() if replace else set(store.sentence_vectors(wanted, vector_model()))
+    missing = [a for a in wanted if a not in present]
+    done: list[str] = []
+    for start in range(0, len(missing), _ARTICLES_PER_CALL):
+        chunk = missing[start:start + _ARTICLES_PER_CALL]
+        analyses = store.get_analyses(chunk)
+        ids = [a for a in chunk if a in analyses]
+        blobs = embed_statements_of([texts_of(store.get_article(a), analyses[a]) for a in ids])
+        with store.transaction():
+            for article_id, blob in zip(ids, blobs, strict=True):
+                store.save_sentence_vectors(article_id, vector_model(), blob)
+        done.extend(ids)
+    return done
 
 
 def stored_vectors(store: Store, article_ids: Sequence[str]) -> dict[bytes, Vectors]:

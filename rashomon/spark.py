@@ -6,7 +6,8 @@ Stages, each distributed:
    same code as ``rashomon add`` (:func:`rashomon.pipeline.prepare`).
 2. **dedup**: exact copies by fingerprint, the first in input order kept; near-duplicates by shared
    LSH band and word-shingle Jaccard, resolved in input order on the driver as ``add`` would.
-3. **analyse**: per partition, :func:`rashomon.analyse.analyse` and the story features.
+3. **analyse**: per partition, the per-article step of ``add`` (:func:`rashomon.pipeline.article_steps`):
+   analysis and story features.
 4. **block**: articles sharing a (week, entity key) or (week, embedding-LSH key) block are scored in
    pairs; pairs at the threshold link articles into connected components.
 5. **cluster**: each component with :func:`rashomon.stories.cluster`, the function of a full
@@ -36,14 +37,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .analyse import analyse
 from .dedup import jaccard
 from .errors import EngineError, RashomonError
 from .ingest import RecordError, read_path
 from .linking import resolve_entities, story_event_date, story_id_for
 from .models import Analysis, Article, Story
 from .pipeline import PreparedArticle as Prepared  # the per-record step of `add`, reused as is
-from .pipeline import iter_input_files
+from .pipeline import article_steps, embed_compared_statements, iter_input_files
 from .pipeline import prepare_article as prepare
 from .settings import Settings
 from .store import Store
@@ -286,8 +286,7 @@ class _Analysed:
 def _analyse_partition(
     index: int, rows: Iterable[tuple[Order, Prepared]], *, settings: Settings, timings: Any
 ) -> Iterator[_Analysed]:
-    from .stories import features_from_many
-
+    """The per-article step of ``add`` (:func:`rashomon.pipeline.article_steps`), ``_CHUNK`` articles at a time."""
     start, n = time.perf_counter(), 0
     chunk: list[tuple[Order, Prepared]] = []
     for row in [*rows, None]:
@@ -297,11 +296,9 @@ def _analyse_partition(
                 continue
         if not chunk:
             break
-        articles = [p.article for _, p in chunk]
-        analyses: list[Analysis | None] = [analyse(a) for a in articles] if settings.analyse else []
-        features = features_from_many(articles, analyses or None) if settings.cluster else [None] * len(chunk)
-        for i, (order, prepared) in enumerate(chunk):
-            yield _Analysed(order, prepared, analyses[i] if analyses else None, features[i])
+        steps = article_steps([p.article for _, p in chunk], analyse_text=settings.analyse, features=settings.cluster)
+        for (order, prepared), step in zip(chunk, steps, strict=True):
+            yield _Analysed(order, prepared, step.analysis, step.features)
         n += len(chunk)
         chunk = []
     timings.add([("analyse", index, time.perf_counter() - start, n)])
@@ -699,6 +696,8 @@ def import_batch(store: Store, output: Path | str, *, master: str | None = "loca
                 report.stories += 1
             store.delete_empty_stories()
         resolve_entities(store)  # the global entity registry, as `add` builds it
+        # Statement vectors of the stories of two or more articles, as `add` stores them.
+        embed_compared_statements(store, [a for ids in members.values() for a in ids])
     finally:
         if created:
             spark.stop()

@@ -12,7 +12,7 @@ from rashomon import embeddings
 from rashomon.compare import compare_story
 from rashomon.compare_cache import cached_compare, comparison_key
 from rashomon.models import Analysis, Article, Sentence, Story
-from rashomon.pipeline import add_paths, reanalyse
+from rashomon.pipeline import add_paths, embed_compared_statements, reanalyse
 from rashomon.sentence_vectors import vector_model
 from rashomon.settings import Settings
 from rashomon.store import Store, open_store
@@ -75,11 +75,13 @@ def test_statement_vectors_made_at_add_give_the_same_comparison_without_embeddin
     with open_store(db_url) as store:
         report = add_paths(store, [RESOURCES / "compare"], settings=Settings(cluster=False))
         ids = sorted(report.added)
-        assert len(ids) == 3 and sorted(store.sentence_vectors(ids, vector_model())) == ids
+        assert len(ids) == 3 and store.sentence_vectors(ids, vector_model()) == {}  # in no story: nothing to compare
         with store.transaction():
             store.save_story(Story(id="barge", title="Barge hits railway bridge", event_date=None))
             for article_id in ids:
                 store.assign_article(article_id, "barge")
+        assert sorted(embed_compared_statements(store, ids)) == ids
+        assert sorted(store.sentence_vectors(ids, vector_model())) == ids
         stored, embedded = _embedded_now(store, "barge")
         assert stored["statements"] and embedded == set()  # every statement's vectors were read
 
@@ -102,6 +104,7 @@ def test_a_statement_a_changed_analysis_adds_is_embedded_at_compare_time(db_url:
             store.save_story(Story(id="barge", title="Barge hits railway bridge", event_date=None))
             for article_id in report.added:
                 store.assign_article(article_id, "barge")
+        embed_compared_statements(store, report.added)
         changed = report.added[0]
         analysis = store.get_analysis(changed)
         assert analysis is not None

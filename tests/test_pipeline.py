@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rashomon import embeddings
 from rashomon.pipeline import _init_worker, add_paths
+from rashomon.sentence_vectors import vector_model
 from rashomon.settings import Settings
 from rashomon.store import open_store
 
@@ -39,3 +40,14 @@ def test_a_worker_runs_the_embedding_models_on_the_threads_it_is_given() -> None
         assert embeddings._threads() == 3
     finally:
         embeddings.set_threads(before)
+
+
+def test_statements_are_embedded_once_a_story_has_a_second_article(tmp_path: Path) -> None:
+    barge = sorted((Path(__file__).parent / "resources" / "compare").iterdir())
+    with open_store(str(tmp_path / "v.db")) as store:
+        first = add_paths(store, [barge[0]]).added
+        assert len(first) == 1 and store.sentence_vectors(first, vector_model()) == {}  # alone: nothing to compare
+        second = add_paths(store, [barge[1]]).added
+        ids = first + second
+        assert store.story_of(first[0]) == store.story_of(second[0]) is not None
+        assert sorted(store.sentence_vectors(ids, vector_model())) == sorted(ids)

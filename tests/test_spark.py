@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from rashomon.cli import app, sample_corpus
 from rashomon.pipeline import add_paths
+from rashomon.sentence_vectors import vector_model
 from rashomon.settings import Settings
 from rashomon.spark import BatchReport, import_batch, run_batch
 from rashomon.store import Store, open_store
@@ -113,6 +114,24 @@ def test_import_then_the_cli_lists_the_articles(batch: tuple[BatchReport, Path],
         assert store.get_analysis(next(iter(expected))) is not None
         again = import_batch(store, output)
     assert again.articles == 0 and again.present == report.articles
+
+
+def _compared_and_embedded(store: Store) -> tuple[set[str], set[str]]:
+    """Articles in stories of two or more articles, and articles with statement vectors."""
+    compared = {a for s in store.list_stories() if len(s.article_ids) >= 2 for a in s.article_ids}
+    ids = [a.id for a in store.list_articles()]
+    return compared, set(store.sentence_vectors(ids, vector_model()))
+
+
+def test_import_stores_the_statement_vectors_add_stores(
+    batch: tuple[BatchReport, Path], single: Store, tmp_path: Path
+) -> None:
+    _, output = batch
+    with open_store(str(tmp_path / "imported.db")) as store:
+        import_batch(store, output)
+        compared, embedded = _compared_and_embedded(store)
+    assert compared and embedded == compared
+    assert _compared_and_embedded(single)[1] == _compared_and_embedded(single)[0]
 
 
 def test_duplicates_are_dropped_as_add_drops_them(spark: Any, tmp_path: Path) -> None:
