@@ -672,7 +672,9 @@ def _dates_compatible(x: str, y: str) -> bool:
 
 
 def _date_conflict(a: _Claim, b: _Claim) -> str | None:
-    if not a.dates or not b.dates:
+    """Dates of one fact that cannot be the same day; a running total's start ("since Sunday") and a
+    daily figure's day ("on Tuesday alone") fill different slots (their roles differ)."""
+    if not a.dates or not b.dates or a.roles != b.roles:
         return None
     only_a = [d for d in a.dates if not any(_dates_compatible(d.value, e.value) for e in b.dates)]
     only_b = [e for e in b.dates if not any(_dates_compatible(e.value, d.value) for d in a.dates)]

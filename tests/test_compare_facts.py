@@ -235,3 +235,31 @@ def test_a_syndicated_copy_marked_by_story_linking_does_not_count_twice() -> Non
     assert syndicated_copies(members, {}) == set()
     assert syndicated_copies(members, {"copy": "orig"}) == {"copy"}
     assert syndicated_copies(members, {"copy": "elsewhere"}) == set()  # its original is not in the story
+
+
+# -- slots: compound durations, a total's start against a daily figure's day -----------------------
+
+
+def test_a_duration_glued_to_its_adjective_is_a_duration() -> None:
+    assert _numbers("uk", "Профспілка оголосила 96-годинний страйк на елеваторі в Ізмаїлі.") == [96.0]
+    assert _numbers("ru", "Водители начали 36-часовую забастовку в Твери.") == [36.0]
+    assert _numbers("pl", "Kierowcy ogłosili 36-godzinny strajk w Radomiu.") == [36.0]
+    assert _numbers("be", "Кіроўцы пачалі 96-гадзінны страйк у Оршы.") == [96.0]
+    article = Article(id="n", title="", text="Кіроўцы пачалі 96-гадзінны страйк у Оршы.", language="be",
+                      published="2025-03-11")
+    assert [n.unit for n in analyse(article).numbers] == ["h"]
+
+
+def test_a_running_total_start_is_not_the_day_of_a_daily_figure() -> None:
+    from rashomon.compare import _date_conflict
+    from rashomon.models import DateMention
+
+    def claim(text: str, day: str, roles: frozenset[str]) -> _Claim:
+        return _Claim(article=text[:3], sentence=0, text=text, entities={}, numbers=[], negated=False,
+                      dates=[DateMention(text=day, start=0, end=1, sentence=0, value=day)], roles=roles)
+
+    total = claim("Since Friday 2,300 people left", "2025-03-07", frozenset({"cumulative"}))
+    daily = claim("Лише в неділю вивезли 500 людей", "2025-03-09", frozenset({"daily"}))
+    assert _date_conflict(total, daily) is None
+    other_day = claim("Since Saturday 2,300 people left", "2025-03-08", frozenset({"cumulative"}))
+    assert _date_conflict(total, other_day) == "2025-03-07 vs 2025-03-08"
