@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 from anyascii import anyascii
 
+from .analyse.sentences import split_sentences
 from .embeddings import embed_texts  # cached per text in-process
 from .models import Analysis, Article, DateMention, NumberMention, Quote, Sentence
 from .sentence_vectors import stored_vectors, text_key
-from .analyse.sentences import split_sentences
 from .statements import clauses
 from .store import Store
 
@@ -96,7 +96,6 @@ MIN_UNPUNCTUATED_WORDS = 12
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _NUMERO = re.compile(r"\bno\.?\s*\d")  # "workshop No. 3" is a number sign, not a negation
 _END_PUNCT = re.compile(r"[.!?…\"'»”“)]\s*$")
-_FALLBACK_SPLIT = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])|\n\s*\n")
 
 __all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder", "statement_texts", "syndicated_copies"]
 
@@ -276,28 +275,13 @@ def _load(store: Store, article_id: str) -> _Doc:
 
 
 def _doc(article: Article, analysis: Analysis, ids: dict[str, str]) -> _Doc:
-    if not analysis.sentences:  # not analysed yet: split plainly so the article still takes part
-        analysis = replace(analysis, sentences=_split(article.text))
+    if not analysis.sentences:  # not analysed yet: split with the analyser's splitter to take part
+        analysis = replace(analysis, sentences=split_sentences(article.text, article.language))
     return _Doc(article=article, analysis=analysis, ids=ids)
 
 
 def _quotes(doc: _Doc) -> list[Quote]:
     return [q for q in doc.analysis.quotes if q.text.strip()]
-
-
-def _split(text: str) -> list[Sentence]:
-    out: list[Sentence] = []
-    start = 0
-    for match in [*_FALLBACK_SPLIT.finditer(text), None]:
-        end = match.start() if match else len(text)
-        chunk = text[start:end]
-        stripped = chunk.strip()
-        if stripped:
-            offset = start + chunk.index(stripped)
-            out.append(Sentence(index=len(out), start=offset, end=offset + len(stripped), text=stripped))
-        if match:
-            start = match.end()
-    return out
 
 
 def _fold(name: str) -> str:
@@ -830,9 +814,10 @@ def _quote_groups(
     """Quotes grouped by what was said, across languages; then the speaker the variants agree on.
 
     ``vectors`` holds per quote the rows of its whole text and of its sentences; two quotes score the
-    best cosine of any of them. A quote joins the group it is closest to when their cosine reaches :data:`QUOTE_THRESHOLD` and
-    their speakers do not differ (one of them unresolved or unnamed counts as agreeing: a spelling the
-    resolver missed must not split a saying), or :data:`QUOTE_ANY_SPEAKER` whatever the speakers.
+    best cosine of any of them. A quote joins the group it is closest to when their cosine reaches
+    :data:`QUOTE_THRESHOLD` and their speakers do not differ (one of them unresolved or unnamed counts
+    as agreeing: a spelling the resolver missed must not split a saying), or :data:`QUOTE_ANY_SPEAKER`
+    whatever the speakers.
     """
     speakers = [doc.ids.get(quote.speaker) if quote.speaker else None for doc, quote in quotes]
 
@@ -927,12 +912,3 @@ def _event_date(values: Sequence[str | None]) -> str | None:
         best = max(days, key=lambda d: (days[d], sum(years[d].values())))
         return f"{years[best].most_common(1)[0][0]}-{best}" if years[best] else f"--{best}"
     return coarse.most_common(1)[0][0] if coarse else None
-
-
-def entity_name(result: dict[str, Any], entity_id: str) -> str:
-    """Display name of an entity id in a comparison result (the id itself when unknown)."""
-    for item in result["entities"]:
-        if item["id"] == entity_id:
-            return str(item["name"])
-    return entity_id.split(":", 1)[-1]
-
