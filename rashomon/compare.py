@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 from anyascii import anyascii
 
+from .analyse.sentences import split_sentences
 from .embeddings import embed_texts  # cached per text in-process
 from .models import Analysis, Article, DateMention, NumberMention, Quote, Sentence
 from .sentence_vectors import stored_vectors, text_key
@@ -95,7 +96,6 @@ MIN_UNPUNCTUATED_WORDS = 12
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 _NUMERO = re.compile(r"\bno\.?\s*\d")  # "workshop No. 3" is a number sign, not a negation
 _END_PUNCT = re.compile(r"[.!?…\"'»”“)]\s*$")
-_FALLBACK_SPLIT = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])|\n\s*\n")
 
 __all__ = ["ALIGN_THRESHOLD", "Embedder", "compare_story", "default_embedder", "statement_texts", "syndicated_copies"]
 
@@ -191,13 +191,14 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     masked = sims.copy()
     if numbered:
         rows = [c.row for c in numbered]
-        tail = vectors[len(claims) + len(quotes):]
+        tail = vectors[len(claims) + len(quotes):len(claims) + len(quotes) + len(numbered)]
         masked[np.ix_(rows, rows)] = tail @ tail.T
+    said = _said_vectors([q for _d, q in quotes], vectors, len(claims), len(claims) + len(quotes) + len(numbered))
 
     names = {e.id: e.names.most_common(1)[0][0] for e in entities.values() if e.resolved}
     labels = {d.article.id: d.article.source or d.article.title or d.article.id for d in docs}
     statements = _statements(claims, sims, masked, order, names, labels)
-    quote_groups = _quote_groups(quotes, vectors[len(claims):len(claims) + len(quotes)], entities, order)
+    quote_groups = _quote_groups(quotes, said, entities, order)
     languages = story.languages or sorted({d.article.language for d in docs if d.article.language})
     return {
         "story": {
@@ -234,8 +235,34 @@ def statement_texts(article: Article, analysis: Analysis) -> list[str]:
 
 
 def _texts(claims: Sequence[_Claim], quotes: Sequence[Quote]) -> list[str]:
-    """Claims, then quotes, then claims with figures, masked: the rows of the vectors compare embeds."""
-    return [c.text for c in claims] + [q.text for q in quotes] + [_masked(c) for c in claims if c.numbers]
+    """Claims, then quotes, then claims with figures, masked, then the sentences of quotes of several
+    sentences: the rows of the vectors compare embeds."""
+    return ([c.text for c in claims] + [q.text for q in quotes] + [_masked(c) for c in claims if c.numbers]
+            + [p for q in quotes for p in _quote_sentences(q)])
+
+
+# A sentence of a quote shorter than this says too little to join a saying on its own ("Nein.").
+MIN_QUOTE_SENTENCE_WORDS = 4
+
+
+def _quote_sentences(quote: Quote) -> list[str]:
+    """The sentences of a quote of several sentences: one source quotes a saying whole, another only
+    one of its sentences ("I regret nothing." / "ни о чём не жалеет")."""
+    parts = [s.text for s in split_sentences(quote.text, None)]
+    if len(parts) < 2:
+        return []
+    return [p for p in parts if len(_WORD.findall(p)) >= MIN_QUOTE_SENTENCE_WORDS]
+
+
+def _said_vectors(quotes: Sequence[Quote], vectors: np.ndarray, first: int, pieces: int) -> list[np.ndarray]:
+    """Per quote, the rows of what it says: its whole text, then each of its sentences
+    (rows ``first + i`` and, from ``pieces`` on, :func:`_quote_sentences` in quote order)."""
+    out = []
+    for i, quote in enumerate(quotes):
+        count = len(_quote_sentences(quote))
+        out.append(np.vstack([vectors[first + i: first + i + 1], vectors[pieces: pieces + count]]))
+        pieces += count
+    return out
 
 
 # -- loading ---------------------------------------------------------------------------------------
@@ -248,28 +275,13 @@ def _load(store: Store, article_id: str) -> _Doc:
 
 
 def _doc(article: Article, analysis: Analysis, ids: dict[str, str]) -> _Doc:
-    if not analysis.sentences:  # not analysed yet: split plainly so the article still takes part
-        analysis = replace(analysis, sentences=_split(article.text))
+    if not analysis.sentences:  # not analysed yet: split with the analyser's splitter to take part
+        analysis = replace(analysis, sentences=split_sentences(article.text, article.language))
     return _Doc(article=article, analysis=analysis, ids=ids)
 
 
 def _quotes(doc: _Doc) -> list[Quote]:
     return [q for q in doc.analysis.quotes if q.text.strip()]
-
-
-def _split(text: str) -> list[Sentence]:
-    out: list[Sentence] = []
-    start = 0
-    for match in [*_FALLBACK_SPLIT.finditer(text), None]:
-        end = match.start() if match else len(text)
-        chunk = text[start:end]
-        stripped = chunk.strip()
-        if stripped:
-            offset = start + chunk.index(stripped)
-            out.append(Sentence(index=len(out), start=offset, end=offset + len(stripped), text=stripped))
-        if match:
-            start = match.end()
-    return out
 
 
 def _fold(name: str) -> str:
@@ -672,7 +684,9 @@ def _dates_compatible(x: str, y: str) -> bool:
 
 
 def _date_conflict(a: _Claim, b: _Claim) -> str | None:
-    if not a.dates or not b.dates:
+    """Dates of one fact that cannot be the same day; a running total's start ("since Sunday") and a
+    daily figure's day ("on Tuesday alone") fill different slots (their roles differ)."""
+    if not a.dates or not b.dates or a.roles != b.roles:
         return None
     only_a = [d for d in a.dates if not any(_dates_compatible(d.value, e.value) for e in b.dates)]
     only_b = [e for e in b.dates if not any(_dates_compatible(e.value, d.value) for d in a.dates)]
@@ -793,15 +807,17 @@ def _merge_notes(notes: list[str]) -> list[str]:
 
 def _quote_groups(
     quotes: Sequence[tuple[_Doc, Quote]],
-    vectors: np.ndarray,
+    vectors: Sequence[np.ndarray],
     entities: dict[str, _StoryEntity],
     order: dict[str, int],
 ) -> list[dict[str, Any]]:
     """Quotes grouped by what was said, across languages; then the speaker the variants agree on.
 
-    A quote joins the group it is closest to when their cosine reaches :data:`QUOTE_THRESHOLD` and
-    their speakers do not differ (one of them unresolved or unnamed counts as agreeing: a spelling the
-    resolver missed must not split a saying), or :data:`QUOTE_ANY_SPEAKER` whatever the speakers.
+    ``vectors`` holds per quote the rows of its whole text and of its sentences; two quotes score the
+    best cosine of any of them. A quote joins the group it is closest to when their cosine reaches
+    :data:`QUOTE_THRESHOLD` and their speakers do not differ (one of them unresolved or unnamed counts
+    as agreeing: a spelling the resolver missed must not split a saying), or :data:`QUOTE_ANY_SPEAKER`
+    whatever the speakers.
     """
     speakers = [doc.ids.get(quote.speaker) if quote.speaker else None for doc, quote in quotes]
 
@@ -813,7 +829,7 @@ def _quote_groups(
     for i in sorted(range(len(quotes)), key=lambda k: (order[quotes[k][0].article.id], k)):
         best, best_score = None, 0.0
         for cluster in clusters:
-            score = float(max(vectors[i] @ vectors[j] for j in cluster))
+            score = float(max((vectors[i] @ vectors[j].T).max() for j in cluster))
             voices = {person(j) for j in cluster} - {None}
             agree = person(i) is None or not voices or person(i) in voices
             if score >= (QUOTE_THRESHOLD if agree else QUOTE_ANY_SPEAKER) and score > best_score:
@@ -896,12 +912,3 @@ def _event_date(values: Sequence[str | None]) -> str | None:
         best = max(days, key=lambda d: (days[d], sum(years[d].values())))
         return f"{years[best].most_common(1)[0][0]}-{best}" if years[best] else f"--{best}"
     return coarse.most_common(1)[0][0] if coarse else None
-
-
-def entity_name(result: dict[str, Any], entity_id: str) -> str:
-    """Display name of an entity id in a comparison result (the id itself when unknown)."""
-    for item in result["entities"]:
-        if item["id"] == entity_id:
-            return str(item["name"])
-    return entity_id.split(":", 1)[-1]
-

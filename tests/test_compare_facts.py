@@ -235,3 +235,53 @@ def test_a_syndicated_copy_marked_by_story_linking_does_not_count_twice() -> Non
     assert syndicated_copies(members, {}) == set()
     assert syndicated_copies(members, {"copy": "orig"}) == {"copy"}
     assert syndicated_copies(members, {"copy": "elsewhere"}) == set()  # its original is not in the story
+
+
+# -- slots: compound durations, a total's start against a daily figure's day -----------------------
+
+
+def test_a_duration_glued_to_its_adjective_is_a_duration() -> None:
+    assert _numbers("uk", "Профспілка оголосила 96-годинний страйк на елеваторі в Ізмаїлі.") == [96.0]
+    assert _numbers("ru", "Водители начали 36-часовую забастовку в Твери.") == [36.0]
+    assert _numbers("pl", "Kierowcy ogłosili 36-godzinny strajk w Radomiu.") == [36.0]
+    assert _numbers("be", "Кіроўцы пачалі 96-гадзінны страйк у Оршы.") == [96.0]
+    article = Article(id="n", title="", text="Кіроўцы пачалі 96-гадзінны страйк у Оршы.", language="be",
+                      published="2025-03-11")
+    assert [n.unit for n in analyse(article).numbers] == ["h"]
+
+
+def test_a_running_total_start_is_not_the_day_of_a_daily_figure() -> None:
+    from rashomon.compare import _date_conflict
+    from rashomon.models import DateMention
+
+    def claim(text: str, day: str, roles: frozenset[str]) -> _Claim:
+        return _Claim(article=text[:3], sentence=0, text=text, entities={}, numbers=[], negated=False,
+                      dates=[DateMention(text=day, start=0, end=1, sentence=0, value=day)], roles=roles)
+
+    total = claim("Since Friday 2,300 people left", "2025-03-07", frozenset({"cumulative"}))
+    daily = claim("Лише в неділю вивезли 500 людей", "2025-03-09", frozenset({"daily"}))
+    assert _date_conflict(total, daily) is None
+    other_day = claim("Since Saturday 2,300 people left", "2025-03-08", frozenset({"cumulative"}))
+    assert _date_conflict(total, other_day) == "2025-03-07 vs 2025-03-08"
+
+
+@pytest.mark.slow
+def test_one_sentence_of_a_longer_saying_joins_the_saying() -> None:
+    from rashomon.compare import QUOTE_THRESHOLD, _quote_sentences, _said_vectors, default_embedder
+
+    def doc(article_id: str) -> _Doc:
+        return _Doc(article=Article(id=article_id, title="", text=""), analysis=Analysis(article_id, "t"), ids={})
+
+    said = [
+        (doc("a0"), Quote(text="We do not regret anything. All we asked for was a roof over the village school "
+                               "before the winter.", start=0, end=1, sentence=0, direct=True)),
+        (doc("a1"), Quote(text="ни о чём не жалеют", start=0, end=1, sentence=0, direct=False)),
+        (doc("a2"), Quote(text="Wir bereuen nichts. Wir wollten nur ein Dach über der Dorfschule vor dem Winter.",
+                          start=0, end=1, sentence=0, direct=True)),
+    ]
+    quotes = [q for _d, q in said]
+    texts = [q.text for q in quotes] + [p for q in quotes for p in _quote_sentences(q)]
+    vectors = default_embedder(texts)
+    assert float(vectors[0] @ vectors[1]) < QUOTE_THRESHOLD  # the whole saying against one sentence of it
+    groups = _quote_groups(said, _said_vectors(quotes, vectors, 0, len(quotes)), {}, {"a0": 0, "a1": 1, "a2": 2})
+    assert [len(g["variants"]) for g in groups] == [3]

@@ -355,6 +355,10 @@ def _quantity(
     approximator = lex.before.search(text, max(start - 30, 0), start)
     if approximator and not _vetoed(text, approximator, lex):
         approximate = True
+    if is_figure and unit is None and not tail["unit"]:
+        compound = _compound_unit(text, end, lex)
+        if compound:
+            unit, stop = compound
     if is_figure:
         glued = text[end : end + 1]
         if (
@@ -383,6 +387,22 @@ def _quantity(
         unit=unit,
         approximate=approximate,
     ), multiplier
+
+
+_GLUED_WORD = re.compile(r"-([^\W\d_]+)")
+
+
+def _compound_unit(text: str, end: int, lex: _Lexicon) -> tuple[str, int] | None:
+    """The unit of an adjective glued to a figure ("72-годинний", "72-часовую", "24-godzinny"): the
+    longest unit word of the language the glued word starts with, and where the word ends."""
+    glued = _GLUED_WORD.match(text, end)
+    if glued is None:
+        return None
+    word = key(glued[1])
+    stems = [k for k in lex.units if len(k) >= 3 and " " not in k and word.startswith(k)]
+    if not stems:
+        return None
+    return lex.units[max(stems, key=len)], glued.end()
 
 
 def _share_range_units(text: str, found: list[tuple[NumberMention, float]]) -> None:
