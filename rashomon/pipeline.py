@@ -9,6 +9,7 @@ most stories of an archive have one article and nothing to compare.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections import deque
@@ -219,7 +220,9 @@ def _file_units(
         prepared = prepare_article(record)
         stored = store.article_id_by_fingerprint(prepared.fingerprint)
         if stored is not None:
-            report.present += 1
+            copied = _identical_copy(store, prepared, stored)
+            report.copies += copied
+            report.present += not copied
             if settings.cluster and store.story_of(stored) is None:
                 report.unlinked.append(stored)
             continue
@@ -357,8 +360,11 @@ def _store_batch(
     with store.transaction():
         for prepared in batch:
             article = prepared.article
-            if store.article_id_by_fingerprint(prepared.fingerprint) is not None:
-                report.present += 1  # stored meanwhile by another process, or twice in this batch
+            stored = store.article_id_by_fingerprint(prepared.fingerprint)
+            if stored is not None:  # stored meanwhile by another process, or twice in this batch
+                copied = _identical_copy(store, prepared, stored)
+                report.copies += copied
+                report.present += not copied
                 continue
             original, similarity = _near_duplicate(store, prepared, settings=settings)
             if original is not None:
@@ -371,6 +377,22 @@ def _store_batch(
                 analyses[article.id].save(store)
             added.append(article.id)
     report.added.extend(added)
+
+
+def _identical_copy(store: Store, prepared: PreparedArticle, original_id: str) -> bool:
+    """Record the same text carried by another outlet or address as a copy of the stored article, so
+    every outlet that carried the report is listed; ``False`` when this outlet and address are known."""
+    article = prepared.article
+    original = store.get_article(original_id)
+    where = (article.source or original.source, article.url or original.url)
+    if where == (original.source, original.url):
+        return False
+    key = hashlib.sha1("\x1f".join((prepared.fingerprint, *(w or "" for w in where))).encode("utf-8")).hexdigest()
+    if store.article_id_by_fingerprint(key) is not None:
+        return False
+    with store.transaction():  # joins the batch's transaction when there is one
+        store.insert_copy(article, fingerprint=key, original_id=original_id, similarity=1.0)
+    return True
 
 
 def _near_duplicate(store: Store, prepared: PreparedArticle, *, settings: Settings) -> tuple[str | None, float]:

@@ -451,11 +451,6 @@ class StoryIndex:
         self.comparisons += len(members)
         return [self.scorer.score_pair(features, m) for m in members]
 
-    def score_story(self, features: ArticleFeatures, story_key: str) -> float:
-        """Average same-event score of an article with a story's latest members."""
-        scores = self._member_scores(features, story_key)
-        return sum(scores) / len(scores)
-
     def add(self, features: ArticleFeatures, *, story_key: str | None = None, pinned: bool = False) -> str:
         """Assign an article to the best existing story or open a new one.
 

@@ -323,3 +323,18 @@ def test_a_one_sentence_brief_is_stored_and_clustered(tmp_path: Path) -> None:
              "all 212 passengers off.\n"}
     db = _add_files(tmp_path, {**brief, "kalev_en.txt": KALEV["kalev_en.txt"]})
     assert _story_files(db) == [[("brief.txt", None), ("kalev_en.txt", None)]]
+
+
+def test_an_identical_copy_from_another_outlet_is_listed_as_a_copy(tmp_path: Path) -> None:
+    # The same headline and body word for word, carried by a second outlet: both outlets must show.
+    same = KALEV["kalev_pl.txt"].replace("Kurier Bałtycki", "Gazeta Morska")
+    db = _add_files(tmp_path, {"kalev_pl.txt": KALEV["kalev_pl.txt"], "kalev_pl_same.txt": same,
+                               "kalev_ru.txt": KALEV["kalev_ru.txt"]})
+    (listed,) = _story_files(db)
+    assert [name for name, _ in listed] == ["kalev_pl.txt", "kalev_pl_same.txt", "kalev_ru.txt"]
+    assert [original is not None for _, original in listed] == [False, True, False]
+    from .test_cli_ingest import run
+
+    again = run("add", str(tmp_path / "in"), "--db", db)  # the same files again: nothing new, no second copy
+    assert again.exit_code == 0 and "already present 3" in again.stdout, again.stdout
+    assert _story_files(db) == [listed]
