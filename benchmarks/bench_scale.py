@@ -264,7 +264,7 @@ def report(results: list[dict[str, Any]], *, per_day: int) -> str:
     lines += [
         "",
         "`resolve_entities` is the full registry rebuild `add` still runs after placing new articles "
-        "(`linking.update_links`): records of one name are resolved as one (`entities._collapse`), so it "
+        "(`linking.update_links`): records of one name are resolved as one (`entities.prep.collapse`), so it "
         "grows with the archive, not with the square of a name's mentions; it is not yet incremental, so "
         "an add costs that rebuild on top of the placement.",
     ]

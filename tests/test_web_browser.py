@@ -117,7 +117,7 @@ def test_entity_merge_records_a_decision(server: tuple[str, str], page: Any) -> 
     page.goto(base + "/entities/ent-hrodna")
     page.get_by_label("Same place as").select_option(label="Mahilyou")
     page.get_by_role("button", name="Record merge").click()
-    expect(page.get_by_role("status")).to_contain_text("merge decision is recorded")
+    expect(page.get_by_role("status")).to_contain_text("merge decision is applied and recorded")
     with open_store(db) as store:
         assert ("entity_merge", "ent-mahilyou") in [(k, d["entities"][1]) for k, d in store.decisions()]
     assert page.errors == []
