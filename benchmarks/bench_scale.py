@@ -5,11 +5,11 @@ archives of 1k, 10k and 100k articles (``benchmarks/make_synthetic.py``, generat
 Each size runs in its own process (peak RSS from ``resource.getrusage``) on a copy of the archive:
 
 * **placement**: the newest 100 articles (left out of stories by the generator) are placed one by one
-  with :func:`rashomon.linking.place_in_stories` (cached vectors, no model): ms per article, pair
+  with :func:`rashomon.stories.placement.place_in_stories` (cached vectors, no model): ms per article, pair
   comparisons per article, and how often the article joined its gold event's story;
 * **entity resolution**: :func:`rashomon.linking.resolve_entities`, the full registry rebuild that
   ``add`` runs, at 1k and 10k (name vectors pre-stored, so e5 never loads);
-* **story rebuild**: :func:`rashomon.linking.rebuild_stories`, the story part of ``rashomon recluster``
+* **story rebuild**: :func:`rashomon.stories.placement.rebuild_stories`, the story part of ``rashomon recluster``
   (features read from the store, blocked clustering, stories written), and at 1k its agreement with
   the rebuild as it was before blocking (every pair scored in Python, then average linkage);
 * **compare and the story page** (largest size only): :func:`rashomon.compare.compare_story` on
@@ -68,6 +68,7 @@ def child(size: int, *, compare: bool, seed: int, per_day: int) -> dict[str, Any
     """Run the measurements on a copy of the archive of ``size`` articles."""
     from rashomon import linking, stories
     from rashomon.store import open_store
+    from rashomon.stories import placement
 
     source = make_synthetic.path_for(size)
     work = source.with_suffix(".work.db")
@@ -91,7 +92,7 @@ def child(size: int, *, compare: bool, seed: int, per_day: int) -> dict[str, Any
             return key
 
     original = stories.StoryIndex
-    linking.stories.StoryIndex = CountingIndex  # type: ignore[misc]  # counts the pair scores of each add
+    placement.StoryIndex = CountingIndex  # type: ignore[misc]  # counts the pair scores of each add
     todo = [
         r[0]
         for r in store.query(
@@ -102,9 +103,9 @@ def child(size: int, *, compare: bool, seed: int, per_day: int) -> dict[str, Any
     times = []
     for article_id in todo:
         t = time.perf_counter()
-        linking.place_in_stories(store, [article_id])
+        placement.place_in_stories(store, [article_id])
         times.append((time.perf_counter() - t) * 1000)
-    linking.stories.StoryIndex = original  # type: ignore[misc]
+    placement.StoryIndex = original  # type: ignore[misc]
     by_event: dict[int, set[str]] = {}
     for article_id, event in gold.items():
         by_event.setdefault(event, set()).add(article_id)
@@ -143,11 +144,12 @@ def child(size: int, *, compare: bool, seed: int, per_day: int) -> dict[str, Any
 
 def _rebuild(store: Any, gold: dict[str, int], *, all_pairs: bool) -> dict[str, Any]:
     """Time the story rebuild; check it against gold and, when ``all_pairs``, against scoring every pair."""
-    from rashomon import linking, stories
-    from rashomon.story_fit import cluster_all_pairs, pairwise_prf
+    from rashomon import stories
+    from rashomon.stories import placement
+    from rashomon.stories.fit import cluster_all_pairs, pairwise_prf
 
     t = time.perf_counter()
-    count = linking.rebuild_stories(store)
+    count = placement.rebuild_stories(store)
     out: dict[str, Any] = {"s": time.perf_counter() - t, "stories": count}
     rows = store.query("SELECT story_id, article_id FROM story_articles")
     by_story: dict[str, list[str]] = {}
@@ -155,7 +157,7 @@ def _rebuild(store: Any, gold: dict[str, int], *, all_pairs: bool) -> dict[str, 
         by_story.setdefault(story_id, []).append(article_id)
     out["gold_f1"] = pairwise_prf(list(by_story.values()), {a: str(e) for a, e in gold.items()})[2]
     if all_pairs:
-        features = linking._features(store, store.list_articles())
+        features = placement._features(store, store.list_articles())
         t = time.perf_counter()
         blocked = stories.cluster(features)
         out["cluster_s"] = time.perf_counter() - t
@@ -270,9 +272,10 @@ def report(results: list[dict[str, Any]], *, per_day: int) -> str:
     ]
     lines += [
         "",
-        "Story rebuild (`linking.rebuild_stories`: the story part of `rashomon recluster`, which then rebuilds "
+        "Story rebuild (`stories.placement.rebuild_stories`: the story part of `rashomon recluster`, which then "
+        "rebuilds "
         "the entity registry as above): all stored articles' features read from the store, clustered with "
-        "date-window blocking (`story_blocks`), stories written.",
+        "date-window blocking (`stories.blocks`), stories written.",
         "",
         "| articles | rebuild s | stories | pairwise F1 vs gold | blocked vs all-pairs rebuild, pairwise F1 "
         "| `cluster` s (features in memory) | all-pairs rebuild s |",

@@ -42,7 +42,7 @@ from rashomon.stories import (  # noqa: E402
     cluster,
     features_from,
 )
-from rashomon.story_fit import (  # noqa: E402
+from rashomon.stories.fit import (  # noqa: E402
     DEFAULT_FEATURE_SETS,
     bcubed_prf,
     cluster_all_pairs,

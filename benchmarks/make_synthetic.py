@@ -9,7 +9,7 @@ API, so benchmarks pay no model inference per article:
   texts would collide, and MinHash costs ~3 ms an article);
 * a structurally real :class:`~rashomon.models.Analysis` (sentences, entities with mentions, a quote,
   a descriptor, dates, numbers, event date) under the current ``ANALYSIS_VERSION``;
-* the story vectors as :func:`rashomon.linking._features` reads them (``np.savez`` of ``e5`` 384-d and
+* the story vectors as :func:`rashomon.stories.placement._features` reads them (``np.savez`` of ``e5`` 384-d and
   ``use`` 512-d, float32, L2-normalised; one event's articles near each other, cosines like real
   e5/USE: ~0.9 within an event, ~0.6 across);
 * name vectors of organisation and place names (translations close), so entity resolution never
@@ -41,7 +41,6 @@ sys.path.insert(0, str(ROOT))
 
 from rashomon.analyse import ANALYSIS_VERSION  # noqa: E402
 from rashomon.entities import E5_MODEL  # noqa: E402
-from rashomon.linking import _VECTOR_MODEL, story_id_for  # noqa: E402
 from rashomon.models import (  # noqa: E402
     Analysis,
     Article,
@@ -55,6 +54,7 @@ from rashomon.models import (  # noqa: E402
     Story,
 )
 from rashomon.store import EntityRow, Store, open_store  # noqa: E402
+from rashomon.stories.placement import _VECTOR_MODEL, story_id_for  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 START = date(2021, 1, 1)

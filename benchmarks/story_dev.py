@@ -353,7 +353,7 @@ if __name__ == "__main__":
 
 
 def _pairs(feats: Sequence[ArticleFeatures], labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    from rashomon.story_fit import labelled_pairs
+    from rashomon.stories.fit import labelled_pairs
 
     xs, y = labelled_pairs(feats, labels)
     return np.array([[x[n] for n in FEATURES] for x in xs]), y
@@ -370,7 +370,7 @@ def _balanced(y: np.ndarray, share: float) -> np.ndarray:
 def fit_model(sets: Sequence[tuple[np.ndarray, np.ndarray, float]], *, l2: float = 1.0) -> Any:
     """One logistic model over several labelled pair sets, each weighted by its share."""
     from rashomon.stories import _Logistic
-    from rashomon.story_fit import fit_logistic
+    from rashomon.stories.fit import fit_logistic
 
     x = np.vstack([s[0] for s in sets])
     y = np.concatenate([s[1] for s in sets])
@@ -421,7 +421,7 @@ def refit(own_train: Sequence[tuple[Article, str]], *, log: Callable[[str], None
     x, y = _pairs(ecb_f, ecb_labels)
     model = fit_model([(x, y, 1.0), (sem_x, sem_y, 1.0), (own_x, own_y, 1.0)])
     gold_own = {f.article_id: e for f, e in zip(own_f, own_labels, strict=True)}
-    from rashomon.story_fit import pairwise_prf
+    from rashomon.stories.fit import pairwise_prf
 
     def objective(t: float) -> float:
         own = pairwise_prf(cluster(own_f, scorer=Scorer(models=(model,), threshold=t)), gold_own)[2]

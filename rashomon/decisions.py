@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from .errors import NotFound, UsageError
-from .linking import refresh_story, resolve_entities, story_id_for
+from .linking import resolve_entities
 from .models import Article, Story
 from .store import EntityRow, Store
+from .stories.placement import refresh_story, story_id_for
 
 __all__ = [
     "ENTITY_KINDS", "STORY_KINDS", "article_date", "entity_decisions", "entity_details", "find_entity",

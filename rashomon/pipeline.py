@@ -27,12 +27,13 @@ from .dedup import fingerprint, id_for_fingerprint, jaccard, lsh_bands
 from .embeddings import set_threads
 from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
-from .linking import place_in_stories, resolve_entities, save_story_vectors, update_links
+from .linking import resolve_entities, update_links
 from .models import Analysis, Article
 from .sentence_vectors import ensure_statement_vectors, vector_model
 from .settings import Settings
 from .store import Store
 from .stories import ArticleFeatures, features_from_many
+from .stories.placement import place_in_stories, save_story_vectors
 
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200

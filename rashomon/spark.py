@@ -40,7 +40,7 @@ import numpy as np
 from .dedup import jaccard
 from .errors import EngineError, RashomonError
 from .ingest import RecordError, read_path
-from .linking import resolve_entities, story_event_date, story_id_for
+from .linking import resolve_entities
 from .models import Analysis, Article, Story
 from .pipeline import PreparedArticle as Prepared  # the per-record step of `add`, reused as is
 from .pipeline import article_steps, embed_compared_statements, iter_input_files
@@ -48,6 +48,7 @@ from .pipeline import prepare_article as prepare
 from .settings import Settings
 from .store import Store
 from .store.base import now_iso
+from .stories.placement import story_event_date, story_id_for
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext

@@ -20,7 +20,7 @@ from rashomon.settings import Settings
 from rashomon.spark import BatchReport, import_batch, run_batch
 from rashomon.store import Store, open_store
 from rashomon.stories import cluster, features_from_many
-from rashomon.story_fit import pairwise_prf
+from rashomon.stories.fit import pairwise_prf
 
 from .conftest import validate
 

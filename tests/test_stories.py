@@ -21,8 +21,8 @@ from rashomon.stories import (
     same_event_score,
     similarity_of_texts,
 )
-from rashomon.story_blocks import FeatureArrays, score_block
-from rashomon.story_fit import bcubed_prf, cluster_all_pairs, pairwise_prf
+from rashomon.stories.blocks import FeatureArrays, score_block
+from rashomon.stories.fit import bcubed_prf, cluster_all_pairs, pairwise_prf
 
 # Two events with the same people in the same city, ten days apart, plus an unrelated one.
 VILNIUS_MEETING = [

@@ -12,8 +12,8 @@ from rashomon.analyse import analyse
 from rashomon.ingest import read_path
 from rashomon.models import Article
 from rashomon.stories import ArticleFeatures, Scorer, features_from, pair_features
-from rashomon.story_blocks import FeatureArrays, score_block
-from rashomon.story_dates import EventTime, compatible, day_gap, event_time, month_day
+from rashomon.stories.blocks import FeatureArrays, score_block
+from rashomon.stories.dates import EventTime, compatible, day_gap, event_time, month_day
 
 
 def _read(tmp_path: Path, name: str, text: str) -> Article:

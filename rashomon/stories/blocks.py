@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .embeddings import MODELS
-from .errors import UsageError
-from .story_dates import compatible_matrix, gap_matrix
+from ..embeddings import MODELS
+from ..errors import UsageError
+from .dates import compatible_matrix, gap_matrix
 
 if TYPE_CHECKING:
-    from .stories import ArticleFeatures, Scorer
+    from .features import ArticleFeatures
+    from .scorer import Scorer
 
 __all__ = ["FeatureArrays", "linked_pairs", "score_block"]
 

@@ -1,7 +1,7 @@
 """When the event an article reports happened, as story clustering uses it.
 
 The one place that decides whether two articles' dates allow them to report one event, used by
-``add`` and ``recluster`` (:mod:`rashomon.stories`, :mod:`rashomon.story_blocks`), ``similarity``
+``add`` and ``recluster`` (:mod:`rashomon.stories`, :mod:`rashomon.stories.blocks`), ``similarity``
 and the Spark batch. Three kinds of date, kept apart:
 
 * the **event day** the text gives (``2020-10-11``, or "on Monday" resolved against the
@@ -24,7 +24,7 @@ from datetime import date
 
 import numpy as np
 
-from .models import Analysis, Article
+from ..models import Analysis, Article
 
 __all__ = [
     "EventTime",

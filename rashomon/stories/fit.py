@@ -15,16 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .stories import (
-    DEFAULT_WINDOW_DAYS,
-    FEATURE_NAMES,
-    ArticleFeatures,
-    Scorer,
-    _average_linkage,
-    _Logistic,
-    cluster,
-    pair_features,
-)
+from .cluster import _average_linkage, cluster
+from .features import FEATURE_NAMES, ArticleFeatures, pair_features
+from .scorer import DEFAULT_WINDOW_DAYS, Scorer, _Logistic
 
 __all__ = ["bcubed_prf", "cluster_all_pairs", "fit_logistic", "fit_scorer", "labelled_pairs", "pairwise_prf"]
 
