@@ -45,11 +45,11 @@ from rashomon.stories import (  # noqa: E402
     FEATURE_NAMES,
     ArticleFeatures,
     Scorer,
-    _average_linkage,
     cluster,
     features_from,
     pair_features,
 )
+from rashomon.stories.cluster import _average_linkage  # noqa: E402
 
 FEATURES = FEATURE_NAMES
 
@@ -369,8 +369,8 @@ def _balanced(y: np.ndarray, share: float) -> np.ndarray:
 
 def fit_model(sets: Sequence[tuple[np.ndarray, np.ndarray, float]], *, l2: float = 1.0) -> Any:
     """One logistic model over several labelled pair sets, each weighted by its share."""
-    from rashomon.stories import _Logistic
     from rashomon.stories.fit import fit_logistic
+    from rashomon.stories.scorer import _Logistic
 
     x = np.vstack([s[0] for s in sets])
     y = np.concatenate([s[1] for s in sets])
