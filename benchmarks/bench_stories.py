@@ -248,10 +248,14 @@ def main() -> None:
         ]
     else:
         lines += ["Development sets: skipped, `../shared/eval/` is absent.", ""]
-    weights = ", ".join(f"{n} {w:+.2f}" for n, w in zip(full.models[0].features, full.models[0].weights, strict=True))
+    weights = "; ".join(
+        f"model {i + 1}: " + ", ".join(f"{n} {w:+.2f}" for n, w in zip(m.features, m.weights, strict=True))
+        + f", bias {m.bias:+.2f}"
+        for i, m in enumerate(full.models)
+    )
     lines += [
-        f"Shipped weights (standardised inputs): {weights}; bias {full.models[0].bias:+.2f}; "
-        f"threshold {full.threshold}; ecbplus-dev pairwise F1 with two-fold topic cross-validation "
+        f"Shipped weights (standardised inputs; a pair is scored by the first model whose features it has): "
+        f"{weights}; threshold {full.threshold}; ecbplus-dev pairwise F1 with two-fold topic cross-validation "
         f"{full.meta.get('cv_ecbplus_pairwise_f1', 'n/a')}. {full.meta.get('description', '')}",
         "",
         *fit_lines,

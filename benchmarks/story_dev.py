@@ -352,11 +352,31 @@ if __name__ == "__main__":
 # --- refitting the shipped scorer (only with an explicit flag) -----------------------------------
 
 
-def _pairs(feats: Sequence[ArticleFeatures], labels: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+# The shipped models, tried in this order: pairs of one language with words (``shares_words``), then the
+# rest (two languages, or a language without word terms), fitted on those pairs only.
+MODEL_FEATURES: tuple[tuple[str, ...], ...] = (FEATURES, tuple(f for f in FEATURES if f != "terms"))
+
+
+@dataclass
+class PairSet:
+    """Labelled pair features of one training set (hard 0/1 or soft labels), and its share of the fit."""
+
+    xs: list[dict[str, float]]
+    y: np.ndarray
+    share: float = 1.0
+
+    def for_model(self, names: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The rows of the pairs that have every feature in ``names`` and no other model before it."""
+        first = [next(m for m in MODEL_FEATURES if all(f in x for f in m)) for x in self.xs]
+        keep = [i for i, m in enumerate(first) if m == tuple(names)]
+        return np.array([[self.xs[i][n] for n in names] for i in keep]).reshape(len(keep), len(names)), self.y[keep]
+
+
+def _pairs(feats: Sequence[ArticleFeatures], labels: Sequence[str]) -> PairSet:
     from rashomon.stories.fit import labelled_pairs
 
     xs, y = labelled_pairs(feats, labels)
-    return np.array([[x[n] for n in FEATURES] for x in xs]), y
+    return PairSet(xs, np.asarray(y, dtype=float))
 
 
 def _balanced(y: np.ndarray, share: float) -> np.ndarray:
@@ -367,16 +387,21 @@ def _balanced(y: np.ndarray, share: float) -> np.ndarray:
     return np.where(y == 1, share / (2 * pos), share / (2 * max(len(y) - pos, 1)))
 
 
-def fit_model(sets: Sequence[tuple[np.ndarray, np.ndarray, float]], *, l2: float = 1.0) -> Any:
-    """One logistic model over several labelled pair sets, each weighted by its share."""
+def fit_models(sets: Sequence[PairSet], *, l2: float = 1.0) -> tuple[Any, ...]:
+    """One logistic model per :data:`MODEL_FEATURES` entry, each over the pairs it will score, every set
+    weighted by its share (classes balanced within a set)."""
     from rashomon.stories.fit import fit_logistic
     from rashomon.stories.scorer import _Logistic
 
-    x = np.vstack([s[0] for s in sets])
-    y = np.concatenate([s[1] for s in sets])
-    w = np.concatenate([_balanced(s[1], s[2]) for s in sets])
-    mean, scale, weights, bias = fit_logistic(x, y, l2=l2, sample_weight=w)
-    return _Logistic(FEATURES, mean, scale, weights, bias)
+    models = []
+    for names in MODEL_FEATURES:
+        parts = [(x, y, s.share) for s in sets for x, y in [s.for_model(names)] if len(y)]
+        x = np.vstack([p[0] for p in parts])
+        y = np.concatenate([p[1] for p in parts])
+        w = np.concatenate([_balanced(p[1], p[2]) for p in parts])
+        mean, scale, weights, bias = fit_logistic(x, y, l2=l2, sample_weight=w)
+        models.append(_Logistic(tuple(names), mean, scale, weights, bias))
+    return tuple(models)
 
 
 def _topic(doc: str) -> str:
@@ -402,29 +427,28 @@ def refit(own_train: Sequence[tuple[Article, str]], *, log: Callable[[str], None
     tune, _ = load_semeval()
     sem = semeval_features(tune, cache)
     cache.save()
-    sem_x = np.array([[pair_features(a, b)[n] for n in FEATURES] for a, b in sem])
-    sem_y = np.array([semeval_gold(r) for r in tune])
-    own_x, own_y = _pairs(own_f, own_labels)
+    sem_set = PairSet([pair_features(a, b) for a, b in sem], np.array([semeval_gold(r) for r in tune]))
+    own_set = _pairs(own_f, own_labels)
     topics = sorted({_topic(a.id) for a in ecb.articles})
     folds = [set(topics[0::2]), set(topics[1::2])]
     cv: dict[float, list[float]] = defaultdict(list)
     for fold in folds:
         train_idx = [i for i, a in enumerate(ecb.articles) if _topic(a.id) not in fold]
         test_idx = [i for i, a in enumerate(ecb.articles) if _topic(a.id) in fold]
-        x, y = _pairs([ecb_f[i] for i in train_idx], [ecb_labels[i] for i in train_idx])
-        model = fit_model([(x, y, 1.0), (sem_x, sem_y, 1.0), (own_x, own_y, 1.0)])
+        ecb_set = _pairs([ecb_f[i] for i in train_idx], [ecb_labels[i] for i in train_idx])
+        models = fit_models([ecb_set, sem_set, own_set])
         for t in THRESHOLDS:
-            scorer = Scorer(models=(model,), threshold=t)
+            scorer = Scorer(models=models, threshold=t)
             clusters = cluster([ecb_f[i] for i in test_idx], scorer=scorer)
             fold_gold = {ecb.articles[i].id: ecb_labels[i] for i in test_idx}
             cv[t].append(score_clusters(clusters, fold_gold)["pairwise"]["F1"])
-    x, y = _pairs(ecb_f, ecb_labels)
-    model = fit_model([(x, y, 1.0), (sem_x, sem_y, 1.0), (own_x, own_y, 1.0)])
+    ecb_set = _pairs(ecb_f, ecb_labels)
+    models = fit_models([ecb_set, sem_set, own_set])
     gold_own = {f.article_id: e for f, e in zip(own_f, own_labels, strict=True)}
     from rashomon.stories.fit import pairwise_prf
 
     def objective(t: float) -> float:
-        own = pairwise_prf(cluster(own_f, scorer=Scorer(models=(model,), threshold=t)), gold_own)[2]
+        own = pairwise_prf(cluster(own_f, scorer=Scorer(models=models, threshold=t)), gold_own)[2]
         return (sum(cv[t]) / len(cv[t]) + own) / 2
 
     results = {t: objective(t) for t in THRESHOLDS}
@@ -434,18 +458,20 @@ def refit(own_train: Sequence[tuple[Article, str]], *, log: Callable[[str], None
     log(f"threshold {threshold}: CV ECB+ pairwise F1 {sum(cv[threshold]) / 2:.3f}, objective {results[threshold]:.3f}")
     meta = {
         "description": (
-            "Logistic regression (L2=1) over pair features of ../shared/eval/ecbplus-dev (all 196 documents, "
-            f"within- and cross-topic pairs), the SemEval-2022 Task 8 training pairs' tune split ({len(tune)} "
-            "pairs, soft labels (4 - overall) / 3) and benchmarks/data/stories/train.jsonl, each set "
-            "weighted equally (classes balanced within a set). Threshold: middle of the best plateau of "
+            "Two logistic regressions (L2=1): one for pairs of one language (word overlap `terms` "
+            "included), one for the other pairs (no `terms`), each fitted on the pairs it scores, from "
+            "../shared/eval/ecbplus-dev (all 196 documents, within- and cross-topic pairs), the SemEval-2022 "
+            f"Task 8 training pairs' tune split ({len(tune)} pairs, soft labels (4 - overall) / 3) and "
+            "benchmarks/data/stories/train.jsonl, each set weighted equally (classes balanced within a set). "
+            "Threshold: middle of the best plateau of "
             "two-fold ECB+ topic cross-validation pairwise F1 averaged with own-train pairwise F1. "
             "Refit with: python benchmarks/bench_stories.py --fit"
         ),
         "cv_ecbplus_pairwise_f1": round(sum(cv[threshold]) / len(cv[threshold]), 4),
-        "train_pairs": int(len(y) + len(sem_y) + len(own_y)),
+        "train_pairs": int(len(ecb_set.y) + len(sem_set.y) + len(own_set.y)),
     }
     lines = [
         f"Threshold chosen by two-fold ECB+ topic cross-validation (folds {sorted(folds[0])} / {sorted(folds[1])}) "
         f"with own-train F1: {threshold} (cross-validated ECB+ pairwise F1 {meta['cv_ecbplus_pairwise_f1']:.3f}).",
     ]
-    return Scorer(models=(model,), threshold=threshold, meta=meta), lines
+    return Scorer(models=models, threshold=threshold, meta=meta), lines

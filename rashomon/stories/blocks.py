@@ -59,6 +59,11 @@ class FeatureArrays:
         self.numbers = _unit_sets([f.numbers for f in features])
         self.years = _unit_sets([f.years for f in features])
         self.terms = _weighted([f.terms for f in features])
+        # Terms are compared only between articles of one language (features.shares_words): -1 for none.
+        codes: dict[str | None, int] = {}
+        self.word_language = np.array(
+            [codes.setdefault(f.language, len(codes)) if f.terms else -1 for f in features], dtype=np.int64
+        )
 
 
 Sparse = tuple[np.ndarray, np.ndarray]  # (term ids, weights) of one article's unit vector
@@ -121,6 +126,8 @@ def _score_rows(arrays: FeatureArrays, rows: np.ndarray, cols: np.ndarray, score
         vectors = getattr(arrays, name)
         x[name] = _dot([vectors[i] for i in rows], [vectors[i] for i in cols])
         available[name] = everywhere
+    language_rows, language_cols = arrays.word_language[rows], arrays.word_language[cols]
+    available["terms"] = (language_rows[:, None] == language_cols[None, :]) & (language_rows[:, None] >= 0)
     gap = gap_matrix(arrays.event[rows], arrays.month_day[rows], arrays.event[cols], arrays.month_day[cols])
     x["dated"], x["same_day"], x["event_gap"] = (gap >= 0).astype(float), (gap == 0).astype(float), np.log1p(
         np.maximum(gap, 0)

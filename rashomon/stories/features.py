@@ -22,7 +22,15 @@ from ..names import word_key
 from .dates import EventTime, day_gap, event_time, month_day
 from .terms import term_weights
 
-__all__ = ["FEATURE_NAMES", "ArticleFeatures", "features_from", "features_from_many", "name_key", "pair_features"]
+__all__ = [
+    "FEATURE_NAMES",
+    "ArticleFeatures",
+    "features_from",
+    "features_from_many",
+    "name_key",
+    "pair_features",
+    "shares_words",
+]
 
 FEATURE_NAMES: tuple[str, ...] = (
     "cos_e5",  # cosine of the e5 title+lead embeddings
@@ -30,7 +38,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "entities",  # shared entity keys, |A & B| / sqrt(|A| |B|)
     "numbers",  # shared numbers (years left out), same measure
     "years",  # shared years mentioned or resolved ("in 2008", "last year"), same measure
-    "terms",  # cosine of the texts' words weighted by rarity in their language (rashomon.stories.terms)
+    "terms",  # cosine of the words weighted by rarity (rashomon.stories.terms); only for two texts in one language
     "dated",  # 1 when both event days are known (full, or year-less on either side)
     "same_day",  # 1 when both event days are the same day (a year-less day meets any year); 0 if unknown
     "event_gap",  # log1p(days between event days); 0 if unknown
@@ -212,6 +220,15 @@ def _set_overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / math.sqrt(len(a) * len(b))
 
 
+def shares_words(a: ArticleFeatures, b: ArticleFeatures) -> bool:
+    """Whether two articles' words can be compared: both have terms, in one language.
+
+    Two reports in different languages share only names and numbers, which other features already
+    count; their pairs are scored by a model fitted without the word overlap.
+    """
+    return bool(a.terms) and bool(b.terms) and a.language == b.language
+
+
 def pair_features(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
     """The scorer's inputs for one pair; a feature that cannot be computed is left out."""
     out: dict[str, float] = {}
@@ -222,8 +239,9 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
     out["entities"] = _set_overlap(a.entity_keys, b.entity_keys)
     out["numbers"] = _set_overlap(a.numbers, b.numbers)
     out["years"] = _set_overlap(a.years, b.years)
-    small, large = sorted((a.terms, b.terms), key=len)
-    out["terms"] = sum(w * large.get(k, 0.0) for k, w in small.items())
+    if shares_words(a, b):
+        small, large = sorted((a.terms, b.terms), key=len)
+        out["terms"] = sum(w * large.get(k, 0.0) for k, w in small.items())
     gap = day_gap(a.time, b.time)
     out["dated"] = float(gap is not None)
     out["same_day"] = float(gap == 0)
