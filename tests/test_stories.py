@@ -18,6 +18,7 @@ from rashomon.stories import (
     cluster,
     features_from_many,
     name_key,
+    pair_features,
     same_event_score,
     similarity_of_texts,
 )
@@ -189,9 +190,17 @@ def _same_day(article_id: str, angle: float) -> ArticleFeatures:
     )
 
 
+def _linked_trio() -> tuple[ArticleFeatures, ArticleFeatures, ArticleFeatures]:
+    """a and b just far enough apart to score below the threshold; c halfway between them."""
+    threshold = Scorer.load().threshold
+    a = _same_day("a", 0.0)
+    angle = next(x / 100 for x in range(1, 158) if same_event_score(a, _same_day("b", x / 100)) < threshold)
+    return a, _same_day("b", angle), _same_day("c", angle / 2)
+
+
 def test_an_article_linking_two_stories_joins_them_whatever_the_order() -> None:
     # a and b alone score below the threshold; c, between them, links both, and the three average above it.
-    a, b, c = _same_day("a", 0.0), _same_day("b", 0.86), _same_day("c", 0.43)
+    a, b, c = _linked_trio()
     threshold = Scorer.load().threshold
     assert same_event_score(a, b) < threshold < min(same_event_score(a, c), same_event_score(b, c))
     assert cluster([a, b, c]) == [["a", "b", "c"]]
@@ -207,7 +216,7 @@ def test_an_article_linking_two_stories_joins_them_whatever_the_order() -> None:
 
 
 def test_recheck_never_moves_pinned_articles() -> None:
-    a, b, c = _same_day("a", 0.0), _same_day("b", 0.86), _same_day("c", 0.43)
+    a, b, c = _linked_trio()
     index = StoryIndex()
     index.add(a, story_key="first", pinned=True)
     index.add(b, story_key="second", pinned=True)
@@ -338,3 +347,16 @@ def test_an_identical_copy_from_another_outlet_is_listed_as_a_copy(tmp_path: Pat
     again = run("add", str(tmp_path / "in"), "--db", db)  # the same files again: nothing new, no second copy
     assert again.exit_code == 0 and "already present 3" in again.stdout, again.stdout
     assert _story_files(db) == [listed]
+
+
+def test_words_are_compared_only_within_one_language(features: list[ArticleFeatures]) -> None:
+    by_language: dict[str | None, ArticleFeatures] = {}
+    for f in features:
+        if f.terms:
+            by_language.setdefault(f.language, f)
+    assert len(by_language) >= 2, "the fixture needs articles in two languages"
+    first, second = list(by_language.values())[:2]
+    assert "terms" not in pair_features(first, second)  # "Hiiumaa" in two languages is a name, counted elsewhere
+    assert "terms" in pair_features(first, replace(first, article_id="again"))
+    # Each kind of pair has a model that accepts it.
+    assert 0.0 <= same_event_score(first, second) <= 1.0
