@@ -7,11 +7,10 @@ one another by file name (``{"$ref": "article.schema.json"}``).
 
 from __future__ import annotations
 
-import json
-from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
 
+from .data import data_file, read_data_json
 from .errors import UsageError
 
 SUFFIX = ".schema.json"
@@ -20,7 +19,7 @@ __all__ = ["SUFFIX", "schema", "schema_names", "schemas"]
 
 
 def _folder() -> Traversable:
-    return resources.files("rashomon").joinpath("data", "contract")
+    return data_file("contract")
 
 
 def schema_names() -> list[str]:
@@ -37,7 +36,7 @@ def schema(name: str) -> dict[str, Any]:
     stem = name.removesuffix(SUFFIX)
     if stem not in schema_names():
         raise UsageError(f"no schema named {name!r} (choose from {', '.join(schema_names())})")
-    loaded: dict[str, Any] = json.loads(_folder().joinpath(stem + SUFFIX).read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = read_data_json("contract", stem + SUFFIX)
     return loaded
 
 

@@ -35,10 +35,17 @@ def story_json(store: Store, story: Story, articles: dict[str, Article] | None =
         if i in by_id:
             listed.append(article_json(store, by_id[i]))
             listed.extend(copy_json(c, by_id[i]) for c in copies.get(i, []))
-    sources = sorted({*story.sources, *(c["source"] for found in copies.values() for c in found if c["source"])})
+    return story_record(story, listed)
+
+
+def story_record(story: Story, articles: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record of ``contract/stories.schema.json``, the one shape of a story for the CLI, the API and
+    ``rashomon batch``: ``articles`` are article JSON in the story's order (near-duplicates after their
+    originals), the sources are the story's and the near-duplicates' outlets."""
+    sources = sorted({*story.sources, *(a["source"] for a in articles if a["source"])})
     return {
         "id": story.id, "title": story.title, "event_date": story.event_date,
-        "languages": story.languages, "sources": sources, "articles": listed,
+        "languages": story.languages, "sources": sources, "articles": articles,
     }
 
 

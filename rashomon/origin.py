@@ -23,18 +23,17 @@ Reads the Store and a comparison (:func:`rashomon.compare.compare_story`'s outpu
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from anyascii import anyascii
 
+from .data import read_data_json
 from .dedup import shingles
 from .models import Analysis, Article
 from .names import given_groups, to_ascii
@@ -94,12 +93,8 @@ class PublicationTime:
 
 @lru_cache(maxsize=1)
 def _zones() -> dict[str, str]:
-    data: dict[str, str] = json.loads(_data("zones.json"))
+    data: dict[str, str] = read_data_json("origin", "zones.json")
     return data
-
-
-def _data(name: str) -> str:
-    return (resources.files("rashomon") / "data" / "origin" / name).read_text(encoding="utf-8")
 
 
 def publication_time(article: Article) -> PublicationTime:
@@ -159,7 +154,7 @@ class _Rules:
 @lru_cache(maxsize=1)
 def _agencies() -> dict[str, str]:
     """Alias -> usual name of each news agency."""
-    return {alias: a["name"] for a in json.loads(_data("agencies.json")) for alias in a["aliases"]}
+    return {alias: a["name"] for a in read_data_json("origin", "agencies.json") for alias in a["aliases"]}
 
 
 # Capital letters of the Latin and Cyrillic alphabets (ASCII, Latin-1, Latin Extended-A/B, Greek, Cyrillic)
@@ -175,7 +170,7 @@ def _cap_word() -> str:
 @lru_cache(maxsize=16)
 def _rules(language: str) -> _Rules | None:
     try:
-        data = json.loads(_data(f"attribution/{language}.json"))
+        data = read_data_json("origin", "attribution", f"{language}.json")
     except FileNotFoundError:
         return None
     agencies = "|".join(re.escape(a) for a in sorted(_agencies(), key=len, reverse=True))

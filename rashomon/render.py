@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, Template
+
+from .data import read_data_text
 
 __all__ = ["md_escape", "to_html", "to_markdown"]
 
@@ -170,7 +171,7 @@ def to_markdown(result: dict[str, Any]) -> str:
 
 @lru_cache(maxsize=1)
 def _template() -> Template:
-    source = (resources.files("rashomon") / "data" / "compare" / "report.html.j2").read_text(encoding="utf-8")
+    source = read_data_text("compare", "report.html.j2")
     return Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(source)
 
 

@@ -39,6 +39,7 @@ import numpy as np
 
 from .dedup import jaccard
 from .errors import EngineError, RashomonError
+from .export import story_record
 from .ingest import RecordError, read_path
 from .linking import resolve_entities
 from .models import Analysis, Article, Story
@@ -424,18 +425,20 @@ def _stories(nodes: RDD[Node], *, partitions: int, report: BatchReport) -> RDD[d
 
 
 def _story_json(members: list[tuple[dict[str, Any], str | None]]) -> dict[str, Any]:
-    """One story in the stories contract, from its articles' JSON and event dates."""
+    """One story in the stories contract (:func:`rashomon.export.story_record`), from its articles' JSON
+    and event dates."""
     members = sorted(members, key=lambda m: (m[0]["published"] or m[0]["updated"] or m[0]["added_at"] or "",
                                              m[0]["id"]))
     articles = [a for a, _ in members]
-    return {
-        "id": story_id(a["id"] for a in articles),
-        "title": articles[0]["title"],  # the earliest report's, as `add` titles a story
-        "event_date": story_event_date(d for _, d in members),
-        "languages": sorted({a["language"] for a in articles if a["language"]}),
-        "sources": sorted({a["source"] for a in articles if a["source"]}),
-        "articles": articles,
-    }
+    story = Story(
+        id=story_id(a["id"] for a in articles),
+        title=articles[0]["title"],  # the earliest report's, as `add` titles a story
+        event_date=story_event_date(d for _, d in members),
+        article_ids=[a["id"] for a in articles],
+        languages=sorted({a["language"] for a in articles if a["language"]}),
+        sources=sorted({a["source"] for a in articles if a["source"]}),
+    )
+    return story_record(story, articles)
 
 
 def _node(r: _Analysed, added_at: str) -> Node:

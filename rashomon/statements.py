@@ -22,7 +22,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+
+from .data import data_rows
 
 __all__ = ["MIN_CLAUSE_WORDS", "MIN_SPLIT_WORDS", "Clause", "clauses"]
 
@@ -62,12 +63,9 @@ class Clause:
 @lru_cache(maxsize=1)
 def _markers() -> dict[str, list[tuple[str, str]]]:
     """language -> [(kind, marker)], longest marker first; ``"*"`` holds the markers of every language."""
-    path = resources.files("rashomon") / "data" / "compare" / "clauses.tsv"
     found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            language, kind, marker = line.split("\t")
-            found[language].append((kind, marker.replace("⎵", " ")))
+    for language, kind, marker in data_rows("compare", "clauses.tsv"):
+        found[language].append((kind, marker.replace("⎵", " ")))
     return {k: sorted(v, key=lambda km: -len(km[1])) for k, v in found.items()}
 
 

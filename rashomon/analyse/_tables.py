@@ -1,8 +1,7 @@
 """The date and number tables of ``rashomon/data/lexicons`` as regex alternations.
 
-Tables are read by :mod:`rashomon.analyse.wordlists` (the one reader). ``common/`` is merged into every
-language; here ``language=None`` merges every language folder (a month name of any language is still a
-month), where the analysers' word lists fall back to English.
+The tables are looked up by :func:`rashomon.analyse.wordlists.table_rows` (the one loader); this module
+turns their forms into lookup keys and patterns.
 """
 
 from __future__ import annotations
@@ -10,24 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .wordlists import table, table_languages
-
 _SPACES = re.compile(r"[\s\u00a0\-]+")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
-
-
-def base_language(language: str | None) -> str | None:
-    """``"en-GB"`` -> ``"en"``; ``None`` stays ``None``."""
-    if not language:
-        return None
-    return language.split("-")[0].split("_")[0].lower()
-
-
-def rows(language: str | None, name: str) -> list[tuple[str, ...]]:
-    """Rows of table ``name`` for ``language`` (plus ``common/``); every language when it is ``None``."""
-    lang = base_language(language)
-    folders = ["common", *([lang] if lang else table_languages())]
-    return [row for folder in folders for row in table(folder, name)]
 
 
 def key(surface: str) -> str:

@@ -27,7 +27,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from ..models import DateMention, Sentence
-from ._tables import TOKEN, alternation, first_words, key, rows, token_key
+from ._tables import TOKEN, alternation, first_words, key, token_key
+from .wordlists import table_rows
 
 # A report may announce a date a few days ahead ("the protest on October 17" in an article of
 # October 12); a day-month further ahead than this is taken to be last year's.
@@ -57,9 +58,9 @@ class _Lexicon:
 
 @lru_cache(maxsize=16)
 def _lexicon(language: str | None) -> _Lexicon:
-    months = {key(r[0]): int(r[1]) for r in rows(language, "months.txt")}
-    month_forms = [r[0] for r in rows(language, "months.txt")]
-    words = rows(language, "date_words.txt")
+    months = {key(r[0]): int(r[1]) for r in table_rows(language, "months.txt")}
+    month_forms = [r[0] for r in table_rows(language, "months.txt")]
+    words = table_rows(language, "date_words.txt")
 
     def role(name: str) -> str:
         return alternation(r[0] for r in words if r[1] == name)
@@ -67,10 +68,10 @@ def _lexicon(language: str | None) -> _Lexicon:
     def role_words(name: str) -> frozenset[str]:
         return first_words(r[0] for r in words if r[1] == name)
 
-    weekdays = rows(language, "weekdays.txt")
-    modifiers = rows(language, "weekday_modifiers.txt")
-    reldays = rows(language, "relative_days.txt")
-    periods = rows(language, "relative_periods.txt")
+    weekdays = table_rows(language, "weekdays.txt")
+    modifiers = table_rows(language, "weekday_modifiers.txt")
+    reldays = table_rows(language, "relative_days.txt")
+    periods = table_rows(language, "relative_periods.txt")
     month = alternation(month_forms)
     # Month-before-day ("October 10") is English/German usage; only capitalised month forms take it,
     # so a Russian "в мае 10 человек" is not a date.
@@ -296,7 +297,7 @@ def find_dates(
 @lru_cache(maxsize=1)
 def _stamp_words() -> re.Pattern[str]:
     return re.compile(
-        rf"(?<!\w){alternation(r[0] for r in rows(None, 'date_words.txt') if r[1] == 'stamp')}"
+        rf"(?<!\w){alternation(r[0] for r in table_rows(None, 'date_words.txt') if r[1] == 'stamp')}"
         r"(?!\w)",
         re.IGNORECASE,
     )

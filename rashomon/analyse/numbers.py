@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..models import NumberMention, Sentence
-from ._tables import TOKEN, alternation, base_language, first_words, key, rows, token_key
+from ._tables import TOKEN, alternation, first_words, key, token_key
 from .dates import date_spans
+from .wordlists import base_language, table_rows
 
 _SP = r"[\s\u00a0]+"
 # A figure not glued to a word ("COVID-19"): digits grouped by one separator in threes, or plain digits,
@@ -69,7 +70,7 @@ class _Lexicon:
 @lru_cache(maxsize=16)
 def _lexicon(language: str | None) -> _Lexicon:
     def table(name: str) -> list[tuple[str, ...]]:
-        return rows(language, name)
+        return table_rows(language, name)
 
     fmt_rows = table("number_format.txt")
     number_rows = table("number_words.txt") + _compounds(

@@ -1,21 +1,23 @@
-"""The one reader of the word tables in ``rashomon/data/lexicons``, read once per file.
+"""The one loader of the word tables in ``rashomon/data/lexicons``, read once per file.
 
 Each file holds one entry a line; ``#`` starts a comment; tab-separated columns where the file
 needs them (see ``data/lexicons/README.md``). ``<lang>/`` holds a language's tables, ``common/`` the
-ones every language shares. Two lookups, for two needs:
+ones every language shares. Two lookups, for two needs, and they differ on purpose where the language
+is missing or unknown:
 
 * :func:`rows` (and :func:`words`, :func:`tagged`, ...): the word lists of the analysers that need
   *one* language's vocabulary (stopwords, speech verbs); an unknown language falls back to English.
-* :func:`rashomon.analyse._tables.rows`: the date and number tables, where a form of any language is
-  still a date or a number, so an unknown language reads every language's table.
+* :func:`table_rows`: the date and number tables, where a form of any language is still a date or a
+  number (a month name of any language is still a month), so ``language=None`` reads every
+  language's table, and an unknown language reads ``common/`` alone.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-LEXICON_DIR = Path(__file__).resolve().parent.parent / "data" / "lexicons"
+from ..data import data_file, data_rows
+
 LANGUAGES = ("en", "ru", "be", "uk", "pl", "de")
 _PLACE_COLUMNS = {"en": 0, "ru": 1, "be": 2, "uk": 3, "pl": 4, "de": 5}
 
@@ -23,24 +25,36 @@ _PLACE_COLUMNS = {"en": 0, "ru": 1, "be": 2, "uk": 3, "pl": 4, "de": 5}
 @lru_cache(maxsize=512)
 def table(folder: str, filename: str) -> tuple[tuple[str, ...], ...]:
     """The rows (tab-separated cells, stripped) of ``<folder>/<filename>``; none when there is no such file."""
-    path = LEXICON_DIR / folder / filename
-    if not path.is_file():
+    if not data_file("lexicons", folder, filename).is_file():
         return ()
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return tuple(tuple(cell.strip() for cell in line.split("\t"))
-                 for line in lines if line.strip() and not line.lstrip().startswith("#"))
+    return data_rows("lexicons", folder, filename)
 
 
 @lru_cache(maxsize=1)
 def table_languages() -> tuple[str, ...]:
     """The language folders (every one but ``common/``)."""
-    return tuple(sorted(p.name for p in LEXICON_DIR.iterdir() if p.is_dir() and p.name != "common"))
+    return tuple(sorted(p.name for p in data_file("lexicons").iterdir() if p.is_dir() and p.name != "common"))
 
 
 def language_key(language: str | None) -> str:
     """The lexicon folder to use for ``language`` (English for unknown languages)."""
     code = (language or "").split("-")[0].lower()
     return code if code in LANGUAGES else "en"
+
+
+def base_language(language: str | None) -> str | None:
+    """``"en-GB"`` -> ``"en"``; ``None`` stays ``None``."""
+    if not language:
+        return None
+    return language.split("-")[0].split("_")[0].lower()
+
+
+def table_rows(language: str | None, name: str) -> list[tuple[str, ...]]:
+    """Rows of the date or number table ``name`` (``months.txt``): ``common/`` first, then ``language``'s;
+    every language's when ``language`` is ``None``."""
+    lang = base_language(language)
+    folders = ["common", *([lang] if lang else table_languages())]
+    return [row for folder in folders for row in table(folder, name)]
 
 
 @lru_cache(maxsize=256)

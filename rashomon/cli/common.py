@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
@@ -54,6 +54,12 @@ def store_for(db: str | None) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def print_failures(failures: Iterable[tuple[str, str]]) -> None:
+    """One ``failed: WHERE: REASON`` line on stderr per input that could not be read."""
+    for where, reason in failures:
+        err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
 
 
 def print_json(data: Any) -> None:

@@ -21,7 +21,7 @@ from .. import pipeline
 from ..export import article_json
 from ..settings import DEFAULT_MAX_FILE_BYTES, Settings, default_db_path
 from . import links, origin
-from .common import DbOption, JsonOption, ReportingGroup, err, fail, out, print_json, store_for
+from .common import DbOption, JsonOption, ReportingGroup, err, fail, out, print_failures, print_json, store_for
 
 app = typer.Typer(
     help="Cross-check news: ingest articles in any language, link reports of one event, compare them.",
@@ -79,8 +79,7 @@ def add(
             report = pipeline.add_paths(
                 store, files, settings=settings, source=source, language=lang, on_file=advance
             )
-    for where, reason in report.failures:
-        err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
+    print_failures(report.failures)
     if not report.added and not report.copies and not report.failures and report.present:
         out.print(f"nothing new: all {report.present} articles already present", markup=False)
     out.print(report.summary(), markup=False, highlight=False)
@@ -182,8 +181,7 @@ def demo(
     with store_for(db) as store:
         report = pipeline.add_paths(store, [sample_corpus()], recursive=True)
         out.print(f"sample corpus: {report.summary()}", markup=False)
-        for where, reason in report.failures:
-            err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
+        print_failures(report.failures)
         table = Table("source", "language", "articles", title="Articles per source and language")
         for source, language, count in store.counts_by_source_language():
             table.add_row(source or "(unknown)", language or "?", str(count))
@@ -310,8 +308,7 @@ def batch(
     *inputs, output = paths
     report = run_batch(inputs, output, master=master, partitions=partitions, recursive=recursive,
                        settings=Settings(max_file_bytes=max_size))
-    for where, reason in report.failures:
-        err.print(f"failed: {where}: {reason}", markup=False, highlight=False)
+    print_failures(report.failures)
     out.print(f"{report.summary()}; wrote {output}", markup=False, highlight=False)
     if report.failures:
         raise typer.Exit(1)

@@ -21,12 +21,12 @@ Decisions worth knowing:
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from ..data import read_data_json
 
 _SENTENCE_END = ".!?…"
 _CLOSERS = "\"'»”’)]"
@@ -83,7 +83,7 @@ def _alternation(labels: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    raw = json.loads(resources.files("rashomon.data").joinpath("furniture.json").read_text("utf-8"))
+    raw = read_data_json("furniture.json")
     kinds: dict[str, str] = {}
     english: set[str] = set()
     for kind in ("updated", "published"):

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..decisions import source_label
 from ..errors import InputError, NotFound, RashomonError, StoreError, UsageError
 from ..settings import Settings
-from .common import language_name, show_date
+from .common import language_name, show_date, wants_json
 from .pool import PageCache, StorePool
 from .security import FORM_OVERHEAD_BYTES, SecurityMiddleware, Signer, login_router
 
@@ -101,13 +101,9 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
-
-
 def error_response(request: Request, status: int, message: str) -> Response:
     """An error as JSON for the API, as a page for a browser."""
-    if _wants_json(request):
+    if wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     templates: Jinja2Templates = request.app.state.templates
     title = _STATUS_TITLES.get(status, "Error")
@@ -144,7 +140,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     async def on_validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        if _wants_json(request):
+        if wants_json(request):
             return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
         fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors())
         return error_response(request, 400, f"Some values are missing or not valid: {fields or 'request'}.")

@@ -61,6 +61,14 @@ async def cached_page(request: Request, build: Callable[[Store], Response]) -> R
     return HTMLResponse(body, status_code=status)
 
 
+def wants_json(request: Request, *, by_accept: bool = False) -> bool:
+    """Whether to answer in JSON: a request under ``/api/``, or (``by_accept``) one whose Accept header asks
+    for JSON, as a script does before any route is known (the access-token check)."""
+    if request.url.path.startswith("/api/"):
+        return True
+    return by_accept and "application/json" in request.headers.get("accept", "")
+
+
 def language_name(code: str | None) -> str:
     """``be`` -> ``Belarusian``; unknown codes are shown as they are."""
     if not code:

@@ -18,6 +18,8 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from .common import wants_json
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -122,7 +124,7 @@ class SecurityMiddleware:
             if host_name(request.headers.get("host", "")) not in LOOPBACK_HOSTS:
                 return PlainTextResponse("Host not allowed: rashomon serves loopback names only.", 400)
         elif not self.authenticated(request) and not request.url.path.startswith(_PUBLIC_PREFIXES):
-            if _wants_json(request):
+            if wants_json(request, by_accept=True):
                 return JSONResponse({"detail": "token required"}, 401,
                                     headers={"www-authenticate": 'Bearer realm="rashomon"'})
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -156,10 +158,6 @@ def host_name(host: str) -> str:
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"
     return host.rsplit(":", 1)[0].lower()
-
-
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
 def _cookie(name: str, value: str, *, http_only: bool) -> bytes:
