@@ -415,6 +415,63 @@ def person_base_form(given: str, surname: str, *, language: str | None = None) -
     return given, surname
 
 
+_PLACE_CASES = frozenset({"gent", "datv", "loct", "ablt"})
+
+
+def _morph_place_lemmas(word: str, language: str) -> tuple[list[str], bool]:
+    """(pymorphy3 nominatives of ``word`` read as an inanimate noun in an oblique case, not a person's name,
+    those in the case of its most likely reading first; whether none of them is sure: no reading in that
+    case, or the word may also be a nominative)."""
+    morph = morph_analyser(language)
+    if morph is None:
+        return [], True
+    parses = morph.parse(word.lower())
+    readings = [(str(p.normal_form), set(str(p.tag).replace(" ", ",").split(","))) for p in parses]
+    if not readings:
+        return [], True
+    first_cases = readings[0][1] & _PLACE_CASES  # Липовому: an adjective first, its noun in the same case
+    nouns = [
+        (lemma, tags)
+        for lemma, tags in sorted(readings, key=lambda r: "Geox" not in r[1])  # a dictionary's place first
+        if {"NOUN", "inan"} <= tags and tags & _PLACE_CASES and not tags & {"Name", "Surn", "Patr"}
+    ]
+    likely = [lemma for lemma, tags in nouns if tags & first_cases]
+    return likely + [lemma for lemma, _ in nouns], not likely or any("nomn" in tags for _, tags in readings)
+
+
+def place_base_form(name: str, *, language: str | None = None) -> str:
+    """The nominative of a one-word place name written in an oblique case, else ``name`` unchanged.
+
+    ``Dębicy`` -> ``Dębica``, ``Zakarpaciu`` -> ``Zakarpacie``, ``Тисі`` -> ``Тиса``, ``Дубовому`` ->
+    ``Дубове``, ``Гродне`` -> ``Гродна``/``Гродно``. Candidates come from pymorphy3 (ru/uk: an
+    inanimate noun in an oblique case, not a person's name) and the ``place`` rows of
+    ``data/names/case_endings.tsv`` (pl/be/ru/uk). A candidate the place tables or GeoNames know wins;
+    otherwise the first dictionary reading when the word has no nominative or adjective reading, else
+    the first ``place`` rule (an ending that tells the nominative alone); ``place-known`` rules only
+    ever give known places. Names the tables already know, and names of several words, stay as they are.
+    """
+    word = name.strip()
+    if not word or " " in word or place_groups(word):
+        return name
+    if _CYRILLIC.search(word):
+        lang = language if language in ("ru", "uk", "be") else guess_cyrillic_language(word)
+    elif language == "pl" or (language is None and _SLAVIC_LETTERS.search(word)):
+        lang = "pl"
+    else:
+        return name
+    lemmas, unsure = _morph_place_lemmas(word, lang) if lang in ("ru", "uk") else ([], True)
+    lemmas = [word[:1] + lemma[1:] if word[:1].isupper() else lemma for lemma in lemmas]
+    table = _case_endings()
+    sure = [c for *_, ob, nom in table.get((lang, "place"), []) if (c := _swap(word, ob, nom))]
+    known_only = [c for *_, ob, nom in table.get((lang, "place-known"), []) if (c := _swap(word, ob, nom))]
+    for candidate in (*lemmas, *sure, *known_only):
+        if candidate != word and place_groups(candidate):
+            return candidate
+    if lemmas and not unsure:
+        return lemmas[0]
+    return sure[0] if sure else name
+
+
 @dataclass(frozen=True, slots=True)
 class NameKeys:
     """Normalised forms of one name; see the module docstring for the rules."""
@@ -815,6 +872,7 @@ def acronym_block(letters: str) -> str:
 _WORD_FOLDS = (
     ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("kh", "h"), ("ch", "h"), ("ts", "t"), ("tz", "t"),
     ("ph", "f"), ("th", "t"), ("w", "v"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("j", "i"),
+    ("g", "h"),  # Belarusian/Ukrainian Г: Hrodna ~ Grodno, Hanych ~ Ганич
 )  # fmt: skip
 
 
@@ -824,14 +882,20 @@ def word_key(word: str) -> str:
 
     The name-key algorithm stories compare articles with (``stories.name_key``). The rules are those of
     :func:`skeleton` in a coarser form: Belarusian initial ``у-``/``-ou`` as ``v``, digraphs and sibilants
-    folded, doubled letters collapsed, vowels after the first letter dropped. Лукашэнка, Лукашенку,
+    folded, doubled letters collapsed, vowels after the first letter dropped. A Latin word is first read
+    in its transcription convention (German ``tsch``/``sch``/``w``/``j``, Polish ``cz``/``sz``/``w``/``c``:
+    ``data/names/latin_rewrites.tsv``), so Tjatschiw, Tiachiv and Тячів meet. Лукашэнка, Лукашенку,
     Lukashenko, Łukaszenka and Lukaschenko all give ``lksh``.
     """
-    s = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    low = word.lower()
+    if not _CYRILLIC.search(word):  # German and Polish conventions as latin_rewrites.tsv has them
+        low = _rewrite(low, _latin_mode(word, None))
+    s = re.sub(r"[^a-z]", "", anyascii(low).lower())
     if len(s) >= 6:  # case endings: Путиным/Putin, Лукашенку/Lukashenko
         s = s[:-2]
     s = re.sub(r"^u(?=[^aeiouy])", "v", s)  # Belarusian ў-/у-: Ulasava ~ Vlasova
-    s = re.sub(r"ou(?=[^aeiouy]|$)", "ov", s)
+    s = re.sub(r"^[ij](?=[aeou])", "y", s)  # Є/Ю/Я/Йо- as Ye/Ie/Je: Jewhen ~ Yevhen ~ Євген
+    s = re.sub(r"([aeo])u(?=[^aeiouy]|$)", r"\1v", s)  # Belarusian ў: Саўчук ~ Савчук
     for old, new in _WORD_FOLDS:
         s = s.replace(old, new)
     s = re.sub(r"(.)\1+", r"\1", s)

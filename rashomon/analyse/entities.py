@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
-from ..names import person_base_form
+from ..names import person_base_form, place_base_form, place_groups
 from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
@@ -136,6 +136,17 @@ def _is_place(tokens: list[str], lang: str) -> bool:
     return _place(tokens, lang) is not None
 
 
+def _oblique_place(word: str, lang: str) -> bool:
+    """A word after a place preposition reads as a place: a town of the place tables or GeoNames, or (pl,
+    ru, uk, be) a noun whose place case ending or dictionary reading gives another nominative and that no
+    dictionary reads first as a person's name (у Тячеві, w Dębicy; not у Шевченка)."""
+    if place_groups(word):
+        return True
+    if lang not in ("pl", "ru", "uk", "be") or dictionary_reading(word, lang, PERSON_TAGS):
+        return False
+    return place_base_form(word, language=lang) != word
+
+
 def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool:
     if len(tokens) < 3 or sentence.text.rstrip("»”\"’')]").endswith((".", "!", "?", "…")):
         return False
@@ -155,6 +166,8 @@ def _classify(
         return "ORG", _STRONG  # "Rada Miejska", or named after its kind: "агенцтва Інтэрфакс"
     if _is_place(run, lang):
         return "LOC", _STRONG  # before the acronym test: "US", "UK"
+    if len(run) == 1 and prev in words(lang, "place_prepositions") and _oblique_place(run[0], lang):
+        return "LOC", _SHAPE  # "w Dębicy", "у Тячеві", "in Lwiw": a town the lists lack, or one GeoNames knows
     if len(run) == 1 and run[0].isupper() and 2 <= len(run[0]) <= 6:
         return "ORG", _SHAPE  # an acronym
     if titled:
@@ -486,8 +499,10 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
         return (len(form.split()), int(is_nominative(form)), forms[form], -first_seen[form])
 
     best = max(forms, key=score).split()
+    if group.type in ("LOC", "MISC"):  # a listed place, else the nominative of a one-word name (Dębicy: Dębica)
+        return _place(best, lang) or place_base_form(" ".join(best), language=lang)
     if group.type != "PER":
-        return _place(best, lang) or " ".join(best) if group.type == "LOC" else " ".join(best)
+        return " ".join(best)
     if lang in ("en", "de") or is_nominative(" ".join(best)):
         return " ".join(best)
     given = first_name(best[0], lang) if len(best) > 1 else None
@@ -558,7 +573,8 @@ def find_entities(text: str, sentences: list[Sentence], language: str | None) ->
         unique = {(s.start, s.end): s for s in g.spans}
         mentions = [Mention(a, b, text[a:b]) for a, b in sorted(unique)]
         types = Counter(s.type for s in g.spans)
-        etype: EntityType = g.type if g.type == "PER" else types.most_common(1)[0][0]
+        known = Counter({t: n for t, n in types.items() if t != "MISC"}) or types  # MISC: no type told
+        etype: EntityType = g.type if g.type == "PER" else known.most_common(1)[0][0]
         entities.append((mentions[0].start, Entity("", etype, _best_name(g, text, lang), mentions)))
     entities.sort(key=lambda pair: pair[0])
     for n, (_, entity) in enumerate(entities, 1):
