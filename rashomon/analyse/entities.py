@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
-from ..names import person_base_form, place_base_form, place_groups
+from ..names import morph_analyser, person_base_form, place_base_form, place_groups
 from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
@@ -136,15 +136,30 @@ def _is_place(tokens: list[str], lang: str) -> bool:
     return _place(tokens, lang) is not None
 
 
-def _oblique_place(word: str, lang: str) -> bool:
+def _oblique_place(word: str, following: str, lang: str) -> bool:
     """A word after a place preposition reads as a place: a town of the place tables or GeoNames, or (pl,
-    ru, uk, be) a noun whose place case ending or dictionary reading gives another nominative and that no
-    dictionary reads first as a person's name (у Тячеві, w Dębicy; not у Шевченка)."""
+    ru, uk, be) a noun whose place case ending or dictionary reading gives another nominative, that no
+    dictionary reads first as a person's name (у Тячеві, w Dębicy; not у Шевченка) and that is no
+    adjective of the next word (в Окружному адмінсуді)."""
     if place_groups(word):
         return True
     if lang not in ("pl", "ru", "uk", "be") or dictionary_reading(word, lang, PERSON_TAGS):
         return False
-    return place_base_form(word, language=lang) != word
+    return place_base_form(word, language=lang) != word and not _agrees_with_noun(word, following, lang)
+
+
+def _agrees_with_noun(word: str, following: str, lang: str) -> bool:
+    """Whether the ru/uk dictionary reads ``word`` as an adjective and the lowercase ``following`` as a noun
+    in a case the adjective can have ("Окружному адмінсуді")."""
+    morph = morph_analyser(lang) if lang in ("ru", "uk") and following[:1].islower() else None
+    if morph is None:
+        return False
+
+    def cases(token: str, pos: str) -> set[str]:
+        readings = [str(p.tag) for p in morph.parse(token.lower()) if pos == p.tag.POS]
+        return {g for tag in readings for g in tag.replace(" ", ",").split(",")}
+
+    return bool(cases(word, "ADJF") & cases(following, "NOUN") & {"gent", "datv", "accs", "ablt", "loct"})
 
 
 def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool:
@@ -166,7 +181,8 @@ def _classify(
         return "ORG", _STRONG  # "Rada Miejska", or named after its kind: "агенцтва Інтэрфакс"
     if _is_place(run, lang):
         return "LOC", _STRONG  # before the acronym test: "US", "UK"
-    if len(run) == 1 and prev in words(lang, "place_prepositions") and _oblique_place(run[0], lang):
+    after_preposition = not initial and prev in words(lang, "place_prepositions")
+    if len(run) == 1 and after_preposition and _oblique_place(run[0], following, lang):
         return "LOC", _SHAPE  # "w Dębicy", "у Тячеві", "in Lwiw": a town the lists lack, or one GeoNames knows
     if len(run) == 1 and run[0].isupper() and 2 <= len(run[0]) <= 6:
         return "ORG", _SHAPE  # an acronym
@@ -573,8 +589,7 @@ def find_entities(text: str, sentences: list[Sentence], language: str | None) ->
         unique = {(s.start, s.end): s for s in g.spans}
         mentions = [Mention(a, b, text[a:b]) for a, b in sorted(unique)]
         types = Counter(s.type for s in g.spans)
-        known = Counter({t: n for t, n in types.items() if t != "MISC"}) or types  # MISC: no type told
-        etype: EntityType = g.type if g.type == "PER" else known.most_common(1)[0][0]
+        etype: EntityType = g.type if g.type == "PER" else types.most_common(1)[0][0]
         entities.append((mentions[0].start, Entity("", etype, _best_name(g, text, lang), mentions)))
     entities.sort(key=lambda pair: pair[0])
     for n, (_, entity) in enumerate(entities, 1):
