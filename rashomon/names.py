@@ -23,6 +23,8 @@ BGN/PCGN, passport, Polish, Belarusian Łacinka, German) becomes:
   (Kohl = Коль); and the **nasal variant** of a Polish surname (Wałęsa = Валенса: ``ę`` = ``en``).
 * given-name groups from ``data/names/given_names.tsv``; the surname's gender-neutral stem and
   gender from ``data/names/surname_endings.tsv``; initials.
+* base forms of person names written in another case (:func:`person_base_form`; places:
+  :mod:`rashomon.place_forms`), from pymorphy3 (ru/uk) and ``data/names/case_endings.tsv``.
 """
 
 from __future__ import annotations
@@ -255,6 +257,13 @@ def given_name_info(group: str) -> GivenName | None:
     return _given_names()[2].get(group)
 
 
+def listed_given_gender(word: str, *, language: str | None = None) -> Gender | None:
+    """The gender of a word spelt exactly as a given name of ``given_names.tsv`` (any script), else None."""
+    genders = {info.gender for g in _given_names()[0].get(to_ascii(word, language=language), ())
+               if (info := given_name_info(g))}  # fmt: skip
+    return genders.pop() if len(genders) == 1 else None
+
+
 @cache
 def _titles() -> frozenset[str]:
     return frozenset(row[0].strip().lower() for row in _data("titles.tsv"))
@@ -413,63 +422,6 @@ def person_base_form(given: str, surname: str, *, language: str | None = None) -
                 continue  # a noun surname needs a given name visibly in the same case
             return first, nominal
     return given, surname
-
-
-_PLACE_CASES = frozenset({"gent", "datv", "loct", "ablt"})
-
-
-def _morph_place_lemmas(word: str, language: str) -> tuple[list[str], bool]:
-    """(pymorphy3 nominatives of ``word`` read as an inanimate noun in an oblique case, not a person's name,
-    those in the case of its most likely reading first; whether none of them is sure: no reading in that
-    case, or the word may also be a nominative)."""
-    morph = morph_analyser(language)
-    if morph is None:
-        return [], True
-    parses = morph.parse(word.lower())
-    readings = [(str(p.normal_form), set(str(p.tag).replace(" ", ",").split(","))) for p in parses]
-    if not readings:
-        return [], True
-    first_cases = readings[0][1] & _PLACE_CASES  # Липовому: an adjective first, its noun in the same case
-    nouns = [
-        (lemma, tags)
-        for lemma, tags in sorted(readings, key=lambda r: "Geox" not in r[1])  # a dictionary's place first
-        if {"NOUN", "inan"} <= tags and tags & _PLACE_CASES and not tags & {"Name", "Surn", "Patr"}
-    ]
-    likely = [lemma for lemma, tags in nouns if tags & first_cases]
-    return likely + [lemma for lemma, _ in nouns], not likely or any("nomn" in tags for _, tags in readings)
-
-
-def place_base_form(name: str, *, language: str | None = None) -> str:
-    """The nominative of a one-word place name written in an oblique case, else ``name`` unchanged.
-
-    ``Dębicy`` -> ``Dębica``, ``Zakarpaciu`` -> ``Zakarpacie``, ``Тисі`` -> ``Тиса``, ``Дубовому`` ->
-    ``Дубове``, ``Гродне`` -> ``Гродна``/``Гродно``. Candidates come from pymorphy3 (ru/uk: an
-    inanimate noun in an oblique case, not a person's name) and the ``place`` rows of
-    ``data/names/case_endings.tsv`` (pl/be/ru/uk). A candidate the place tables or GeoNames know wins;
-    otherwise the first dictionary reading when the word has no nominative or adjective reading, else
-    the first ``place`` rule (an ending that tells the nominative alone); ``place-known`` rules only
-    ever give known places. Names the tables already know, and names of several words, stay as they are.
-    """
-    word = name.strip()
-    if not word or " " in word or place_groups(word):
-        return name
-    if _CYRILLIC.search(word):
-        lang = language if language in ("ru", "uk", "be") else guess_cyrillic_language(word)
-    elif language == "pl" or (language is None and _SLAVIC_LETTERS.search(word)):
-        lang = "pl"
-    else:
-        return name
-    lemmas, unsure = _morph_place_lemmas(word, lang) if lang in ("ru", "uk") else ([], True)
-    lemmas = [word[:1] + lemma[1:] if word[:1].isupper() else lemma for lemma in lemmas]
-    table = _case_endings()
-    sure = [c for *_, ob, nom in table.get((lang, "place"), []) if (c := _swap(word, ob, nom))]
-    known_only = [c for *_, ob, nom in table.get((lang, "place-known"), []) if (c := _swap(word, ob, nom))]
-    for candidate in (*lemmas, *sure, *known_only):
-        if candidate != word and place_groups(candidate):
-            return candidate
-    if lemmas and not unsure:
-        return lemmas[0]
-    return sure[0] if sure else name
 
 
 @dataclass(frozen=True, slots=True)

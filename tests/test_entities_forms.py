@@ -11,7 +11,8 @@ import pytest
 from rashomon.analyse.entities import find_entities
 from rashomon.analyse.sentences import split_sentences
 from rashomon.entities import EntityRecord, resolve
-from rashomon.names import given_groups, name_keys, place_base_form, to_ascii, word_key
+from rashomon.names import given_groups, name_keys, to_ascii, word_key
+from rashomon.place_forms import place_base_form
 
 
 @pytest.mark.parametrize(
@@ -108,3 +109,12 @@ def test_a_polish_name_in_belarusian_and_russian_is_one_person_and_a_relative_is
     ])  # fmt: skip
     assert owner["b1:e1"] == owner["b2:e1"] == owner["b3:e1"]
     assert owner["b4:e1"] != owner["b1:e1"]
+
+
+def test_a_german_article_finds_ukrainian_people_by_the_cross_language_given_names() -> None:
+    text = (
+        "Der Minister für Jugend, Ostap Hrabowezkyj, ist zurückgetreten. An der Baufirma war zeitweise "
+        "Solomija Bilyk beteiligt. Der Roman Neue Welt erschien im Frühjahr."
+    )
+    people = {e.name for e in find_entities(text, split_sentences(text, "de"), "de") if e.type == "PER"}
+    assert people == {"Ostap Hrabowezkyj", "Solomija Bilyk"}

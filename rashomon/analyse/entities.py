@@ -21,7 +21,8 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
-from ..names import morph_analyser, person_base_form, place_base_form, place_groups
+from ..names import listed_given_gender, morph_analyser, person_base_form, place_groups
+from ..place_forms import place_base_form
 from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
@@ -173,6 +174,8 @@ def _classify(
     run: list[str], *, lang: str, titled: bool, initial: bool, prev: str, following: str = "", proper: bool = True
 ) -> tuple[EntityType, float] | None:
     given = first_name(run[0], lang)
+    if given is None and len(run) == 2 and (gender := listed_given_gender(run[0], language=lang)):
+        given = (run[0], gender)  # "Ostap Malynowytsch": a given name the cross-language table spells so
     if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
         return "PER", _STRONG
     if any(_is_org_word(t, lang) for t in run) or (prev.islower() and _is_org_word(prev, lang)):

@@ -16,12 +16,12 @@ from rashomon.names import (
     body_keys,
     name_keys,
     nasal_variant,
-    place_base_form,
     place_groups,
     place_words,
     same_stem,
     skeleton,
 )
+from rashomon.place_forms import place_base_form
 
 
 @dataclass(slots=True)
