@@ -704,6 +704,14 @@ def _generic_match(form: str, script_name: str) -> tuple[list[tuple[str, str]], 
     return found, rest
 
 
+def place_kind(word: str) -> str | None:
+    """The kind of place (settlement, river, region, ...) a generic word of ``org_generic_words.tsv`` names
+    (``селі``, ``miejscowości``, ``river``), else None."""
+    sc = script(word)
+    found, _ = _generic_match(_generic_form(word, sc), sc)
+    return next((concept for kind, concept in found if kind == "place"), None)
+
+
 @lru_cache(maxsize=65536)
 def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
     """Generic and distinguishing words of an organisation or place name (see :class:`BodyKeys`)."""

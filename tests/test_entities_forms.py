@@ -118,3 +118,16 @@ def test_a_german_article_finds_ukrainian_people_by_the_cross_language_given_nam
     )
     people = {e.name for e in find_entities(text, split_sentences(text, "de"), "de") if e.type == "PER"}
     assert people == {"Ostap Hrabowezkyj", "Solomija Bilyk"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "place"),
+    [
+        ("W miejscowości Kępowo zginął mężczyzna.", "pl", "Kępowo"),
+        ("Аварыя здарылася каля горада Ляснічыца ў нядзелю.", "be", "Ляснічыца"),
+        ("Рівень води в річці Тересва піднявся за ніч.", "uk", "Тересва"),
+    ],
+)
+def test_a_name_after_a_word_for_town_or_river_is_a_place(text: str, lang: str, place: str) -> None:
+    found = {(e.name, e.type) for e in find_entities(text, split_sentences(text, lang), lang)}
+    assert (place, "LOC") in found

@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
-from ..names import listed_given_gender, morph_analyser, person_base_form, place_groups
+from ..names import listed_given_gender, morph_analyser, person_base_form, place_groups, place_kind
 from ..place_forms import place_base_form
 from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
@@ -184,6 +184,8 @@ def _classify(
         return "ORG", _STRONG  # "Rada Miejska", or named after its kind: "агенцтва Інтэрфакс"
     if _is_place(run, lang):
         return "LOC", _STRONG  # before the acronym test: "US", "UK"
+    if len(run) <= 2 and prev[:1].islower() and place_kind(prev) in ("settlement", "river"):
+        return "LOC", _SHAPE  # "w miejscowości Dubowe", "каля горада Дэмбіца", "на річці Тиса"
     after_preposition = not initial and prev in words(lang, "place_prepositions")
     if len(run) == 1 and after_preposition and _oblique_place(run[0], following, lang):
         return "LOC", _SHAPE  # "w Dębicy", "у Тячеві", "in Lwiw": a town the lists lack, or one GeoNames knows
