@@ -23,6 +23,8 @@ BGN/PCGN, passport, Polish, Belarusian Łacinka, German) becomes:
   (Kohl = Коль); and the **nasal variant** of a Polish surname (Wałęsa = Валенса: ``ę`` = ``en``).
 * given-name groups from ``data/names/given_names.tsv``; the surname's gender-neutral stem and
   gender from ``data/names/surname_endings.tsv``; initials.
+* base forms of person names written in another case (:func:`person_base_form`; places:
+  :mod:`rashomon.place_forms`), from pymorphy3 (ru/uk) and ``data/names/case_endings.tsv``.
 """
 
 from __future__ import annotations
@@ -253,6 +255,13 @@ def given_groups(ascii_word: str) -> frozenset[str]:
 def given_name_info(group: str) -> GivenName | None:
     """The :class:`GivenName` of a group id."""
     return _given_names()[2].get(group)
+
+
+def listed_given_gender(word: str, *, language: str | None = None) -> Gender | None:
+    """The gender of a word spelt exactly as a given name of ``given_names.tsv`` (any script), else None."""
+    genders = {info.gender for g in _given_names()[0].get(to_ascii(word, language=language), ())
+               if (info := given_name_info(g))}  # fmt: skip
+    return genders.pop() if len(genders) == 1 else None
 
 
 @cache
@@ -695,6 +704,14 @@ def _generic_match(form: str, script_name: str) -> tuple[list[tuple[str, str]], 
     return found, rest
 
 
+def place_kind(word: str) -> str | None:
+    """The kind of place (settlement, river, region, ...) a generic word of ``org_generic_words.tsv`` names
+    (``селі``, ``miejscowości``, ``river``), else None."""
+    sc = script(word)
+    found, _ = _generic_match(_generic_form(word, sc), sc)
+    return next((concept for kind, concept in found if kind == "place"), None)
+
+
 @lru_cache(maxsize=65536)
 def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
     """Generic and distinguishing words of an organisation or place name (see :class:`BodyKeys`)."""
@@ -815,6 +832,7 @@ def acronym_block(letters: str) -> str:
 _WORD_FOLDS = (
     ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("kh", "h"), ("ch", "h"), ("ts", "t"), ("tz", "t"),
     ("ph", "f"), ("th", "t"), ("w", "v"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("j", "i"),
+    ("g", "h"),  # Belarusian/Ukrainian Г: Hrodna ~ Grodno, Hanych ~ Ганич
 )  # fmt: skip
 
 
@@ -824,14 +842,20 @@ def word_key(word: str) -> str:
 
     The name-key algorithm stories compare articles with (``stories.name_key``). The rules are those of
     :func:`skeleton` in a coarser form: Belarusian initial ``у-``/``-ou`` as ``v``, digraphs and sibilants
-    folded, doubled letters collapsed, vowels after the first letter dropped. Лукашэнка, Лукашенку,
+    folded, doubled letters collapsed, vowels after the first letter dropped. A Latin word is first read
+    in its transcription convention (German ``tsch``/``sch``/``w``/``j``, Polish ``cz``/``sz``/``w``/``c``:
+    ``data/names/latin_rewrites.tsv``), so Tjatschiw, Tiachiv and Тячів meet. Лукашэнка, Лукашенку,
     Lukashenko, Łukaszenka and Lukaschenko all give ``lksh``.
     """
-    s = re.sub(r"[^a-z]", "", anyascii(word).lower())
+    low = word.lower()
+    if not _CYRILLIC.search(word):  # German and Polish conventions as latin_rewrites.tsv has them
+        low = _rewrite(low, _latin_mode(word, None))
+    s = re.sub(r"[^a-z]", "", anyascii(low).lower())
     if len(s) >= 6:  # case endings: Путиным/Putin, Лукашенку/Lukashenko
         s = s[:-2]
     s = re.sub(r"^u(?=[^aeiouy])", "v", s)  # Belarusian ў-/у-: Ulasava ~ Vlasova
-    s = re.sub(r"ou(?=[^aeiouy]|$)", "ov", s)
+    s = re.sub(r"^[ij](?=[aeou])", "y", s)  # Є/Ю/Я/Йо- as Ye/Ie/Je: Jewhen ~ Yevhen ~ Євген
+    s = re.sub(r"([aeo])u(?=[^aeiouy]|$)", r"\1v", s)  # Belarusian ў: Саўчук ~ Савчук
     for old, new in _WORD_FOLDS:
         s = s.replace(old, new)
     s = re.sub(r"(.)\1+", r"\1", s)

@@ -21,7 +21,8 @@ from functools import lru_cache
 from itertools import accumulate
 
 from ..models import Entity, EntityType, Mention, Sentence
-from ..names import person_base_form
+from ..names import listed_given_gender, morph_analyser, person_base_form, place_groups, place_kind
+from ..place_forms import place_base_form
 from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
 from .nlp import english_doc, english_token_at, natasha_spans
 from .wordlists import language_key, places, words
@@ -136,6 +137,32 @@ def _is_place(tokens: list[str], lang: str) -> bool:
     return _place(tokens, lang) is not None
 
 
+def _oblique_place(word: str, following: str, lang: str) -> bool:
+    """A word after a place preposition reads as a place: a town of the place tables or GeoNames, or (pl,
+    ru, uk, be) a noun whose place case ending or dictionary reading gives another nominative, that no
+    dictionary reads first as a person's name (у Тячеві, w Dębicy; not у Шевченка) and that is no
+    adjective of the next word (в Окружному адмінсуді)."""
+    if place_groups(word):
+        return True
+    if lang not in ("pl", "ru", "uk", "be") or dictionary_reading(word, lang, PERSON_TAGS):
+        return False
+    return place_base_form(word, language=lang) != word and not _agrees_with_noun(word, following, lang)
+
+
+def _agrees_with_noun(word: str, following: str, lang: str) -> bool:
+    """Whether the ru/uk dictionary reads ``word`` as an adjective and the lowercase ``following`` as a noun
+    in a case the adjective can have ("Окружному адмінсуді")."""
+    morph = morph_analyser(lang) if lang in ("ru", "uk") and following[:1].islower() else None
+    if morph is None:
+        return False
+
+    def cases(token: str, pos: str) -> set[str]:
+        readings = [str(p.tag) for p in morph.parse(token.lower()) if pos == p.tag.POS]
+        return {g for tag in readings for g in tag.replace(" ", ",").split(",")}
+
+    return bool(cases(word, "ADJF") & cases(following, "NOUN") & {"gent", "datv", "accs", "ablt", "loct"})
+
+
 def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool:
     if len(tokens) < 3 or sentence.text.rstrip("»”\"’')]").endswith((".", "!", "?", "…")):
         return False
@@ -147,6 +174,8 @@ def _classify(
     run: list[str], *, lang: str, titled: bool, initial: bool, prev: str, following: str = "", proper: bool = True
 ) -> tuple[EntityType, float] | None:
     given = first_name(run[0], lang)
+    if given is None and len(run) == 2 and (gender := listed_given_gender(run[0], language=lang)):
+        given = (run[0], gender)  # "Ostap Malynowytsch": a given name the cross-language table spells so
     if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
         return "PER", _STRONG
     if any(_is_org_word(t, lang) for t in run) or (prev.islower() and _is_org_word(prev, lang)):
@@ -155,6 +184,11 @@ def _classify(
         return "ORG", _STRONG  # "Rada Miejska", or named after its kind: "агенцтва Інтэрфакс"
     if _is_place(run, lang):
         return "LOC", _STRONG  # before the acronym test: "US", "UK"
+    if len(run) <= 2 and prev[:1].islower() and place_kind(prev) in ("settlement", "river"):
+        return "LOC", _SHAPE  # "w miejscowości Dubowe", "каля горада Дэмбіца", "на річці Тиса"
+    after_preposition = not initial and prev in words(lang, "place_prepositions")
+    if len(run) == 1 and after_preposition and _oblique_place(run[0], following, lang):
+        return "LOC", _SHAPE  # "w Dębicy", "у Тячеві", "in Lwiw": a town the lists lack, or one GeoNames knows
     if len(run) == 1 and run[0].isupper() and 2 <= len(run[0]) <= 6:
         return "ORG", _SHAPE  # an acronym
     if titled:
@@ -486,8 +520,10 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
         return (len(form.split()), int(is_nominative(form)), forms[form], -first_seen[form])
 
     best = max(forms, key=score).split()
+    if group.type in ("LOC", "MISC"):  # a listed place, else the nominative of a one-word name (Dębicy: Dębica)
+        return _place(best, lang) or place_base_form(" ".join(best), language=lang)
     if group.type != "PER":
-        return _place(best, lang) or " ".join(best) if group.type == "LOC" else " ".join(best)
+        return " ".join(best)
     if lang in ("en", "de") or is_nominative(" ".join(best)):
         return " ".join(best)
     given = first_name(best[0], lang) if len(best) > 1 else None

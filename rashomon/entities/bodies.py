@@ -60,6 +60,9 @@ def body_base(a: Prep, b: Prep, reasons: list[str], *, cosine: float | None, mut
     elif ka.skeleton and ka.skeleton == kb.skeleton and same_kind:
         base = NAME_EQUAL
         reasons.append(f"name skeleton equal ({ka.skeleton})")
+    elif same_kind and ka.skeleton and (a.nasal == kb.skeleton or b.nasal == ka.skeleton):
+        base = NAME_EQUAL
+        reasons.append(f"name skeleton equal with Polish nasal vowels spelt out ({a.nasal or b.nasal})")
     elif (
         ka.skeleton
         and (ka.german or kb.german)

@@ -10,7 +10,18 @@ from functools import lru_cache
 from typing import Any
 
 from rashomon.entities.records import EntityRecord, script_of
-from rashomon.names import BodyKeys, NameKeys, body_keys, name_keys, place_groups, place_words, same_stem, skeleton
+from rashomon.names import (
+    BodyKeys,
+    NameKeys,
+    body_keys,
+    name_keys,
+    nasal_variant,
+    place_groups,
+    place_words,
+    same_stem,
+    skeleton,
+)
+from rashomon.place_forms import place_base_form
 
 
 @dataclass(slots=True)
@@ -28,6 +39,8 @@ class Prep:
     articles: frozenset[str] = frozenset()
     stories: frozenset[str] = frozenset()
     count: int = 1
+    # name skeleton of an organisation or place name with Polish nasal vowels spelt out (Dębica: Dembica)
+    nasal: str | None = None
 
     @property
     def per(self) -> bool:
@@ -57,7 +70,7 @@ def _retyped(rec: EntityRecord) -> EntityRecord:
     of the place tables is a place, a known first name + surname typed MISC is a person. A lone word
     typed PER stays a person when its article names someone with that surname (Jan Lublin / Lublin).
     """
-    if rec.type == "MISC" and place_groups(rec.name):
+    if rec.type == "MISC" and place_groups(place_base_form(rec.name, language=rec.language)):
         return replace(rec, type="LOC")
     if rec.type == "MISC" and person_like(rec.name):
         return replace(rec, type="PER")
@@ -72,12 +85,15 @@ def _retyped(rec: EntityRecord) -> EntityRecord:
 
 def prep(rec: EntityRecord) -> Prep:
     rec = _retyped(rec)
-    keys = name_keys(rec.name, rec.type, language=rec.language)
+    # a place's keys come from its nominative (Dębicy, Тисі: Dębica, Тиса), whatever form named the record
+    name = place_base_form(rec.name, language=rec.language) if rec.type == "LOC" else rec.name
+    keys = name_keys(name, rec.type, language=rec.language)
     own = _mention_key(rec.name)
     co = frozenset(k for n in rec.co_mentions if (k := _mention_key(n)) and k != own)
     words = {w.lower() for d in rec.descriptors for w in d.split() if len(w) >= 4}
-    body = None if rec.type == "PER" else body_keys(rec.name, language=rec.language)
+    body = None if rec.type == "PER" else body_keys(name, language=rec.language)
     places = frozenset(body.distinct) if body and rec.type == "LOC" else frozenset()
+    nasal = nasal_variant(name) if body else None
     return Prep(
         rec,
         keys,
@@ -86,10 +102,11 @@ def prep(rec: EntityRecord) -> Prep:
         frozenset(words),
         body,
         places,
-        place_groups(rec.name) if rec.type == "LOC" else frozenset(),
+        place_groups(name) if rec.type == "LOC" else frozenset(),
         frozenset([rec.article_id] if rec.article_id else []),
         frozenset([rec.story_id] if rec.story_id else []),
         rec.count,
+        name_keys(nasal, rec.type, language=rec.language).skeleton if nasal else None,
     )
 
 
@@ -130,6 +147,7 @@ def merge_preps(preps: list[Prep]) -> Prep:
         frozenset().union(*(p.articles for p in preps)),
         frozenset().union(*(p.stories for p in preps)),
         sum(p.count for p in preps),
+        first.nasal,
     )
 
 

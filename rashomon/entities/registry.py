@@ -24,7 +24,7 @@ from rashomon.entities.records import (
     UserDecision,
     script_of,
 )
-from rashomon.entities.score import MERGE_THRESHOLD, score_pair
+from rashomon.entities.score import MERGE_THRESHOLD, score_pair, types_compatible
 from rashomon.names import NameKeys, acronym_block, loose_skeleton, skeleton
 
 # Leftover partial names (surname only, given name only) with one skeleton in one story and no
@@ -105,7 +105,10 @@ class _Clusters:
             for y in self._bodies(rj):
                 key = (min(x, y), max(x, y))
                 if key not in self._body_vetoes:
-                    self._body_vetoes[key] = body_veto(self.preps[x], self.preps[y])
+                    px, py = self.preps[x], self.preps[y]
+                    same = types_compatible(px.rec.type, py.rec.type)  # MISC joins ORG or LOC, never both
+                    differ = f"type differs ({px.rec.type}/{py.rec.type})"
+                    self._body_vetoes[key] = body_veto(px, py) if same else differ
                 if self._body_vetoes[key]:
                     return f"{self._body_vetoes[key]}: {self.preps[x].rec.name} / {self.preps[y].rec.name}"
         return None
@@ -244,6 +247,8 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
                     blocks[("L", key)].append(i)
         else:
             blocks[("O", p.keys.skeleton)].append(i)
+            if p.nasal:  # Polish nasal vowels spelt out: Dębica meets Дэмбіца
+                blocks[("O", p.nasal)].append(i)
             blocks[("G", loose_skeleton(p.keys.skeleton))].append(i)  # German transcription (Saporischschja)
             for group in p.known_places:
                 blocks[("P", group)].append(i)

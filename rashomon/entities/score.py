@@ -10,8 +10,10 @@ from rashomon.entities.records import EntityRecord, MatchEvidence
 # A full-name pair needs surname skeleton equal (0.75) plus at least an initial that fits (0.05);
 # a similar-but-not-equal surname (0.55) plus the same first-name group (0.2) needs context too.
 MERGE_THRESHOLD = 0.8
-# ORG and MISC are one type to the per-article NER's errors (an unknown body is often left MISC).
-_COMPATIBLE_TYPES = {frozenset({"ORG", "MISC"})}
+# MISC is the per-article NER's "unknown": an unknown body or an unknown town ("Tiachiv district",
+# "каля горада Дэмбіца") is often left MISC. A MISC record may join either; an ORG and a LOC record
+# still never meet (the complete-link veto keeps them apart inside one cluster too).
+_COMPATIBLE_TYPES = {frozenset({"ORG", "MISC"}), frozenset({"LOC", "MISC"})}
 # Context of two records: one story, each shared co-mentioned name (at most two count) and a shared
 # descriptor each add a notch, enough to lift a near match (0.75) over the threshold, never a
 # non-match (a different surname scores 0, a different first-name group is vetoed).
@@ -40,7 +42,8 @@ def match_score(
     return score_pair(*preps, cosine=cosine, mutual_best=mutual_best)
 
 
-def _types_compatible(a: str, b: str) -> bool:
+def types_compatible(a: str, b: str) -> bool:
+    """Whether records of these two types may be one entity."""
     return a == b or frozenset({a, b}) in _COMPATIBLE_TYPES
 
 
@@ -62,7 +65,7 @@ def context_bonus(a: Prep, b: Prep, reasons: list[str]) -> float:
 
 def score_pair(a: Prep, b: Prep, *, cosine: float | None = None, mutual_best: bool = False) -> MatchEvidence:
     """:func:`match_score` of two prepared records."""
-    if not _types_compatible(a.rec.type, b.rec.type):
+    if not types_compatible(a.rec.type, b.rec.type):
         return MatchEvidence(0.0, [f"type differs ({a.rec.type}/{b.rec.type})"], veto=True)
     reasons: list[str] = []
     if a.per and b.per:
