@@ -380,16 +380,22 @@ def _store_batch(
     report.added.extend(added)
 
 
+def identical_copy_key(fingerprint: str, copy: Article, original: Article) -> str | None:
+    """The key under which the same text carried by another outlet or address is recorded as a copy of
+    ``original`` (one per outlet and address); ``None`` when it is the same outlet and address again.
+    ``add`` and the Spark batch both decide with it."""
+    where = (copy.source or original.source, copy.url or original.url)
+    if where == (original.source, original.url):
+        return None
+    return hashlib.sha1("\x1f".join((fingerprint, *(w or "" for w in where))).encode("utf-8")).hexdigest()
+
+
 def _identical_copy(store: Store, prepared: PreparedArticle, original_id: str) -> bool:
     """Record the same text carried by another outlet or address as a copy of the stored article, so
     every outlet that carried the report is listed; ``False`` when this outlet and address are known."""
     article = prepared.article
-    original = store.get_article(original_id)
-    where = (article.source or original.source, article.url or original.url)
-    if where == (original.source, original.url):
-        return False
-    key = hashlib.sha1("\x1f".join((prepared.fingerprint, *(w or "" for w in where))).encode("utf-8")).hexdigest()
-    if store.article_id_by_fingerprint(key) is not None:
+    key = identical_copy_key(prepared.fingerprint, article, store.get_article(original_id))
+    if key is None or store.article_id_by_fingerprint(key) is not None:
         return False
     with store.transaction():  # joins the batch's transaction when there is one
         store.insert_copy(article, fingerprint=key, original_id=original_id, similarity=1.0)

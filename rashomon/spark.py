@@ -44,7 +44,7 @@ from .ingest import RecordError, read_path
 from .linking import resolve_entities
 from .models import Analysis, Article, Story
 from .pipeline import PreparedArticle as Prepared  # the per-record step of `add`, reused as is
-from .pipeline import article_steps, embed_compared_statements, iter_input_files
+from .pipeline import article_steps, embed_compared_statements, identical_copy_key, iter_input_files
 from .pipeline import prepare_article as prepare
 from .settings import Settings
 from .store import Store
@@ -243,6 +243,28 @@ def _jaccard_of(row: tuple[str, tuple[tuple[str, tuple[Order, str]], tuple[Order
     """``(later order, later id, earlier order, earlier id, similarity)`` from the joined texts."""
     earlier, ((later, (later_order, later_text)), (earlier_order, earlier_text)) = row
     return later_order, later, earlier_order, earlier, jaccard(later_text, earlier_text)
+
+
+def _identical_copies(prepared: RDD[tuple[Order, Prepared]], partitions: int) -> list[tuple[str, str, Article]]:
+    """``(copy key, original id, copy)`` for each text carried again by another outlet or address, as
+    ``add`` records it (:func:`rashomon.pipeline.identical_copy_key`); the first in input order is the original."""
+
+    def of_group(group: tuple[str, Iterable[tuple[Order, Prepared]]]) -> Iterator[tuple[str, str, Article]]:
+        first, *rest = sorted(group[1], key=lambda r: r[0])
+        seen: set[str] = set()
+        for _, later in rest:
+            key = identical_copy_key(group[0], later.article, first[1].article)
+            if key is not None and key not in seen:
+                seen.add(key)
+                yield key, first[1].article.id, later.article
+
+    return (
+        prepared.map(lambda r: (r[1].fingerprint, r))
+        .groupByKey(partitions)
+        .filter(lambda kv: len(list(kv[1])) > 1)
+        .flatMap(of_group)
+        .collect()
+    )
 
 
 def _near_duplicates(
@@ -557,9 +579,13 @@ def run_batch(
             .values()
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
-        report.present = total - unique.count()
         copies = _near_duplicates(unique, settings.near_duplicate, report.partitions)
-        report.copies = len(copies)
+        # The same text from another outlet is listed as a copy of its original (of that one's original
+        # when it is itself a near-duplicate), as `add` lists it; the same outlet again is only counted.
+        identical = [(key, copies.get(original, (original, 1.0))[0], article)
+                     for key, original, article in _identical_copies(prepared, report.partitions)]
+        report.present = total - unique.count() - len(identical)
+        report.copies = len(copies) + len(identical)
         copy_ids = sc.broadcast(copies)
         lap("dedup")
 
@@ -584,7 +610,10 @@ def run_batch(
                        f"{copy_ids.value[r[1].article.id][1]:.6f}", r[1].article.title,
                        r[1].article.source, r[1].article.url, r[1].article.path)
         )
-        write("copies", copy_rows)
+        identical_rows = sc.parallelize(
+            [(key, original, "1.000000", a.title, a.source, a.url, a.path) for key, original, a in identical], 1
+        )
+        write("copies", copy_rows.union(identical_rows))
         write("failures", sc.parallelize(report.failures, 1))
         lap("write articles")
 

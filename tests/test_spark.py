@@ -152,6 +152,30 @@ def test_duplicates_are_dropped_as_add_drops_them(spark: Any, tmp_path: Path) ->
     assert [f[0] for f in report.failures] == [str(inputs / "4.bin")]
 
 
+def test_the_same_text_from_another_outlet_is_a_copy_as_add_records_it(spark: Any, tmp_path: Path) -> None:
+    text = sample_corpus().joinpath("a_nn_kavaliou_trial.txt").read_text("utf-8")
+    title, _, body = text.partition("\n")
+    record = {"title": title, "text": body, "published": "2024-03-01"}
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = [
+        {**record, "source": "First Outlet", "url": "https://first.example/a"},
+        {**record, "source": "Second Outlet", "url": "https://second.example/a"},  # syndicated word for word
+        {**record, "source": "First Outlet", "url": "https://first.example/a"},  # the same page read again
+    ]
+    (inputs / "feed.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in lines), "utf-8")
+    settings = Settings(cluster=False)
+    report = run_batch([inputs], tmp_path / "out", master="local[2]", settings=settings)
+    with open_store(str(tmp_path / "add.db")) as store:
+        added = add_paths(store, [inputs], settings=settings)
+    assert (report.articles, report.present, report.copies) == (len(added.added), added.present, added.copies)
+    assert (report.articles, report.present, report.copies) == (1, 1, 1)
+    with open_store(str(tmp_path / "imported.db")) as store:
+        import_batch(store, tmp_path / "out", master="local[2]")
+        (original,) = store.list_articles()
+        assert [c["source"] for c in store.copies_of(original.id)] == ["Second Outlet"]
+
+
 def test_batch_command_reports_a_bad_engine() -> None:
     result = runner.invoke(app, ["batch", "--engine", "flink", "in", "out"])
     assert result.exit_code == 2
