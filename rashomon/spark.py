@@ -50,6 +50,7 @@ from .settings import Settings
 from .store import Store
 from .store.base import now_iso
 from .stories.placement import story_event_date, story_id_for
+from .unionfind import UnionFind
 
 if TYPE_CHECKING:
     from pyspark import RDD, SparkContext
@@ -386,20 +387,10 @@ def _mean_vector(vectors: RDD[np.ndarray | None]) -> np.ndarray | None:
 
 def _components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     """Article id -> the smallest id of its connected component (linked articles only)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: UnionFind[str] = UnionFind()
     for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {x: find(x) for x in list(parent)}
+        sets.union(a, b)
+    return sets.roots()
 
 
 Node = tuple[Any, tuple[dict[str, Any], str | None]]  # (features, (article JSON, event date))

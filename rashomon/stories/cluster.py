@@ -12,26 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import UsageError
+from ..unionfind import UnionFind
 from .blocks import FeatureArrays, linked_pairs, score_block
 from .features import ArticleFeatures
 from .scorer import Scorer, _bundled_scorer
 
 __all__ = ["cluster"]
-
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, i: int, j: int) -> None:
-        ri, rj = self.find(i), self.find(j)
-        if ri != rj:
-            self.parent[max(ri, rj)] = min(ri, rj)
 
 
 def _average_linkage(
@@ -106,7 +92,7 @@ def cluster(
     index = {f.article_id: i for i, f in enumerate(ordered)}
     n = len(ordered)
     pins = {index[a]: s for a, s in (pinned or {}).items() if a in index}
-    must = _UnionFind(n)
+    must = UnionFind(range(n))
     first_pinned: dict[str, int] = {}
     for i, story in sorted(pins.items()):
         must.union(first_pinned.setdefault(story, i), i)
@@ -124,7 +110,7 @@ def cluster(
             raise UsageError(f"{ordered[i].article_id} and {ordered[j].article_id} are both merged and split")
 
     arrays = FeatureArrays(ordered)
-    components = _UnionFind(n)
+    components = UnionFind(range(n))
     for i, j in linked_pairs(arrays, scorer, threshold):
         components.union(i, j)
     for i in range(n):
