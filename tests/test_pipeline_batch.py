@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +114,24 @@ def test_a_file_that_fails_costs_no_other_file_its_articles(tmp_path: Path, monk
     assert failures[str(poisoned)] == "analysis failed: ValueError: broken"
     assert all("\n" not in reason for reason in failures.values())
     assert lines == sorted(p.name for p in folder.iterdir())  # every file reported, in order
+
+
+def _openmp_waiting(user_value: str | None) -> tuple[str, int]:
+    """The wait policy and spin count e5's OpenMP runtime reports when it loads, in a fresh process."""
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    env |= {"OMP_DISPLAY_ENV": "VERBOSE", "PYTHONPATH": str(Path(__file__).parents[1]), "HF_HUB_OFFLINE": "1"}
+    if user_value is not None:
+        env["OMP_WAIT_POLICY"] = user_value
+    code = "from rashomon.embeddings import embed_texts; embed_texts(['Ein Satz.'], model='e5')"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    policy = re.findall(r"OMP_WAIT_POLICY = '(\w+)'", done.stderr)
+    spins = re.findall(r"GOMP_SPINCOUNT = '(\d+)'", done.stderr)
+    assert len(policy) == len(spins) == 1, done.stderr
+    return policy[0], int(spins[0])
+
+
+def test_e5_threads_sleep_when_waiting_unless_the_user_chose_a_policy() -> None:
+    # unset, the runtime says PASSIVE but spins 300,000 times before sleeping
+    assert _openmp_waiting(None) == ("PASSIVE", 0)
+    policy, spins = _openmp_waiting("ACTIVE")
+    assert policy == "ACTIVE" and spins > 0
