@@ -35,10 +35,11 @@ from .stories import ArticleFeatures, features_from_many
 
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200
-# Articles the per-article step takes in one call, gathered across files: e5 and USE then embed all
-# their leads at once. One article per call (files of one article each) left the models working on
-# ~150 tokens at a time, ~4x slower per article (bench_pipeline.py, results.md "Pipeline"); 32 leads
-# (~5,000 tokens) is where larger calls stopped paying, and only the files of one call wait for it.
+# Articles the per-article step takes in one call, gathered across files, so e5 and USE embed all
+# their leads at once. One article per call (files of one article each) let e5's OpenMP threads
+# spin at every call: 64 leads cost 63 CPU-s one at a time against 8 in calls of 32 on a loaded
+# 2-core machine (5 either way once they sleep instead, embeddings.py; USE still gains ~30 %).
+# 32 leads (~2,000 tokens) amortise a call; only the files of one call wait for it.
 _STEP_BATCH = 32
 
 
