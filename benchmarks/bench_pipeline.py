@@ -239,13 +239,13 @@ def table(results: list[dict[str, Any]], labels: dict[str, str]) -> str:
     return "\n".join(rows)
 
 
-def stage_table(result: dict[str, Any]) -> str:
+def stage_table(result: dict[str, Any], label: str) -> str:
     """Wall and CPU seconds by stage of one run (stages in workers are summed over the workers)."""
     stages = result["stages"]
     # the main process waiting for the analyses overlaps the stages the workers report (with one
     # worker it *is* them, run in-process), so it is shown but left out of the shares
     cpu_total = sum(v[1] for k, v in stages.items() if k != WAITING) or 1.0
-    rows = [f"Stages, {result['workers']} worker(s), {result['added']} articles:", "",
+    rows = [f"Stages, {label}, {result['workers']} worker(s), {result['added']} articles:", "",
             "| stage | wall s | CPU s | CPU share | CPU ms/article |", "|---|---|---|---|---|"]
     for name, (wall, cpu) in stages.items():
         share = "(overlaps)" if name == WAITING else f"{cpu / cpu_total:.0%}"
@@ -284,7 +284,7 @@ def main() -> None:
     lines = [table(results, labels)]
     for r in results:
         if r["stages"]:
-            lines += ["", stage_table(r)]
+            lines += ["", stage_table(r, labels[r["code"]])]
     body = "\n".join(lines)
     print(body)
     if args.no_write:
