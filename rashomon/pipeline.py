@@ -14,10 +14,9 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -37,8 +36,12 @@ from .stories.placement import place_in_stories, save_story_vectors
 
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200
-# Articles a worker steps together: their story embeddings go through the models in one call.
-_STEP_BATCH = 8
+# Articles the per-article step takes in one call, gathered across files, so e5 and USE embed all
+# their leads at once. One article per call (files of one article each) let e5's OpenMP threads
+# spin at every call: 64 leads cost 63 CPU-s one at a time against 8 in calls of 32 on a loaded
+# 2-core machine (5 either way once they sleep instead, embeddings.py; USE still gains ~30 %).
+# 32 leads (~2,000 tokens) amortise a call; only the files of one call wait for it.
+_STEP_BATCH = 32
 
 
 @dataclass
@@ -131,12 +134,13 @@ def add_paths(
         units = _read_units(store, iter_input_files(paths, recursive=recursive), settings=settings,
                             source=source, language=language, keep_path=keep_paths, report=report)
         window: deque[_Unit] = deque()
-        # Files are read (and their analysis started) a few ahead of the one being stored, so the
-        # workers stay busy while each file is still written in a transaction of its own, in order.
+        # Files are read (and their analysis started) ahead of the one being stored, so the models
+        # get many articles per call and the workers stay busy, while each file is still written in
+        # a transaction of its own, in order.
         for unit in _timed_iter(units, report, "read"):
             unit.analyses = analyser.submit([p.article for p in unit.batch])
             window.append(unit)
-            if len(window) > analyser.lookahead:
+            while window and analyser.due(window):
                 _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
         while window:
             _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
@@ -187,7 +191,7 @@ class _Unit:
     batch: list[PreparedArticle]
     last: bool  # the file's last unit: report the file as done after it
     error: str | None = None
-    analyses: Callable[[], list[ArticleStep]] | None = None
+    analyses: Callable[[], list[ArticleStep] | str] | None = None  # the steps, or why they failed
 
 
 def _read_units(
@@ -238,11 +242,15 @@ def _finish(
     store: Store, unit: _Unit, *, settings: Settings, report: AddReport,
     on_file: Callable[[Path, AddReport], None] | None,
 ) -> None:
-    if unit.error is not None:
+    analyses: list[ArticleStep] | str = []
+    if unit.error is None and unit.analyses is not None:
+        with report.timed("waiting for workers"):
+            analyses = unit.analyses()
+    if isinstance(analyses, str):
+        report.failures.append((str(unit.path), analyses))
+    elif unit.error is not None:
         report.failures.append((str(unit.path), unit.error))
     else:
-        with report.timed("waiting for workers"):
-            analyses = unit.analyses() if unit.analyses else []
         for analysed in analyses:
             for stage, (wall, cpu) in analysed.seconds.items():
                 report.add_time(stage, wall, cpu)
@@ -295,13 +303,50 @@ def article_steps(
             for a, analysis, feature in zip(articles, analyses, made, strict=True)]
 
 
+def grouped_steps(groups: Sequence[Sequence[Article]], *, features: bool) -> list[list[ArticleStep] | str]:
+    """:func:`article_steps` over the articles of all ``groups`` (one file's new articles each) in one
+    call, returned by group. If the call fails, each group is run alone: a group that fails then gets
+    the one-line reason instead of its steps, so one bad file costs no other file its articles."""
+    articles = [a for group in groups for a in group]
+    try:
+        steps = article_steps(articles, features=features)
+    except Exception as exc:  # any failure is reported as a line naming the file, never a traceback
+        if len(groups) > 1:
+            return [grouped_steps([group], features=features)[0] for group in groups]
+        return ["analysis failed: " + (f"{type(exc).__name__}: {exc}".splitlines() or [""])[0]]
+    out: list[list[ArticleStep] | str] = []
+    start = 0
+    for group in groups:
+        out.append(steps[start:start + len(group)])
+        start += len(group)
+    return out
+
+
 def _init_worker(threads: int) -> None:
     """Give a worker's embedding models ``threads`` threads, so that N workers use the N cores."""
     set_threads(threads)
 
 
+class _Piece:
+    """Up to ``_STEP_BATCH`` articles of one file, and once they are stepped, their steps."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.articles = articles
+        self.steps: list[ArticleStep] | str | None = None
+        self.future: Future[list[list[ArticleStep] | str]] | None = None
+        self.index = 0  # of this piece in the call the future runs
+
+    def result(self) -> list[ArticleStep] | str:
+        if self.steps is None and self.future is not None:
+            self.steps = self.future.result()[self.index]
+            self.future = None
+        assert self.steps is not None, "a piece is stepped before its result is asked for"
+        return self.steps
+
+
 class _Analyser:
-    """Runs :func:`article_steps` in this process, or in worker processes when ``workers`` > 1.
+    """Runs :func:`article_steps` in this process, or in worker processes when ``workers`` > 1, on
+    calls of about ``_STEP_BATCH`` articles gathered across files.
 
     Not a dataclass: it owns a process pool. Workers are spawned (not forked: the language models
     hold threads) and each loads the models once, which pays off from a few dozen articles on. Each
@@ -313,7 +358,9 @@ class _Analyser:
         self.workers = workers
         self.features = features
         self.pool: ProcessPoolExecutor | None = None
-        self.lookahead = workers * 4 if workers > 1 else 0
+        self.queued: list[_Piece] = []
+        # With workers: articles read ahead of the file being stored, two calls per worker.
+        self.lookahead = workers * 2 * _STEP_BATCH
 
     def __enter__(self) -> _Analyser:
         if self.workers > 1:
@@ -326,16 +373,54 @@ class _Analyser:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
 
-    def submit(self, articles: list[Article]) -> Callable[[], list[ArticleStep]]:
-        """Start the articles' steps; the returned callable waits for and returns them, in order."""
+    def submit(self, articles: list[Article]) -> Callable[[], list[ArticleStep] | str]:
+        """Queue the articles of one file; the returned callable waits for their steps (in order) or
+        the reason they failed. The queue is stepped once it holds ``_STEP_BATCH`` articles, or when
+        a queued file's steps are asked for."""
         if self.workers == 0 or not articles:
             return lambda: []
-        step = partial(article_steps, features=self.features)
-        batches = [articles[i:i + _STEP_BATCH] for i in range(0, len(articles), _STEP_BATCH)]
+        pieces = [_Piece(articles[i:i + _STEP_BATCH]) for i in range(0, len(articles), _STEP_BATCH)]
+        self.queued.extend(pieces)
+        if sum(len(p.articles) for p in self.queued) >= _STEP_BATCH:
+            self._step_queued()
+
+        def steps() -> list[ArticleStep] | str:
+            if any(p.steps is None and p.future is None for p in pieces):
+                self._step_queued()
+            results = [p.result() for p in pieces]
+            made: list[ArticleStep] = []
+            for result in results:
+                if isinstance(result, str):
+                    return result
+                made.extend(result)
+            return made
+
+        return steps
+
+    def due(self, window: deque[_Unit]) -> bool:
+        """Whether the oldest file of ``window`` (read, not yet stored) should be stored now: in this
+        process once its steps are made; with workers once too many articles are read ahead."""
         if self.pool is None:
-            return lambda: [s for batch in batches for s in step(batch)]
-        futures = [self.pool.submit(step, batch) for batch in batches]
-        return lambda: [s for f in futures for s in f.result()]
+            return not self.queued
+        return sum(len(unit.batch) for unit in window) > self.lookahead
+
+    def _step_queued(self) -> None:
+        """Step the queued pieces, in calls of at least ``_STEP_BATCH`` articles (the last may be short)."""
+        calls: list[list[_Piece]] = [[]]
+        for piece in self.queued:
+            if sum(len(p.articles) for p in calls[-1]) >= _STEP_BATCH:
+                calls.append([])
+            calls[-1].append(piece)
+        self.queued = []
+        for call in calls:
+            groups = [p.articles for p in call]
+            if self.pool is None:
+                for piece, steps in zip(call, grouped_steps(groups, features=self.features), strict=True):
+                    piece.steps = steps
+            else:
+                future = self.pool.submit(grouped_steps, groups, features=self.features)
+                for index, piece in enumerate(call):
+                    piece.future, piece.index = future, index
 
 
 def prepare_article(article: Article) -> PreparedArticle:
