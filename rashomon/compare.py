@@ -61,6 +61,10 @@ FOCUS_SUPPORT = 0.06
 # hours" score 0.77-0.81. 0.77 sits just above the median of same-event, different-statement pairs
 # (0.75 on the calibration pairs); the unit, mutual-best and magnitude tests supply the precision.
 RELATED_THRESHOLD = 0.77
+# Added there when both figures fill one role of the event (both "within a day", both requested): a
+# slot signal like a shared entity ("the Tisza rose 3.8 m within a day" / "Cisa … podniosła się w
+# ciągu doby o 4,5 metra" scores 0.76 with the river's name missed by one side's NER).
+ROLE_SUPPORT = 0.02
 # A negation alone flips a statement only between near-copies: paraphrases often swap a negated verb
 # for an antonym ("did not recognise" / "refused to recognise"), and two different statements about
 # one meeting (a duration with "details were not disclosed" vs who sat at the table) score 0.885,
@@ -138,6 +142,7 @@ class _Claim:
     row: int = 0
     focus: frozenset[str] = frozenset()  # an item of a list of people: aligns only where they are named
     roles: frozenset[str] = frozenset()  # requested / offered / daily / cumulative / planned (roles.tsv)
+    counted: dict[int, str] = field(default_factory=dict)  # figure's start -> kind of what it counts (counted.tsv)
 
 
 @dataclass(slots=True)
@@ -182,7 +187,7 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     sources = [d for d in docs if d.article.id not in copies]  # a copy's sentences do not count twice
     claims = [c for d in sources for c in _claims(d)]
     quotes = [(d, q) for d in sources for q in _quotes(d)]
-    numbered = [c for c in claims if c.numbers]
+    numbered = [c for c in claims if c.numbers or c.dates]
     texts = _texts(claims, [q for _d, q in quotes])
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     for row, claim in enumerate(claims):
@@ -237,7 +242,7 @@ def statement_texts(article: Article, analysis: Analysis) -> list[str]:
 def _texts(claims: Sequence[_Claim], quotes: Sequence[Quote]) -> list[str]:
     """Claims, then quotes, then claims with figures, masked, then the sentences of quotes of several
     sentences: the rows of the vectors compare embeds."""
-    return ([c.text for c in claims] + [q.text for q in quotes] + [_masked(c) for c in claims if c.numbers]
+    return ([c.text for c in claims] + [q.text for q in quotes] + [_masked(c) for c in claims if c.numbers or c.dates]
             + [p for q in quotes for p in _quote_sentences(q)])
 
 
@@ -363,7 +368,9 @@ def _claims(doc: _Doc) -> list[_Claim]:
             for e in analysis.entities if e.key in doc.ids
             for m in e.mentions if sentence.start <= m.start < sentence.end
         ]
-        dates = [d for d in analysis.dates if d.sentence == sentence.index and not d.uncertain]
+        # a day and month without a year ("May 14" with no year in reach) is still a day: only its year is unknown
+        dates = [d for d in analysis.dates
+                 if d.sentence == sentence.index and (not d.uncertain or d.value.startswith("--"))]
         spans = [(d.start, d.end) for d in dates]
         ages = _ages(sentence)
         spans += [(n.start, n.end) for n in ages]
@@ -382,15 +389,17 @@ def _claims(doc: _Doc) -> list[_Claim]:
                 negated=_negated(clause.text, language),
                 roles=_roles(clause.text),
                 focus=frozenset(e for e, _k, a, _b in mentions if clause.in_focus(a)),
+                counted={n.start: kind for n in numbers if clause.covers(n.start - base)
+                         and (kind := _counted_kind(sentence.text, n.end - base, n.unit))},
             ))
     return out
 
 
 def _masked(claim: _Claim) -> str:
-    """The claim's text with each figure replaced by ``#``, to compare what is said about the figures."""
+    """The claim's text with each figure and date replaced by ``#``, to compare what is said about them."""
     text = claim.text
-    for number in claim.numbers:
-        text = text.replace(" ".join(number.text.split()), "#", 1)
+    for mention in [*claim.numbers, *claim.dates]:
+        text = text.replace(" ".join(mention.text.split()), "#", 1)
     return text
 
 
@@ -451,6 +460,37 @@ def _roles(text: str) -> frozenset[str]:
     return frozenset(role for role, start in _role_words() if any(w.startswith(start) for w in words))
 
 
+# Words after a figure searched for what it counts: "14 statków", "trzy ostatnie wagony",
+# "больш за 60 грузавікоў з зернем"; a clause mark ends the search.
+COUNTED_WORDS = 3
+_COUNT_STOP = re.compile(r"[,.;:!?()\[\]«»„“”\"—–]")
+
+
+@lru_cache(maxsize=1)
+def _counted_stems() -> tuple[tuple[str, str, bool], ...]:
+    """(kind, word start, whole word only) from counted.tsv, longest start first."""
+    path = resources.files("rashomon") / "data" / "compare" / "counted.tsv"
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+    found = [(kind, stem.strip().rstrip("$"), stem.strip().endswith("$")) for kind, stem in rows]
+    return tuple(sorted(found, key=lambda row: -len(row[1])))
+
+
+def _counted_kind(sentence: str, end: int, unit: str | None) -> str | None:
+    """The kind of thing a figure counts (``person``, ``vessel``, ...): from its unit ``people``, else
+    from the first of the next :data:`COUNTED_WORDS` words of its clause found in counted.tsv."""
+    if unit == "people":
+        return "person"
+    if unit is not None:
+        return None
+    tail = _COUNT_STOP.split(sentence[end:], maxsplit=1)[0]
+    for word in _WORD.findall(tail.lower())[:COUNTED_WORDS]:
+        for kind, stem, whole in _counted_stems():
+            if word == stem or (not whole and word.startswith(stem)):
+                return kind
+    return None
+
+
 def _year_like(number: NumberMention) -> bool:
     return number.unit is None and number.value.is_integer() and 1800 <= number.value <= 2100
 
@@ -502,7 +542,9 @@ def _statements(
     notes = {g: _group_conflicts(members, sims, named, names) for g, members in groups.items()}
     extra: list[tuple[list[_Claim], list[str]]] = []
     related = _related_number_conflicts(by_article, sims, support, group_of)
-    for a, b, note in [*related, *_masked_number_conflicts(by_article, masked, group_of)]:
+    masked_found = [*_masked_number_conflicts(by_article, masked, group_of),
+                    *_masked_date_conflicts(by_article, masked, support, group_of)]
+    for a, b, note in [*related, *masked_found]:
         ga, gb = group_of[a.row], group_of[b.row]
         if ga == gb:
             continue
@@ -625,11 +667,16 @@ def _close(a: NumberMention, b: NumberMention) -> bool:
     return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
 
 
-def _comparable(a: NumberMention, b: NumberMention) -> bool:
+def _comparable(a: NumberMention, b: NumberMention, kind_a: str | None = None, kind_b: str | None = None) -> bool:
     """Same unit, or one side without a unit (analysers miss some: "rund 18 Kilometer"); an age only
-    with an age."""
+    with an age. A count of known things (``kind_a``/``kind_b``, :func:`_counted_kind`) only with a
+    count of the same things or of unknown ones: "14 vessels" is not "60 trucks", nor "72 hours"."""
     if AGE_UNIT in (a.unit, b.unit):
         return a.unit == b.unit
+    if kind_a and kind_b:
+        return kind_a == kind_b
+    if (kind_a and b.unit not in (None, "people")) or (kind_b and a.unit not in (None, "people")):
+        return False
     return a.unit == b.unit or a.unit is None or b.unit is None
 
 
@@ -647,14 +694,17 @@ def _number_conflicts(a: _Claim, b: _Claim, *, unit: str | None = None, same_uni
     """
     if a.roles != b.roles:
         return []  # requested vs imposed, daily vs total: different facts that share a unit
+    def comparable(n: NumberMention, m: NumberMention) -> bool:
+        return _comparable(n, m, a.counted.get(n.start), b.counted.get(m.start))
+
     left = [n for n in a.numbers if unit is None or n.unit == unit]
     right = [n for n in b.numbers if unit is None or n.unit == unit]
-    only_left = [n for n in left if not any(_close(n, m) for m in b.numbers if _comparable(n, m))]
-    only_right = [m for m in right if not any(_close(m, n) for n in a.numbers if _comparable(n, m))]
+    only_left = [n for n in left if not any(_close(n, m) for m in b.numbers if comparable(n, m))]
+    only_right = [m for m in right if not any(_close(m, n) for n in a.numbers if comparable(n, m))]
     candidates = [
         (n.unit is None or m.unit is None, _ratio(n, m), n, m)
         for n in only_left for m in only_right
-        if _comparable(n, m) and _ratio(n, m) <= MAX_CONFLICT_RATIO and (n.unit == m.unit or not same_unit)
+        if comparable(n, m) and _ratio(n, m) <= MAX_CONFLICT_RATIO and (n.unit == m.unit or not same_unit)
     ]
     if not candidates:
         return []
@@ -685,14 +735,27 @@ def _dates_compatible(x: str, y: str) -> bool:
 
 def _date_conflict(a: _Claim, b: _Claim) -> str | None:
     """Dates of one fact that cannot be the same day; a running total's start ("since Sunday") and a
-    daily figure's day ("on Tuesday alone") fill different slots (their roles differ)."""
-    if not a.dates or not b.dates or a.roles != b.roles:
+    daily figure's day ("on Tuesday alone") fill different slots (their roles differ). Without figures,
+    "since" only dates the start of a state: "in custody since 4 May" is the day of "detained on 14 May"."""
+    if not a.dates or not b.dates or not _same_date_slot(a, b):
         return None
     only_a = [d for d in a.dates if not any(_dates_compatible(d.value, e.value) for e in b.dates)]
     only_b = [e for e in b.dates if not any(_dates_compatible(e.value, d.value) for d in a.dates)]
-    if only_a and only_b:
-        return f"{only_a[0].value} vs {only_b[0].value}"
-    return None
+    if not only_a or not only_b:
+        return None
+    x, y = max(((d, e) for d in only_a for e in only_b), key=lambda de: _shared_parts(de[0].value, de[1].value))
+    return f"{x.value} vs {y.value}"
+
+
+def _same_date_slot(a: _Claim, b: _Claim) -> bool:
+    if a.roles == b.roles:
+        return True
+    return not a.numbers and not b.numbers and (a.roles ^ b.roles) <= {"cumulative"}
+
+
+def _shared_parts(x: str, y: str) -> int:
+    """How many of year, month and day both dates give alike: the two dates most likely of one slot."""
+    return sum(p is not None and p == q for p, q in zip(_date_parts(x), _date_parts(y), strict=True))
 
 
 def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dict[str, str]) -> list[str]:
@@ -770,7 +833,11 @@ def _related_number_conflicts(
         for unit in sorted(units, key=str):
             with_left = [c for c in left if any(n.unit == unit for n in c.numbers)]
             with_right = [c for c in right if any(n.unit == unit for n in c.numbers)]
-            for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, support, RELATED_THRESHOLD):
+            scores = support.copy()
+            for a, b in ((a, b) for a in with_left for b in with_right if a.roles and a.roles == b.roles):
+                scores[a.row, b.row] += ROLE_SUPPORT
+                scores[b.row, a.row] += ROLE_SUPPORT
+            for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, scores, RELATED_THRESHOLD):
                 if group_of[a.row] == group_of[b.row]:
                     continue
                 for note in _number_conflicts(a, b, unit=unit):
@@ -791,6 +858,25 @@ def _masked_number_conflicts(
         for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, masked, MASKED_THRESHOLD):
             if group_of[a.row] != group_of[b.row]:
                 found.extend((a, b, note) for note in _number_conflicts(a, b, same_unit=True))
+    return found
+
+
+def _masked_date_conflicts(
+    by_article: dict[str, list[_Claim]], masked: np.ndarray, support: np.ndarray, group_of: dict[int, int]
+) -> list[tuple[_Claim, _Claim, str]]:
+    """Date conflicts between unaligned claims that say the same, their dates masked or not ("was
+    detained on # at his flat" / "sitzt seit dem # in Untersuchungshaft"), entity support included."""
+    found: list[tuple[_Claim, _Claim, str]] = []
+    scores = np.maximum(masked, support)
+    for left, right in combinations(by_article.values(), 2):
+        with_left = [c for c in left if c.dates]
+        with_right = [c for c in right if c.dates]
+        if not with_left or not with_right:
+            continue
+        for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, scores, MASKED_THRESHOLD):
+            note = _date_conflict(a, b) if group_of[a.row] != group_of[b.row] else None
+            if note:
+                found.append((a, b, note))
     return found
 
 
