@@ -84,6 +84,14 @@ QUOTE_THRESHOLD = 0.81
 # translations of one saying score 0.84-0.95, one speaker's two sayings on a topic 0.74-0.80, and
 # a surname shared by two people ("Harelik said" of a man whose wife is quoted too) misattributes.
 QUOTE_ANY_SPEAKER = 0.84
+# Reported speech ("die Beschäftigten würden den Kai nicht verlassen") against the direct words it
+# reports ("Nie zejdziemy z nabrzeża") scores 0.78-0.81: third person, another mood. Grouped at this
+# cosine only when both variants name the same resolved person.
+QUOTE_REPORTED = 0.795
+# A second variant from an article already in a group: an outlet quoting one saying in two pieces,
+# each a near-translation of part of another outlet's variant (0.88-0.89); two different sayings
+# quoted in one article score up to 0.84 against each other's translations.
+QUOTE_SAME_ARTICLE = 0.86
 # Figures are equal within 1% (rounding: 1.2 km vs 1,200 m), or within 10% when either side says
 # "about"/"nearly" ("about 2,000" vs "2,100" agree; "about 4 hours" vs "about 3 hours" do not).
 EXACT_TOLERANCE = 0.01
@@ -900,10 +908,8 @@ def _quote_groups(
     """Quotes grouped by what was said, across languages; then the speaker the variants agree on.
 
     ``vectors`` holds per quote the rows of its whole text and of its sentences; two quotes score the
-    best cosine of any of them. A quote joins the group it is closest to when their cosine reaches
-    :data:`QUOTE_THRESHOLD` and their speakers do not differ (one of them unresolved or unnamed counts
-    as agreeing: a spelling the resolver missed must not split a saying), or :data:`QUOTE_ANY_SPEAKER`
-    whatever the speakers.
+    best cosine of any of them. Groups are formed by :func:`_said_clusters`; each group's speaker is
+    the resolved person its variants vote for.
     """
     speakers = [doc.ids.get(quote.speaker) if quote.speaker else None for doc, quote in quotes]
 
@@ -911,19 +917,7 @@ def _quote_groups(
         entity = entities.get(speakers[i] or "")
         return entity.id if entity and entity.resolved and entity.type == "PER" else None
 
-    clusters: list[list[int]] = []
-    for i in sorted(range(len(quotes)), key=lambda k: (order[quotes[k][0].article.id], k)):
-        best, best_score = None, 0.0
-        for cluster in clusters:
-            score = float(max((vectors[i] @ vectors[j].T).max() for j in cluster))
-            voices = {person(j) for j in cluster} - {None}
-            agree = person(i) is None or not voices or person(i) in voices
-            if score >= (QUOTE_THRESHOLD if agree else QUOTE_ANY_SPEAKER) and score > best_score:
-                best, best_score = cluster, score
-        if best is None:
-            clusters.append([i])
-        else:
-            best.append(i)
+    clusters = _said_clusters(quotes, vectors, person)
     out: list[tuple[tuple[bool, int, str], dict[str, Any]]] = []
     for members in clusters:
         votes: dict[str, float] = defaultdict(float)
@@ -950,6 +944,50 @@ def _quote_groups(
         out.append(((speaker is None, -spread, name or ""), {"speaker": speaker, "speaker_name": name,
                                                        "variants": variants}))
     return [group for _key, group in sorted(out, key=lambda item: item[0])]
+
+
+def _said_clusters(
+    quotes: Sequence[tuple[_Doc, Quote]], vectors: Sequence[np.ndarray], person: Callable[[int], str | None]
+) -> list[list[int]]:
+    """Quotes linked by what they say, the closest pairs first, whatever order the articles come in.
+
+    Two groups join at a pair's cosine of :data:`QUOTE_THRESHOLD` when their resolved speakers do not
+    differ (an unresolved or unnamed one counts as agreeing: a spelling the resolver missed must not
+    split a saying); at :data:`QUOTE_REPORTED` when one side is reported speech and both name the same
+    person; at :data:`QUOTE_ANY_SPEAKER` when their speakers differ or when one article would give two
+    variants (a saying quoted in two pieces), whatever the speakers.
+    """
+    root = list(range(len(quotes)))
+
+    def find(i: int) -> int:
+        while root[i] != i:
+            root[i] = root[root[i]]
+            i = root[i]
+        return i
+
+    articles = [{doc.article.id} for doc, _q in quotes]
+    voices = [{person(i)} - {None} for i in range(len(quotes))]
+    pairs = sorted(((float((vectors[i] @ vectors[j].T).max()), i, j) for i, j in combinations(range(len(quotes)), 2)),
+                   key=lambda p: (-p[0], p[1], p[2]))
+    for score, i, j in pairs:
+        a, b = find(i), find(j)
+        if a == b or score < QUOTE_REPORTED:
+            continue
+        named = voices[a] | voices[b]
+        if len(named) > 1 or articles[a] & articles[b]:
+            need = max(QUOTE_ANY_SPEAKER, QUOTE_SAME_ARTICLE if articles[a] & articles[b] else 0.0)
+        elif person(i) is not None and person(i) == person(j) and not (quotes[i][1].direct and quotes[j][1].direct):
+            need = QUOTE_REPORTED
+        else:
+            need = QUOTE_THRESHOLD
+        if score >= need:
+            root[b] = a
+            articles[a] |= articles[b]
+            voices[a] |= voices[b]
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(quotes)):
+        clusters[find(i)].append(i)
+    return list(clusters.values())
 
 
 def _speaker_votes(speaker: str | None, said_by: str | None, entities: dict[str, _StoryEntity]) -> dict[str, float]:
