@@ -406,8 +406,8 @@ def _claims(doc: _Doc) -> list[_Claim]:
 def _masked(claim: _Claim) -> str:
     """The claim's text with each figure and date replaced by ``#``, to compare what is said about them."""
     text = claim.text
-    for mention in [*claim.numbers, *claim.dates]:
-        text = text.replace(" ".join(mention.text.split()), "#", 1)
+    for said in [n.text for n in claim.numbers] + [d.text for d in claim.dates]:
+        text = text.replace(" ".join(said.split()), "#", 1)
     return text
 
 
