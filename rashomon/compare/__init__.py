@@ -75,7 +75,6 @@ from .facts import (
 from .quotes import (
     QUOTE_ANY_SPEAKER,
     QUOTE_REPORTED,
-    QUOTE_SAME_ARTICLE,
     QUOTE_THRESHOLD,
     _quote_groups,
     _quote_sentences,
@@ -86,7 +85,7 @@ from .render import _article_json, _descriptors, _entities_json, _event_date
 __all__ = [
     "ALIGN_THRESHOLD", "APPROX_TOLERANCE", "E5_WEIGHT", "ENTITY_SUPPORT", "EXACT_TOLERANCE", "FOCUS_SUPPORT",
     "MASKED_THRESHOLD", "MAX_CONFLICT_RATIO", "MIN_STATEMENT_WORDS", "NEGATION_THRESHOLD", "QUOTE_ANY_SPEAKER",
-    "QUOTE_REPORTED", "QUOTE_SAME_ARTICLE", "QUOTE_THRESHOLD", "RELATED_THRESHOLD", "ROLE_SUPPORT", "AGE_UNIT",
+    "QUOTE_REPORTED", "QUOTE_THRESHOLD", "RELATED_THRESHOLD", "ROLE_SUPPORT", "AGE_UNIT",
     "Embedder", "compare_story", "default_embedder", "statement_texts", "syndicated_copies",
     # used by the tests and benchmarks, not a public API
     "_Claim", "_Doc", "_StoryEntity", "_adjective", "_claims", "_comparable", "_counted_kind", "_date_conflict",

@@ -34,10 +34,6 @@ QUOTE_REPORTED = 0.795
 
 
 
-# A second variant from an article already in a group: an outlet quoting one saying in two pieces,
-# each a near-translation of part of another outlet's variant (0.88-0.89); two different sayings
-# quoted in one article score up to 0.84 against each other's translations.
-QUOTE_SAME_ARTICLE = 0.86
 
 
 
@@ -124,10 +120,13 @@ def _said_clusters(
     Two groups join at a pair's cosine of :data:`QUOTE_THRESHOLD` when their resolved speakers do not
     differ (an unresolved or unnamed one counts as agreeing: a spelling the resolver missed must not
     split a saying); at :data:`QUOTE_REPORTED` when one side is reported speech and both name the same
-    person; at :data:`QUOTE_ANY_SPEAKER` when their speakers differ or when one article would give two
-    variants (a saying quoted in two pieces), whatever the speakers.
+    person; at :data:`QUOTE_ANY_SPEAKER` when their speakers differ. Two quotes of one article join
+    only as pieces of one saying: each closest to another sentence of a variant from another article.
     """
     root = list(range(len(quotes)))
+    article = [doc.article.id for doc, _q in quotes]
+    members = {i: [i] for i in range(len(quotes))}
+    voices = [{person(i)} - {None} for i in range(len(quotes))]
 
     def find(i: int) -> int:
         while root[i] != i:
@@ -135,29 +134,35 @@ def _said_clusters(
             i = root[i]
         return i
 
-    articles = [{doc.article.id} for doc, _q in quotes]
-    voices = [{person(i)} - {None} for i in range(len(quotes))]
-    pairs = sorted(((float((vectors[i] @ vectors[j].T).max()), i, j) for i, j in combinations(range(len(quotes)), 2)),
-                   key=lambda p: (-p[0], p[1], p[2]))
+    def best_row(i: int, j: int) -> int:
+        """The row of quote ``j`` (its whole text or one of its sentences) closest to quote ``i``."""
+        return int((vectors[i] @ vectors[j].T).max(axis=0).argmax())
+
+    def pieces(i: int, j: int, group: list[int]) -> bool:
+        """``i`` and its article's quotes in ``j``'s group match different sentences of ``j``."""
+        mates = [k for k in group if article[k] == article[i]]
+        return all(best_row(k, j) != best_row(i, j) for k in mates)
+
+    pairs = sorted(((float((vectors[i] @ vectors[j].T).max()), i, j) for i, j in combinations(range(len(quotes)), 2)
+                    if article[i] != article[j]), key=lambda p: (-p[0], p[1], p[2]))
     for score, i, j in pairs:
         a, b = find(i), find(j)
         if a == b or score < QUOTE_REPORTED:
             continue
-        named = voices[a] | voices[b]
-        if len(named) > 1 or articles[a] & articles[b]:
-            need = max(QUOTE_ANY_SPEAKER, QUOTE_SAME_ARTICLE if articles[a] & articles[b] else 0.0)
+        shared = {article[k] for k in members[a]} & {article[k] for k in members[b]}
+        if shared - {article[i], article[j]} or not (pieces(i, j, members[b]) and pieces(j, i, members[a])):
+            continue
+        if len(voices[a] | voices[b]) > 1:
+            need = QUOTE_ANY_SPEAKER
         elif person(i) is not None and person(i) == person(j) and not (quotes[i][1].direct and quotes[j][1].direct):
             need = QUOTE_REPORTED
         else:
             need = QUOTE_THRESHOLD
         if score >= need:
             root[b] = a
-            articles[a] |= articles[b]
+            members[a] += members.pop(b)
             voices[a] |= voices[b]
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(quotes)):
-        clusters[find(i)].append(i)
-    return list(clusters.values())
+    return list(members.values())
 
 
 
