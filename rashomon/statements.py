@@ -160,7 +160,9 @@ def _relative(text: str, span: Span, kinds: Sequence[tuple[str, str]], people: S
                 sub = _trim(text, inner, close)
             else:
                 main, sub = (_trim(text, start, at),), _trim(text, inner, end)
-            if _words(text[sub[0] : sub[1]]) < MIN_CLAUSE_WORDS or _words(text[start:at]) < MIN_CLAUSE_WORDS:
+            # a parenthetical clause may follow a one-word subject ("Cisa, która …, podniosła się"):
+            # the main clause rejoined around it must say something, not the words before it alone
+            if _words(text[sub[0] : sub[1]]) < MIN_CLAUSE_WORDS or _words(_show(text, main)) < MIN_CLAUSE_WORDS:
                 continue
             return [Clause(_show(text, main), main), Clause(_show(text, [sub]), (sub,))]
     return [Clause(_show(text, [span]), (span,))]
