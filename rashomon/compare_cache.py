@@ -21,7 +21,7 @@ from .store import Store
 __all__ = ["cached_compare", "comparison_key"]
 
 # Bumped when the shape of what compare_story returns changes in a way old rows must not survive.
-_FORMAT = "compare-cache.v1"
+_FORMAT = "compare-cache.v2"
 
 
 def comparison_key(store: Store, story_id: str) -> str:

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from rashomon import embeddings, pipeline
-from rashomon.linking import _VECTOR_MODEL, _load_vectors
 from rashomon.models import Analysis, Article
 from rashomon.pipeline import add_paths
 from rashomon.settings import Settings
 from rashomon.store import open_store
+from rashomon.stories.placement import _VECTOR_MODEL, _load_vectors
 
 RESOURCES = Path(__file__).parent / "resources"
 # One article per file, six languages, stories of one and of several articles.
