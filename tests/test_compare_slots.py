@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -25,36 +24,17 @@ from rashomon.compare import (
     _number_conflicts,
     _quote_groups,
     _StoryEntity,
-    compare_story,
 )
-from rashomon.models import Analysis, Article, DateMention, NumberMention, Quote, Story
+from rashomon.models import Analysis, Article, DateMention, NumberMention, Quote
 from rashomon.store import Store, open_store
+
+from .test_compare_facts import _conflicts, _story
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     with open_store(str(Path(tmp_path_factory.mktemp("slots")) / "slots.db")) as opened:
         yield opened
-
-
-def _story(store: Store, name: str, *sides: tuple[str, str]) -> dict[str, Any]:
-    ids = []
-    for number, (language, text) in enumerate(sides):
-        article = Article(id=f"{name}{number}", title="", text=text, language=language,
-                          source=f"outlet {number}", published="2025-03-11")
-        with store.transaction():
-            store.insert_article(article, fingerprint=article.id, bands=[])
-            store.save_analysis(analyse(article))
-        ids.append(article.id)
-    with store.transaction():
-        store.save_story(Story(id=name, title=name, event_date=None))
-        for article_id in ids:
-            store.assign_article(article_id, name)
-    return compare_story(store, name)
-
-
-def _conflicts(result: dict[str, Any]) -> list[str]:
-    return [str(s["note"]) for s in result["statements"] if s["status"] == "conflict"]
 
 
 def _article_claims(language: str, text: str, published: str | None = "2025-03-11") -> list[_Claim]:

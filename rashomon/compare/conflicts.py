@@ -4,6 +4,7 @@ counted things, dates of one slot, a negation, the one place or person filling o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from itertools import combinations
 
 import numpy as np
@@ -278,21 +279,29 @@ def _related_number_conflicts(
 
 
 
+def _masked_pairs(
+    by_article: dict[str, list[_Claim]], scores: np.ndarray, has: Callable[[_Claim], bool]
+) -> Iterator[tuple[_Claim, _Claim]]:
+    """Mutually best pairs of claims of two articles, both with ``has`` (figures, dates), scoring at
+    least :data:`MASKED_THRESHOLD`."""
+    for left, right in combinations(by_article.values(), 2):
+        with_left = [c for c in left if has(c)]
+        with_right = [c for c in right if has(c)]
+        if with_left and with_right:
+            for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, scores, MASKED_THRESHOLD):
+                yield a, b
+
+
 def _masked_number_conflicts(
     by_article: dict[str, list[_Claim]], masked: np.ndarray, group_of: dict[int, int]
 ) -> list[tuple[_Claim, _Claim, str]]:
     """Number conflicts between unaligned claims that say the same once their figures are masked."""
-    found: list[tuple[_Claim, _Claim, str]] = []
-    for left, right in combinations(by_article.values(), 2):
-        with_left = [c for c in left if c.numbers]
-        with_right = [c for c in right if c.numbers]
-        if not with_left or not with_right:
-            continue
-        for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, masked, MASKED_THRESHOLD):
-            if group_of[a.row] != group_of[b.row]:
-                found.extend((a, b, note) for note in _number_conflicts(a, b, same_unit=True))
-    return found
-
+    return [
+        (a, b, note)
+        for a, b in _masked_pairs(by_article, masked, lambda c: bool(c.numbers))
+        if group_of[a.row] != group_of[b.row]
+        for note in _number_conflicts(a, b, same_unit=True)
+    ]
 
 
 def _masked_date_conflicts(
@@ -301,18 +310,11 @@ def _masked_date_conflicts(
     """Date conflicts between unaligned claims that say the same, their dates masked or not ("was
     detained on # at his flat" / "sitzt seit dem # in Untersuchungshaft"), entity support included."""
     found: list[tuple[_Claim, _Claim, str]] = []
-    scores = np.maximum(masked, support)
-    for left, right in combinations(by_article.values(), 2):
-        with_left = [c for c in left if c.dates]
-        with_right = [c for c in right if c.dates]
-        if not with_left or not with_right:
-            continue
-        for _score, a, b in _mutual_best({"l": with_left, "r": with_right}, scores, MASKED_THRESHOLD):
-            note = _date_conflict(a, b) if group_of[a.row] != group_of[b.row] else None
-            if note:
-                found.append((a, b, note))
+    for a, b in _masked_pairs(by_article, np.maximum(masked, support), lambda c: bool(c.dates)):
+        note = _date_conflict(a, b) if group_of[a.row] != group_of[b.row] else None
+        if note:
+            found.append((a, b, note))
     return found
-
 
 
 def _merge_notes(notes: list[str]) -> list[str]:
