@@ -112,7 +112,7 @@ def test_a_river_rise_in_metres_is_a_conflict_across_languages(store: Store) -> 
     result = _story(
         store, "river",
         ("uk", "Рівень води в Бузі біля Устилуга за добу піднявся на 2,1 метра. Рятувальники вивезли 40 людей."),
-        ("pl", "Bug, który na tym odcinku jest rzeką graniczną z Ukrainą, podniósł się w ciągu doby o 2,9 metra. "
+        ("pl", "Poziom wody w Bugu koło Uściługa podniósł się w ciągu doby o 2,9 metra. "
                "Ratownicy ewakuowali 40 osób."),
     )
     assert any("2.1 m" in n and "2.9 m" in n for n in _conflicts(result)), result["statements"]
@@ -195,7 +195,7 @@ def test_reported_words_join_the_saying_of_the_same_person() -> None:
 def test_grouping_does_not_depend_on_the_order_of_the_articles() -> None:
     # a saying quoted whole (a1), and in two pieces by a0: each piece close to a part of a1's saying
     said = [
-        _said("a0", "Don't wait until the water is at your door", None),
+        _said("a0", "Do not wait for the water to reach your door", None),
         _said("a0", "The buses are waiting at the school. Take your papers and go.", None),
         _said("a1", "Не чекайте, поки вода підійде до дверей. Автобуси чекають біля школи.", None),
     ]

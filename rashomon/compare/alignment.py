@@ -51,7 +51,7 @@ ENTITY_SUPPORT = 0.02
 
 
 # Added instead when a claim is an item of a list of people (rashomon/statements.py) and the other
-# claim names that person: the item says little besides the name ("The photo shows … X"), so its
+# claim names that person: the item says little besides the name ("Pictured: … X"), so its
 # cosine with "X was also in the picture" sits at 0.76-0.81, under paraphrases of whole sentences.
 FOCUS_SUPPORT = 0.06
 

@@ -22,9 +22,9 @@ RELATED_THRESHOLD = 0.77
 
 
 
-# Added there when both figures fill one role of the event (both "within a day", both requested): a
-# slot signal like a shared entity ("the Tisza rose 3.8 m within a day" / "Cisa … podniosła się w
-# ciągu doby o 4,5 metra" scores 0.76 with the river's name missed by one side's NER).
+# Added there when both figures fill one role of the event (both "overnight", both requested): a
+# slot signal like a shared entity ("the Odra rose 2.1 m overnight" / "Odra … podniosła się
+# w nocy o 2,6 metra" scores 0.76 with the river's name missed by one side's NER).
 ROLE_SUPPORT = 0.02
 
 
@@ -58,7 +58,7 @@ APPROX_TOLERANCE = 0.10
 
 
 # Two figures further apart than this factor measure different things (330 kV vs 38,000 households,
-# "forty years" vs "four decades"); reported conflicts in news differ by less (3 vs 7, 18 vs 40 km).
+# "thirty years" vs "three decades"); reported conflicts in news differ by less (3 vs 7, 18 vs 40 km).
 MAX_CONFLICT_RATIO = 5.0
 
 
@@ -159,7 +159,7 @@ def _dates_compatible(x: str, y: str) -> bool:
 
 def _date_conflict(a: _Claim, b: _Claim) -> str | None:
     """Dates of one fact that cannot be the same day; a running total's start ("since Sunday") and a
-    daily figure's day ("on Tuesday alone") fill different slots (their roles differ). Without figures,
+    daily figure's day ("on Friday alone") fill different slots (their roles differ). Without figures,
     "since" only dates the start of a state: "in custody since 4 May" is the day of "detained on 14 May"."""
     if not a.dates or not b.dates or not _same_date_slot(a, b):
         return None
@@ -211,7 +211,7 @@ def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dic
 
 
 
-# Endings of adjectives (and of Slavic place adjectives: "Беларускія", "Польский", "tiaczowskiego"),
+# Endings of adjectives (and of Slavic place adjectives: "Літоўскія", "Шведский", "lubelskiego"),
 # which NER sometimes tags as places; a surname with such an ending is a PER, not checked here.
 _ADJECTIVE_END = re.compile(
     r"(?:ск|цк|зк)(?:ий|ія|ая|ое|ые|і|ый|ої|ого|ага|ую|ім|им)$|(?:sk|ck)(?:i|a|ie|iego|iej)$|isch\w*$", re.IGNORECASE
@@ -232,7 +232,7 @@ _SPELLINGS = (("rz", "zh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"), ("kh", "h"),
 
 def _skeleton(word: str) -> str:
     """A spelling-free key of a transliterated word: Polish/Cyrillic digraphs folded, vowels dropped
-    ("Nowicki" / "Навіцкі" / "Новіцький" -> "nvtsk")."""
+    ("Wasilewski" / "Васілеўскі" / "Василевський" -> "vslvsk")."""
     w = anyascii(word).lower()
     for old, new in _SPELLINGS:
         w = w.replace(old, new)
@@ -243,7 +243,7 @@ def _skeleton(word: str) -> str:
 
 def _one_spelling(x: str, y: str) -> bool:
     """True when a word of each starts with the same three Latin letters ("Warsaw"/"Warszawa", "Kaniv"/"Канева")
-    or shares its consonant skeleton ("Krzysztof Nowicki" / "Кшыштаф Навіцка")."""
+    or shares its consonant skeleton ("Grzegorz Wasilewski" / "Рыгор Васілеўскі")."""
     # The resolver leaves some cross-script spellings apart; two different places or people named in one
     # statement rarely share a word's first three letters, and a false "sources disagree" costs more.
     if {w[:3] for w in _fold(x).split() if len(w) > 2} & {w[:3] for w in _fold(y).split() if len(w) > 2}:

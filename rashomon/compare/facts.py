@@ -196,8 +196,8 @@ def _masked(claim: _Claim) -> str:
 
 
 
-# Ages are their own kind of fact ("Harelik, 34," / "36-летнему" / "der 34-Jährige"): compared only with
-# ages, never with counts or prison terms ("drei und sechs Jahre alt" next to "fünf Jahren").
+# Ages are their own kind of fact ("Kowal, 41," / "43-летнему" / "der 41-Jährige"): compared only with
+# ages, never with counts or prison terms ("zwei und vier Jahre alt" next to "sieben Jahren").
 AGE_UNIT = "age"
 
 
@@ -215,8 +215,8 @@ _AGE_APPOSITION = re.compile(r"(?<=[^\W\d_]{2}),[\s\u00a0]+(\d{1,3}),")  # "Maly
 
 
 
-# A figure that is a time of day or the number of an article of a code, not a quantity: "o godz. 4.30",
-# "0230 GMT", "art. 342 cz. 1", "ст. 361".
+# A figure that is a time of day or the number of an article of a code, not a quantity: "o godz. 7.15",
+# "0515 GMT", "art. 342 cz. 1", "ст. 361".
 _CLOCK_AFTER = re.compile(r"^[\s\u00a0]*(?:GMT|UTC|CET|CEST|EET|EEST|MSK|Uhr|h\b|godz)", re.IGNORECASE)
 
 
@@ -248,7 +248,7 @@ def _ages(sentence: Sentence) -> list[NumberMention]:
 
 
 def _not_a_quantity(text: str, number: NumberMention) -> bool:
-    """A time of day ("o godz. 4.30", "0230 GMT") or an article number of a code ("art. 342")."""
+    """A time of day ("o godz. 7.15", "0515 GMT") or an article number of a code ("art. 342")."""
     before, after = text[max(number.start - 12, 0):number.start], text[number.end:number.end + 6]
     if _CODE_BEFORE.search(before):
         return True
@@ -273,8 +273,8 @@ def _roles(text: str) -> frozenset[str]:
 
 
 
-# Words after a figure searched for what it counts: "14 statków", "trzy ostatnie wagony",
-# "больш за 60 грузавікоў з зернем"; a clause mark ends the search.
+# Words after a figure searched for what it counts: "9 autobusów", "dwa pierwsze wagony",
+# "больш за 40 цягнікоў з вуглём"; a clause mark ends the search.
 COUNTED_WORDS = 3
 
 

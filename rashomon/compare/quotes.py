@@ -22,13 +22,13 @@ QUOTE_THRESHOLD = 0.81
 
 # Quotes attributed to two different resolved people are one saying only when closer than that:
 # translations of one saying score 0.84-0.95, one speaker's two sayings on a topic 0.74-0.80, and
-# a surname shared by two people ("Harelik said" of a man whose wife is quoted too) misattributes.
+# a surname shared by two people ("Kowal said" of a man whose sister is quoted too) misattributes.
 QUOTE_ANY_SPEAKER = 0.84
 
 
 
-# Reported speech ("die Beschäftigten würden den Kai nicht verlassen") against the direct words it
-# reports ("Nie zejdziemy z nabrzeża") scores 0.78-0.81: third person, another mood. Grouped at this
+# Reported speech ("die Fahrer würden das Depot nicht verlassen") against the direct words it
+# reports ("Nie opuścimy zajezdni") scores 0.78-0.81: third person, another mood. Grouped at this
 # cosine only when both variants name the same resolved person.
 QUOTE_REPORTED = 0.795
 
@@ -44,7 +44,7 @@ MIN_QUOTE_SENTENCE_WORDS = 4
 
 def _quote_sentences(quote: Quote) -> list[str]:
     """The sentences of a quote of several sentences: one source quotes a saying whole, another only
-    one of its sentences ("I regret nothing." / "ни о чём не жалеет")."""
+    one of its sentences ("We will not give up." / "не намерены сдаваться")."""
     parts = [s.text for s in split_sentences(quote.text, None)]
     if len(parts) < 2:
         return []
@@ -168,7 +168,7 @@ def _said_clusters(
 
 def _speaker_votes(speaker: str | None, said_by: str | None, entities: dict[str, _StoryEntity]) -> dict[str, float]:
     """One variant's vote for its speaker; a bare surname that several people of the story bear
-    ("Harelik said", the activist and his wife) is shared among them."""
+    ("Kowal said", the driver and his sister) is shared among them."""
     if speaker is None:
         return {}
     words = _fold(said_by or "").split()
