@@ -73,6 +73,7 @@ from .facts import (
     _StoryEntity,
 )
 from .quotes import (
+    CONTEXT_SUPPORT,
     QUOTE_ANY_SPEAKER,
     QUOTE_REPORTED,
     QUOTE_THRESHOLD,
@@ -83,7 +84,7 @@ from .quotes import (
 from .render import _article_json, _descriptors, _entities_json, _event_date
 
 __all__ = [
-    "ALIGN_THRESHOLD", "APPROX_TOLERANCE", "E5_WEIGHT", "ENTITY_SUPPORT", "EXACT_TOLERANCE", "FOCUS_SUPPORT",
+    "ALIGN_THRESHOLD", "APPROX_TOLERANCE", "CONTEXT_SUPPORT", "E5_WEIGHT", "ENTITY_SUPPORT", "EXACT_TOLERANCE", "FOCUS_SUPPORT",
     "MASKED_THRESHOLD", "MAX_CONFLICT_RATIO", "MIN_STATEMENT_WORDS", "NEGATION_THRESHOLD", "QUOTE_ANY_SPEAKER",
     "QUOTE_REPORTED", "QUOTE_THRESHOLD", "RELATED_THRESHOLD", "ROLE_SUPPORT", "AGE_UNIT",
     "Embedder", "compare_story", "default_embedder", "statement_texts", "syndicated_copies",
@@ -135,7 +136,7 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
     names = {e.id: e.names.most_common(1)[0][0] for e in entities.values() if e.resolved}
     labels = {d.article.id: d.article.source or d.article.title or d.article.id for d in docs}
     statements = _statements(claims, sims, masked, order, names, labels)
-    quote_groups = _quote_groups(quotes, said, entities, order)
+    quote_groups = _quote_groups(quotes, said, entities, order, statements=statements)
     languages = story.languages or sorted({d.article.language for d in docs if d.article.language})
     return {
         "story": {
