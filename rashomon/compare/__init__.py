@@ -73,7 +73,6 @@ from .facts import (
     _StoryEntity,
 )
 from .quotes import (
-    CONTEXT_SUPPORT,
     QUOTE_ANY_SPEAKER,
     QUOTE_REPORTED,
     QUOTE_THRESHOLD,
@@ -84,7 +83,7 @@ from .quotes import (
 from .render import _article_json, _descriptors, _entities_json, _event_date
 
 __all__ = [
-    "ALIGN_THRESHOLD", "APPROX_TOLERANCE", "CONTEXT_SUPPORT", "E5_WEIGHT", "ENTITY_SUPPORT", "EXACT_TOLERANCE", "FOCUS_SUPPORT",
+    "ALIGN_THRESHOLD", "APPROX_TOLERANCE", "E5_WEIGHT", "ENTITY_SUPPORT", "EXACT_TOLERANCE", "FOCUS_SUPPORT",
     "MASKED_THRESHOLD", "MAX_CONFLICT_RATIO", "MIN_STATEMENT_WORDS", "NEGATION_THRESHOLD", "QUOTE_ANY_SPEAKER",
     "QUOTE_REPORTED", "QUOTE_THRESHOLD", "RELATED_THRESHOLD", "ROLE_SUPPORT", "AGE_UNIT",
     "Embedder", "compare_story", "default_embedder", "statement_texts", "syndicated_copies",

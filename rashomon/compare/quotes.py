@@ -28,21 +28,12 @@ QUOTE_ANY_SPEAKER = 0.84
 
 
 # Reported speech ("die Fahrer würden das Depot nicht verlassen") against the direct words it
-# reports ("Nie opuścimy zajezdni") scores 0.78-0.81: third person, another mood. Grouped at this
-# cosine only when both variants name the same resolved person.
+# reports ("Nie opuścimy zajezdni") scores 0.78-0.81: third person, another mood. One official's
+# two different reported statements score as much (0.80: when he filed his resignation / how he
+# learned who won the tender). Grouped at this cosine only when both variants name the same
+# resolved person and the sentences carrying them are one shared statement (aligned as whole
+# sentences: speaker, verb of saying, context), evidence the quoted words alone lack.
 QUOTE_REPORTED = 0.795
-
-
-
-
-
-
-# Added to two quotes' cosine when the sentences carrying them are one shared statement (aligned by
-# the whole sentence: speaker, verb of saying, context). Reported speech of a saying sits at
-# 0.78-0.81 from its direct wording, and another saying of one speaker on one topic at 0.74-0.79 in
-# another language but up to 0.82 in the same one; sentence alignment is evidence the cosine of
-# the quoted words alone lacks.
-CONTEXT_SUPPORT = 0.02
 
 
 
@@ -84,9 +75,9 @@ def _quote_groups(
     """Quotes grouped by what was said, across languages; then the speaker the variants agree on.
 
     ``vectors`` holds per quote the rows of its whole text and of its sentences; two quotes score the
-    best cosine of any of them, plus :data:`CONTEXT_SUPPORT` when ``statements`` (the comparison's)
-    align the sentences carrying them. Groups are formed by :func:`_said_clusters`; each group's
-    speaker is the resolved person its variants vote for.
+    best cosine of any of them. ``statements`` (the comparison's) tell which quotes' sentences are
+    aligned. Groups are formed by :func:`_said_clusters`; each group's speaker is the resolved person
+    its variants vote for.
     """
     speakers = [doc.ids.get(quote.speaker) if quote.speaker else None for doc, quote in quotes]
 
@@ -141,10 +132,10 @@ def _said_clusters(
 
     ``voices`` holds per quote the resolved people its speaker may be (a bare surname two people of the
     story bear names either; empty when unresolved or unnamed), ``context`` the shared statements
-    its sentence is part of (a pair in one gets :data:`CONTEXT_SUPPORT`). Two groups join at a pair's
-    score of :data:`QUOTE_THRESHOLD` when their speakers can be one person (an unresolved or unnamed
-    one counts as agreeing: a spelling the resolver missed must not split a saying); at
-    :data:`QUOTE_REPORTED` when one side is reported speech and both name the same one person; at
+    its sentence is part of. Two groups join at a pair's cosine of :data:`QUOTE_THRESHOLD` when their
+    speakers can be one person (an unresolved or unnamed one counts as agreeing: a spelling the
+    resolver missed must not split a saying); at :data:`QUOTE_REPORTED` when one side is reported
+    speech, both can name the same person and their sentences share a statement; at
     :data:`QUOTE_ANY_SPEAKER` when their speakers cannot be one person. Two quotes of one article join
     only as pieces of one saying: each closest to another sentence of a variant from another article.
     """
@@ -168,11 +159,8 @@ def _said_clusters(
         mates = [k for k in group if article[k] == article[i]]
         return all(best_row(k, j) != best_row(i, j) for k in mates)
 
-    def score(i: int, j: int) -> float:
-        return float((vectors[i] @ vectors[j].T).max()) + (CONTEXT_SUPPORT if context[i] & context[j] else 0.0)
-
-    pairs = sorted(((score(i, j), i, j) for i, j in combinations(range(len(quotes)), 2) if article[i] != article[j]),
-                   key=lambda p: (-p[0], p[1], p[2]))
+    pairs = sorted(((float((vectors[i] @ vectors[j].T).max()), i, j) for i, j in combinations(range(len(quotes)), 2)
+                    if article[i] != article[j]), key=lambda p: (-p[0], p[1], p[2]))
     for said, i, j in pairs:
         a, b = find(i), find(j)
         if a == b or said < QUOTE_REPORTED:
@@ -183,7 +171,8 @@ def _said_clusters(
         both = group_voices[a] & group_voices[b]
         if group_voices[a] and group_voices[b] and not both:
             need = QUOTE_ANY_SPEAKER
-        elif len(voices[i]) == 1 and voices[i] == voices[j] and not (quotes[i][1].direct and quotes[j][1].direct):
+        elif (voices[i] & voices[j] and context[i] & context[j]
+              and not (quotes[i][1].direct and quotes[j][1].direct)):
             need = QUOTE_REPORTED
         else:
             need = QUOTE_THRESHOLD
