@@ -239,7 +239,11 @@ def test_all_sources_agree_only_when_every_source_says_it() -> None:
     assert "## Shared by 2 of 3 sources" in markdown
     html = to_html(_result([two_of_three], 3))
     assert "Shared by 2 of 3 sources" in html
+    assert "ran aground" not in html.split("<h2>All sources agree</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "No statement is made by every source." in html
     assert "ran aground" in to_markdown(_result([two_of_three], 2)).split("## All sources agree", 1)[1]
+    everyone = to_html(_result([two_of_three], 2)).split("<h2>All sources agree</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "ran aground" in everyone
 
 
 def test_sentences_are_not_cut_at_ordinals_or_code_parts() -> None:
