@@ -117,3 +117,19 @@ def test_reported_words_join_the_saying_only_in_aligned_sentences() -> None:
     statements = [{"id": "s1", "claims": [{"article": "a0", "sentence": 0}, {"article": "a4", "sentence": 0}]}]
     joined = _quote_groups(said, vectors, _entities(), {"a0": 0, "a4": 1}, statements=statements)
     assert [(g["speaker"], len(g["variants"])) for g in joined] == [("ent_mz", 2)]
+
+
+def test_two_sayings_in_one_language_need_more_than_a_translation() -> None:
+    # unnamed speakers, 0.82 apart: the cosine a shared language alone gives two different sayings
+    def said(article: str, language: str, text: str) -> tuple[_Doc, Quote]:
+        doc = _Doc(article=Article(id=article, title="", text="", language=language), analysis=Analysis(article, "t"),
+                   ids={})
+        return doc, Quote(text=text, start=0, end=1, sentence=0, direct=True)
+
+    vectors = [_unit(0.0), _unit(float(np.arccos(0.82)))]
+    one_language = [said("a0", "uk", "Міст залишатиметься закритим до весни."),
+                    said("a1", "uk", "Планові операції ми переносимо на наступний місяць.")]
+    assert len(_quote_groups(one_language, vectors, {}, {"a0": 0, "a1": 1})) == 2
+    translated = [said("a0", "uk", "Міст залишатиметься закритим до весни."),
+                  said("a1", "pl", "Most pozostanie zamknięty do wiosny.")]
+    assert len(_quote_groups(translated, vectors, {}, {"a0": 0, "a1": 1})) == 1
