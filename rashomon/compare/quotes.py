@@ -174,7 +174,8 @@ def _said_clusters(
         if shared - {article[i], article[j]} or not (pieces(i, j, members[b]) and pieces(j, i, members[a])):
             continue
         both = group_voices[a] & group_voices[b]
-        if (group_voices[a] and group_voices[b] and not both) or (language[i] is not None and language[i] == language[j]):
+        one_language = language[i] is not None and language[i] == language[j]
+        if (group_voices[a] and group_voices[b] and not both) or one_language:
             need = QUOTE_ANY_SPEAKER
         elif (voices[i] & voices[j] and context[i] & context[j]
               and not (quotes[i][1].direct and quotes[j][1].direct)):
