@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from rashomon.compare import _Doc, _quote_groups, _quote_sentences, _said_vectors, _StoryEntity
-from rashomon.models import Analysis, Article, Quote
+from rashomon.models import Analysis, Article, NumberMention, Quote
 
 PEOPLE = {"ent_mz": "Marek Zieliński", "ent_pz": "Piotr Zieliński", "ent_hl": "Hanna Lysenko"}
 
@@ -133,3 +133,30 @@ def test_two_sayings_in_one_language_need_more_than_a_translation() -> None:
     translated = [said("a0", "uk", "Міст залишатиметься закритим до весни."),
                   said("a1", "pl", "Most pozostanie zamknięty do wiosny.")]
     assert len(_quote_groups(translated, vectors, {}, {"a0": 0, "a1": 1})) == 1
+
+
+def _reported(article: str, language: str, text: str, figure: str) -> tuple[_Doc, Quote]:
+    """A spokeswoman's words reported in one article, with the figure analysis read in them."""
+    start = text.index(figure)
+    number = NumberMention(text=figure, start=start, end=start + len(figure), sentence=0,
+                           value=float(figure.replace(",", "")))
+    doc = _Doc(article=Article(id=article, title="", text=text, language=language),
+               analysis=Analysis(article, "t", numbers=[number]), ids={"ent_hl": "ent_hl"})
+    return doc, Quote(text=text, start=0, end=len(text), sentence=0, direct=False, speaker="ent_hl",
+                      speaker_text="Hanna Lysenko")
+
+
+def test_figures_in_two_quotes_tell_one_saying_from_two() -> None:
+    entities = _entities()
+    order = {"a0": 0, "a1": 1}
+    # 0.80 apart, as close as two different reported statements of one person
+    vectors = [_unit(0.0), _unit(float(np.arccos(0.80)))]
+    same = [_reported("a0", "en", "the hospital had postponed 140 planned operations", "140"),
+            _reported("a1", "de", "das Krankenhaus habe 140 geplante Eingriffe verschoben", "140")]
+    assert [len(g["variants"]) for g in _quote_groups(same, vectors, entities, order)] == [2]
+    # 0.83 apart and their sentences aligned, but a running total is not one day's figure
+    vectors = [_unit(0.0), _unit(float(np.arccos(0.83)))]
+    other = [_reported("a0", "en", "1,350 patients had been moved to other hospitals since Friday", "1,350"),
+             _reported("a1", "pl", "tylko w niedzielę przewieziono 260 pacjentów", "260")]
+    statements = [{"id": "s1", "claims": [{"article": "a0", "sentence": 0}, {"article": "a1", "sentence": 0}]}]
+    assert len(_quote_groups(other, vectors, entities, order, statements=statements)) == 2

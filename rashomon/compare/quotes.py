@@ -138,14 +138,15 @@ def _said_clusters(
     its sentence is part of. Two groups join at a pair's cosine of :data:`QUOTE_THRESHOLD` when their
     speakers can be one person (an unresolved or unnamed one counts as agreeing: a spelling the
     resolver missed must not split a saying); at :data:`QUOTE_REPORTED` when one side is reported
-    speech, both can name the same person and their sentences share a statement; at
-    :data:`QUOTE_ANY_SPEAKER` when their speakers cannot be one person or the two quotes share a
-    language. Two quotes of one article join only as pieces of one saying: each closest to another
-    sentence of a variant from another article.
+    speech, both can name the same person and their sentences share a statement or the quotes a
+    figure; at :data:`QUOTE_ANY_SPEAKER` when their speakers cannot be one person, the two quotes
+    share a language or both give figures and share none. Two quotes of one article join only as
+    pieces of one saying: each closest to another sentence of a variant from another article.
     """
     root = list(range(len(quotes)))
     article = [doc.article.id for doc, _q in quotes]
     language = [doc.article.language for doc, _q in quotes]
+    figures = [_figures(doc, quote) for doc, quote in quotes]
     members = {i: [i] for i in range(len(quotes))}
     group_voices = [set(v) for v in voices]
 
@@ -175,9 +176,10 @@ def _said_clusters(
             continue
         both = group_voices[a] & group_voices[b]
         one_language = language[i] is not None and language[i] == language[j]
-        if (group_voices[a] and group_voices[b] and not both) or one_language:
+        agree = _same_figures(figures[i], figures[j])
+        if (group_voices[a] and group_voices[b] and not both) or one_language or agree is False:
             need = QUOTE_ANY_SPEAKER
-        elif (voices[i] & voices[j] and context[i] & context[j]
+        elif (voices[i] & voices[j] and (context[i] & context[j] or agree)
               and not (quotes[i][1].direct and quotes[j][1].direct)):
             need = QUOTE_REPORTED
         else:
@@ -188,6 +190,22 @@ def _said_clusters(
             # the people the joined group's speaker can be: those both sides allow, else all of either
             group_voices[a] = both or group_voices[a] | group_voices[b]
     return list(members.values())
+
+
+
+def _figures(doc: _Doc, quote: Quote) -> list[float]:
+    """The figures said in a quote ("72 години", "420 человек"), as analysis read them."""
+    return [n.value for n in doc.analysis.numbers if quote.start <= n.start < quote.end]
+
+
+
+def _same_figures(left: list[float], right: list[float]) -> bool | None:
+    """Whether two quotes that both give figures share one (within 1%: rounding); None when either
+    gives none. A shared figure is evidence of one saying; none shared, of two ("1,350 evacuated
+    since Sunday" / "420 taken out on Tuesday alone", one spokeswoman, both reported)."""
+    if not left or not right:
+        return None
+    return any(abs(x - y) <= 0.01 * max(abs(x), abs(y)) for x in left for y in right)
 
 
 
