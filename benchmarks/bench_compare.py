@@ -210,7 +210,7 @@ def _keyword_in(keywords: list[str], text: str) -> bool:
 
 
 # Latin spellings of one sound, so that a Cyrillic name's transliteration reads as its Polish form
-# ("Свиноуйсьце" -> "svinouis'tse", "Świnoujście" -> "swinoujscie"; "Шчэцін" / "Szczecin").
+# ("Варшава" -> "varshava", "Warszawa" -> "warszawa"; "Кошалін" / "Koszalin").
 _ONE_SOUND = (("sz", "sh"), ("cz", "ch"), ("w", "v"))
 
 

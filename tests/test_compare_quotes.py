@@ -156,7 +156,7 @@ def test_figures_in_two_quotes_tell_one_saying_from_two() -> None:
     assert [len(g["variants"]) for g in _quote_groups(same, vectors, entities, order)] == [2]
     # 0.83 apart and their sentences aligned, but a running total is not one day's figure
     vectors = [_unit(0.0), _unit(float(np.arccos(0.83)))]
-    other = [_reported("a0", "en", "1,350 patients had been moved to other hospitals since Friday", "1,350"),
+    other = [_reported("a0", "en", "1,120 patients had been moved to other hospitals since Friday", "1,120"),
              _reported("a1", "pl", "tylko w niedzielę przewieziono 260 pacjentów", "260")]
     statements = [{"id": "s1", "claims": [{"article": "a0", "sentence": 0}, {"article": "a1", "sentence": 0}]}]
     assert len(_quote_groups(other, vectors, entities, order, statements=statements)) == 2

@@ -186,8 +186,9 @@ def _shared_parts(x: str, y: str) -> int:
 
 
 # Names of one type both sentences give that fix the frame of a name slot when one sentence adds a
-# name the other lacks: with one shared name ("Ukrainians … between Ukraine and Poland" / "citizens
-# of Ukraine … back from the mountains") the extra name is as likely another slot as a side detail.
+# name the other lacks: with one shared name ("fans from Lithuania came back from Augustów" / "fans
+# from Lithuania crossed from Suwałki into Poland") the extra name is as likely another slot as a
+# side detail.
 MIN_SHARED_FRAME = 2
 
 

@@ -156,7 +156,7 @@ def _claims(doc: _Doc) -> list[_Claim]:
         if not _is_statement(" ".join(sentence.text.split()), doc.article.title):
             continue
         base = sentence.start
-        # the story entity's type, not this mention's: "Шчэцін" tagged PER in one sentence is the city
+        # the story entity's type, not this mention's: a town tagged PER in one sentence is still a place
         mentions = [
             (doc.ids[e.key], doc.kinds.get(doc.ids[e.key], e.type), m.start - base, m.end - base)
             for e in analysis.entities if e.key in doc.ids
