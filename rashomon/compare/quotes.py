@@ -32,9 +32,10 @@ QUOTE_ANY_SPEAKER = 0.84
 
 # Reported speech ("die Fahrer würden das Depot nicht verlassen") against the direct words it
 # reports ("Nie opuścimy zajezdni") scores 0.78-0.81: third person, another mood. One official's
-# two different reported statements on one affair score as much (0.80 on the dev stories). Grouped at this cosine only when both variants name the same
-# resolved person and the sentences carrying them are one shared statement (aligned as whole
-# sentences: speaker, verb of saying, context), evidence the quoted words alone lack.
+# two different reported statements on one affair score as much (0.80 on the dev stories).
+# Grouped at this cosine only when both variants can name the same resolved person and the
+# sentences carrying them are one shared statement (aligned as whole sentences: speaker, verb of
+# saying, context) or both quotes give one figure: evidence the quoted words alone lack.
 QUOTE_REPORTED = 0.795
 
 
