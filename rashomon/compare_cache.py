@@ -20,8 +20,9 @@ from .store import Store
 
 __all__ = ["cached_compare", "comparison_key"]
 
-# Bumped when the shape of what compare_story returns changes in a way old rows must not survive.
-_FORMAT = "compare-cache.v2"
+# Bumped when what compare_story returns for the same inputs changes (its shape, or its statements,
+# conflicts or quote groups) in a way old rows must not survive.
+_FORMAT = "compare-cache.v3"
 
 
 def comparison_key(store: Store, story_id: str) -> str:

@@ -28,7 +28,7 @@ from rashomon.compare import (
     _StoryEntity,
     compare_story,
 )
-from rashomon.models import Analysis, Article, Quote, Story
+from rashomon.models import Analysis, Article, Entity, Mention, Quote, Sentence, Story
 from rashomon.render import to_html, to_markdown
 from rashomon.statements import clauses
 from rashomon.store import Store, open_store
@@ -145,6 +145,34 @@ def test_name_conflicts_need_one_unshared_slot_of_one_type() -> None:
     assert _name_conflicts(two, _claim("b", {"p3": "LOC"}), {"a": {"p1", "p2"}, "b": {"p3"}}, names) == []
 
 
+def test_a_route_with_a_side_place_still_conflicts_on_its_destination() -> None:
+    names = {"c": "Chełm", "g": "Gdynia", "k": "Kołobrzeg", "l": "Łowicz", "b": "Belarus", "a": "Augustów",
+             "s": "Suwałki", "t": "Lithuania", "p": "Poland"}
+    # "the Chełm–Gdynia train, from near the border with Belarus, derailed near Łowicz" /
+    # "the Chełm–Kołobrzeg train derailed near Łowicz": one side adds a place to a frame of two
+    one = _claim("a", {"c": "LOC", "g": "LOC", "l": "LOC", "b": "LOC"})
+    other = _claim("b", {"c": "LOC", "k": "LOC", "l": "LOC"})
+    named = {"a": {"c", "g", "l", "b"}, "b": {"c", "k", "l", "b"}}
+    assert _name_conflicts(one, other, named, names) == ["Gdynia vs Kołobrzeg"]
+    # a frame of one shared name is too thin: the added name may fill another slot
+    # ("fans from Lithuania came back from Augustów" / "fans from Lithuania crossed from Suwałki into Poland")
+    one = _claim("a", {"t": "LOC", "a": "LOC"})
+    other = _claim("b", {"t": "LOC", "s": "LOC", "p": "LOC"})
+    assert _name_conflicts(one, other, {"a": {"t", "a", "s"}, "b": {"t", "s", "p"}}, names) == []
+
+
+def test_an_entity_fills_a_slot_with_its_type_across_the_story() -> None:
+    text = "Поезд Хелм — Гдыня сошёл с рельсов у Ловича."
+    start = text.index("Гдыня")
+    analysis = Analysis(article_id="r", version="t", sentences=[Sentence(index=0, start=0, end=len(text), text=text)],
+                        entities=[Entity(key="g", type="PER", name="Гдыня",
+                                         mentions=[Mention(start, start + len("Гдыня"), "Гдыня")])])
+    doc = _Doc(article=Article(id="r", title="", text=text, language="ru"), analysis=analysis,
+               ids={"g": "ent_g"}, kinds={"ent_g": "LOC"})  # tagged PER here, a place in the story's registry
+    [claim] = _claims(doc)
+    assert claim.entities == {"ent_g": "LOC"}
+
+
 def test_other_spellings_and_adjectives() -> None:
     assert _one_spelling("Grzegorz Wiśniewski", "Гжэгаж Вішнеўскі")
     assert _one_spelling("Tomasz Wrona", "Тамаш Врона")
@@ -211,7 +239,11 @@ def test_all_sources_agree_only_when_every_source_says_it() -> None:
     assert "## Shared by 2 of 3 sources" in markdown
     html = to_html(_result([two_of_three], 3))
     assert "Shared by 2 of 3 sources" in html
+    assert "ran aground" not in html.split("<h2>All sources agree</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "No statement is made by every source." in html
     assert "ran aground" in to_markdown(_result([two_of_three], 2)).split("## All sources agree", 1)[1]
+    everyone = to_html(_result([two_of_three], 2)).split("<h2>All sources agree</h2>", 1)[1].split("<h2>", 1)[0]
+    assert "ran aground" in everyone
 
 
 def test_sentences_are_not_cut_at_ordinals_or_code_parts() -> None:

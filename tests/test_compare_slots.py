@@ -184,9 +184,11 @@ def test_reported_words_join_the_saying_of_the_same_person() -> None:
               direct=False),
         _said("a2", "другие цеха работают в обычном режиме", "ent_p", direct=False),
     ]
-    # a1 and a2 each 0.80 from a0, on either side of it (0.28 from each other)
+    # a1 and a2 each 0.80 from a0, on either side of it (0.28 from each other); the sentences carrying
+    # all three are aligned as one statement
     vectors = [np.array([[1.0, 0.0]]), np.array([[0.80, 0.60]]), np.array([[0.80, -0.60]])]
-    groups = _quote_groups(said, vectors, entities, {"a0": 0, "a1": 1, "a2": 2})
+    statements = [{"id": "s1", "claims": [{"article": f"a{i}", "sentence": 0} for i in range(3)]}]
+    groups = _quote_groups(said, vectors, entities, {"a0": 0, "a1": 1, "a2": 2}, statements=statements)
     assert sorted(len(g["variants"]) for g in groups) == [1, 2]  # another person's words stay apart
     joined = next(g for g in groups if len(g["variants"]) == 2)
     assert joined["speaker"] == "ent_k" and {v["article"] for v in joined["variants"]} == {"a0", "a1"}

@@ -185,9 +185,20 @@ def _shared_parts(x: str, y: str) -> int:
 
 
 
+# Names of one type both sentences give that fix the frame of a name slot when one sentence adds a
+# name the other lacks: with one shared name ("fans from Lithuania came back from Augustów" / "fans
+# from Lithuania crossed from Suwałki into Poland") the extra name is as likely another slot as a
+# side detail.
+MIN_SHARED_FRAME = 2
+
+
+
 def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dict[str, str]) -> list[str]:
     """The one place or person of each sentence, of one type, that the other sentence's article never
-    names at all ("the crash happened near X" / "near Y").
+    names at all ("the crash happened near X" / "near Y"), in a frame both name alike: the other
+    names of that type are the same in both sentences, or one sentence adds a side name to a frame
+    of at least :data:`MIN_SHARED_FRAME` shared ones ("from A to Y, near C" / "from A, near the
+    border with Z, to X, near C").
 
     Only resolved entities (those in ``names``) count: an unresolved one may be the other's spelling
     in another script. Neither is an adjective
@@ -202,8 +213,13 @@ def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dic
         left, right = filled(a, kind), filled(b, kind)
         only_left = [e for e in left if e not in named[b.article]]
         only_right = [e for e in right if e not in named[a.article]]
-        if len(only_left) != 1 or len(only_right) != 1 or (left - {only_left[0]}) != (right - {only_right[0]}):
-            continue  # the other slots (a route's start, a person's employer) must be filled alike
+        if len(only_left) != 1 or len(only_right) != 1:
+            continue  # two names the other article never gives fill two slots (a route, a list)
+        rest_left, rest_right = left - {only_left[0]}, right - {only_right[0]}
+        if rest_left != rest_right and not (
+            (rest_left <= rest_right or rest_right <= rest_left) and len(rest_left & rest_right) >= MIN_SHARED_FRAME
+        ):
+            continue  # the other slots (a route's start, the town near which) must be filled alike
         x, y = only_left[0], only_right[0]
         if not _one_spelling(names[x], names[y]):
             notes.append(f"{names[x]} vs {names[y]}")

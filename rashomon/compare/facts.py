@@ -76,6 +76,7 @@ class _Doc:
     article: Article
     analysis: Analysis
     ids: dict[str, str]  # local entity key -> story entity id
+    kinds: dict[str, str] = field(default_factory=dict)  # story entity id -> its type across the story
 
 
 
@@ -110,7 +111,7 @@ def _merge_entities(store: Store, docs: Sequence[_Doc]) -> dict[str, _StoryEntit
     local_ids: dict[tuple[str, str], str] = {}
     for doc in docs:
         links = doc.ids
-        doc.ids = {}
+        doc.ids, doc.kinds = {}, {}
         for entity in doc.analysis.entities:
             global_id = links.get(entity.key) or entity.global_id
             if global_id:
@@ -124,6 +125,7 @@ def _merge_entities(store: Store, docs: Sequence[_Doc]) -> dict[str, _StoryEntit
                 item_id = local_ids.setdefault(fold, f"{doc.article.id}:{entity.key}")
                 item = merged.setdefault(item_id, _StoryEntity(id=item_id, type=entity.type, resolved=False))
             doc.ids[entity.key] = item.id
+            doc.kinds[item.id] = item.type
             item.names[entity.name] += 1
             item.aliases[entity.name] += 1
             for mention in entity.mentions:
@@ -154,8 +156,9 @@ def _claims(doc: _Doc) -> list[_Claim]:
         if not _is_statement(" ".join(sentence.text.split()), doc.article.title):
             continue
         base = sentence.start
+        # the story entity's type, not this mention's: a town tagged PER in one sentence is still a place
         mentions = [
-            (doc.ids[e.key], e.type, m.start - base, m.end - base)
+            (doc.ids[e.key], doc.kinds.get(doc.ids[e.key], e.type), m.start - base, m.end - base)
             for e in analysis.entities if e.key in doc.ids
             for m in e.mentions if sentence.start <= m.start < sentence.end
         ]
