@@ -13,7 +13,7 @@ from rashomon.ingest import read_path
 from rashomon.models import Article
 from rashomon.stories import ArticleFeatures, Scorer, features_from, pair_features
 from rashomon.stories.blocks import FeatureArrays, score_block
-from rashomon.stories.dates import EventTime, compatible, day_gap, event_time, month_day
+from rashomon.stories.dates import EventTime, compatible, day_gap, event_time, month_day, timeline_gap
 
 
 def _read(tmp_path: Path, name: str, text: str) -> Article:
@@ -104,3 +104,35 @@ def test_relative_expressions_and_years_tell_same_kind_events_apart(tmp_path: Pa
     a, b = (features_from(x, an, embeddings=vectors) for x, an in ((first, one), (second, two)))
     assert pair_features(a, b)["years"] < 1.0
     assert pair_features(a, a)["years"] == 1.0
+
+
+def test_reports_of_a_lasting_event_dated_on_different_days_meet_on_its_timeline(tmp_path: Path) -> None:
+    brief = _read(tmp_path, "de.txt", "Waldbrand bei Kamnik\nAlpenbote\n21.08.2024 · 18:10\n\n"
+                  "Seit Sonntag kämpfen Feuerwehren bei Kamnik gegen einen Waldbrand; 300 Menschen mussten ihre "
+                  "Häuser verlassen.\n")
+    report = _read(tmp_path, "en.txt", "Wildfire near Kamnik forces more evacuations\nAlpine Wire\n"
+                   "Published: 2024-08-21\n\nFirefighters near Kamnik evacuated another village on Wednesday. "
+                   "About 300 people have left their homes since the fire broke out on Sunday, officials said. "
+                   "A smaller fire burned in the same valley on 5 August.\n")
+    a, b = (event_time(x, analyse(x)) for x in (brief, report))
+    assert a.day == date(2024, 8, 18) and b.day == date(2024, 8, 21)  # each picks its own event day
+    assert (b.first, b.last) == (date(2024, 8, 18), date(2024, 8, 21))  # 5 August is another event
+    assert day_gap(a, b) == 3 and timeline_gap(a, b) == 0
+    # A report whose timeline does not reach the other's event day keeps the gap to its nearest day.
+    later = EventTime(day=date(2024, 8, 23), first=date(2024, 8, 22), last=date(2024, 8, 23))
+    assert timeline_gap(a, later) == 4
+
+    sunday, wednesday = date(2024, 8, 18), date(2024, 8, 21)
+    items = [
+        _features("brief", event_date=sunday, published=wednesday),
+        _features("report", event_date=wednesday, published=wednesday, timeline=(sunday, wednesday)),
+        _features("other", event_date=date(2024, 8, 20), published=date(2024, 8, 20)),
+    ]
+    assert pair_features(items[0], items[1])["same_day"] == 1.0
+    assert pair_features(items[0], items[2])["event_gap"] > 0.0
+    scorer = Scorer.load()
+    block = score_block(FeatureArrays(items), np.arange(3), np.arange(3), scorer)
+    for i, x in enumerate(items):
+        for j, y in enumerate(items):
+            if i != j:
+                assert abs(block[i, j] - scorer.score_pair(x, y)) < 1e-9

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..embeddings import MODELS
 from ..errors import UsageError
-from .dates import compatible_matrix, gap_matrix
+from .dates import compatible_matrix, gap_matrix, timeline_gap_matrix
 
 if TYPE_CHECKING:
     from .features import ArticleFeatures
@@ -53,6 +53,8 @@ class FeatureArrays:
         self.event = _ordinals([f.event_date for f in features])
         self.bound = _ordinals([f.published for f in features])
         times = [f.time for f in features]
+        self.first = _ordinals([t.first for t in times])
+        self.last = _ordinals([t.last for t in times])
         self.month_day = np.array([-1 if t.month_day is None else t.month_day for t in times], dtype=np.int64)
         self.day = np.array([-1 if f.day is None else f.day for f in features], dtype=np.int64)
         self.entities = _unit_sets([f.entity_keys for f in features])
@@ -129,9 +131,13 @@ def _score_rows(arrays: FeatureArrays, rows: np.ndarray, cols: np.ndarray, score
     language_rows, language_cols = arrays.word_language[rows], arrays.word_language[cols]
     available["terms"] = (language_rows[:, None] == language_cols[None, :]) & (language_rows[:, None] >= 0)
     gap = gap_matrix(arrays.event[rows], arrays.month_day[rows], arrays.event[cols], arrays.month_day[cols])
-    x["dated"], x["same_day"], x["event_gap"] = (gap >= 0).astype(float), (gap == 0).astype(float), np.log1p(
-        np.maximum(gap, 0)
+    near = timeline_gap_matrix(
+        gap,
+        (arrays.event[rows], arrays.first[rows], arrays.last[rows]),
+        (arrays.event[cols], arrays.first[cols], arrays.last[cols]),
     )
+    x["dated"], x["same_day"] = (near >= 0).astype(float), (near == 0).astype(float)
+    x["event_gap"] = np.log1p(np.maximum(near, 0))
     available["dated"] = available["same_day"] = available["event_gap"] = everywhere
 
     out = np.zeros((len(rows), len(cols)))

@@ -15,6 +15,11 @@ and the Spark batch. Three kinds of date, kept apart:
 Two articles are kept apart when their event days (full or year-less) lie more than the window apart,
 or when one's event day is after the other's bound by more than the window. Anything else -- an
 undated article, a page stamp years later -- is left to the scorer.
+
+An event that lasts (a flood, a blockade, a trial) has a **timeline**: the other days the text names
+near its event day ("since Sunday", "on Tuesday"). Two reports of it may pick different days as the
+event day, so the scorer measures the gap from each one's event day to the nearest day of the other's
+timeline (:func:`timeline_gap`).
 """
 
 from __future__ import annotations
@@ -33,11 +38,17 @@ __all__ = [
     "event_time",
     "month_day",
     "parse_day",
+    "timeline_gap",
+    "timeline_gap_matrix",
 ]
 
 # Days in the leap year 2000: year-less days are compared on its calendar, wrapping at the new year.
 _YEAR_DAYS = 366
 _MD_BASE = date(2000, 1, 1).toordinal()
+# Days a text names within this many days of its event day belong to the event's timeline: the span
+# of a lasting event that reports date differently ("since Sunday" / "on Tuesday"), kept as short as
+# the clustering window so that an earlier event the text recalls stays out.
+TIMELINE_DAYS = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,8 @@ class EventTime:
     day: date | None = None  # the event day from the text
     month_day: int | None = None  # day of the (leap) year 0..365 of the event, full or year-less
     bound: date | None = None  # the event happened on or before this day (publication/update stamp)
+    first: date | None = None  # the earliest and latest days of the event's timeline (``day`` included)
+    last: date | None = None
 
     @property
     def ordinal(self) -> int | None:
@@ -86,10 +99,17 @@ def event_time(article: Article, analysis: Analysis | None) -> EventTime:
     stamps = [d for d in (parse_day(article.published), parse_day(article.updated)) if d]
     value = analysis.event_date if analysis else None
     day = parse_day(value)
+    first = last = day
+    if day and analysis:
+        named = [d for d in (parse_day(x.value) for x in analysis.dates) if d]
+        near = [d for d in named if abs((d - day).days) <= TIMELINE_DAYS] + [day]
+        first, last = min(near), max(near)
     return EventTime(
         day=day,
         month_day=month_day(day or value),
         bound=min(stamps) if stamps else None,
+        first=first,
+        last=last,
     )
 
 
@@ -107,6 +127,18 @@ def day_gap(a: EventTime, b: EventTime) -> int | None:
     if md_a is not None and md_b is not None:
         return _circular(md_a, md_b)
     return None
+
+
+def _to_span(day: date, first: date, last: date) -> int:
+    return max((first - day).days, (day - last).days, 0)
+
+
+def timeline_gap(a: EventTime, b: EventTime) -> int | None:
+    """:func:`day_gap`, counted for two full event days from each to the nearest day of the other's timeline."""
+    gap = day_gap(a, b)
+    if not (a.day and b.day and a.first and a.last and b.first and b.last):
+        return gap
+    return min(_to_span(a.day, b.first, b.last), _to_span(b.day, a.first, a.last))
 
 
 def compatible(a: EventTime, b: EventTime, window: int) -> bool:
@@ -129,6 +161,19 @@ def gap_matrix(
     both_full = (day_a[:, None] >= 0) & (day_b[None, :] >= 0)
     both_md = (md_a[:, None] >= 0) & (md_b[None, :] >= 0)
     return np.where(both_full, full, np.where(both_md, circular, -1))
+
+
+def timeline_gap_matrix(
+    gap: np.ndarray, a: tuple[np.ndarray, np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """:func:`timeline_gap` for every pair, given :func:`gap_matrix` and each side's ordinals
+    ``(day, first, last)`` (-1 for unknown)."""
+    day_a, first_a, last_a = (v[:, None] for v in a)
+    day_b, first_b, last_b = (v[None, :] for v in b)
+    a_to_b = np.maximum(np.maximum(first_b - day_a, day_a - last_b), 0)
+    b_to_a = np.maximum(np.maximum(first_a - day_b, day_b - last_a), 0)
+    known = (day_a >= 0) & (day_b >= 0) & (first_a >= 0) & (first_b >= 0)
+    return np.where(known, np.minimum(a_to_b, b_to_a), gap)
 
 
 def compatible_matrix(

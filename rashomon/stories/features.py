@@ -19,7 +19,7 @@ import numpy as np
 from ..embeddings import MODELS, ModelName, article_embeddings
 from ..models import Analysis, Article
 from ..names import word_key
-from .dates import EventTime, day_gap, event_time, month_day
+from .dates import EventTime, event_time, month_day, timeline_gap
 from .terms import term_weights
 
 __all__ = [
@@ -59,6 +59,7 @@ class ArticleFeatures:
     published: date | None = None  # the bound: the event happened on or before the page's stamps
     event_date: date | None = None  # the event day the text gives
     month_day: int | None = None  # a year-less event day ("3 March"): its day of the year
+    timeline: tuple[date, date] | None = None  # the first and last days of the event's timeline
     language: str | None = None
     embeddings: dict[str, np.ndarray] = field(default_factory=dict)
     entity_keys: frozenset[str] = frozenset()
@@ -71,7 +72,8 @@ class ArticleFeatures:
     def time(self) -> EventTime:
         """The article's dates as :mod:`rashomon.stories.dates` compares them."""
         md = self.month_day if self.month_day is not None else month_day(self.event_date)
-        return EventTime(day=self.event_date, month_day=md, bound=self.published)
+        first, last = self.timeline or (self.event_date, self.event_date)
+        return EventTime(day=self.event_date, month_day=md, bound=self.published, first=first, last=last)
 
     @property
     def day(self) -> int | None:
@@ -179,6 +181,7 @@ def features_from(
         published=when.bound,
         event_date=when.day,
         month_day=when.month_day if when.day is None else None,
+        timeline=(when.first, when.last) if when.first and when.last else None,
         language=article.language,
         embeddings=dict(embeddings),
         entity_keys=frozenset(keys),
@@ -242,7 +245,7 @@ def pair_features(a: ArticleFeatures, b: ArticleFeatures) -> dict[str, float]:
     if shares_words(a, b):
         small, large = sorted((a.terms, b.terms), key=len)
         out["terms"] = sum(w * large.get(k, 0.0) for k, w in small.items())
-    gap = day_gap(a.time, b.time)
+    gap = timeline_gap(a.time, b.time)
     out["dated"] = float(gap is not None)
     out["same_day"] = float(gap == 0)
     out["event_gap"] = math.log1p(gap or 0)
