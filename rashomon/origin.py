@@ -253,7 +253,7 @@ def _is_acronym(word: str) -> bool:
 
 
 def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """A person's mention without leading acronyms, which never name a person ("PKP PLK Ewa Sierpińska")."""
+    """A person's mention without leading acronyms, which never name a person ("PKP PLK Joanna Wirska")."""
     for word in re.finditer(r"\S+", text[start:end]):
         if not _is_acronym(word.group(0)):
             return start + word.start(), end
@@ -261,7 +261,7 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _looks_personal(name: str) -> bool:
-    """A name that opens with a known given name ("Mariana Popowycz") is a person's, not an outlet's."""
+    """A name that opens with a known given name ("Oksana Hrytsiuk") is a person's, not an outlet's."""
     words = name.strip("«»„“”\"").split()
     return len(words) >= 2 and not _is_acronym(words[0]) and bool(given_groups(to_ascii(words[0])))
 

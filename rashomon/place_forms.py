@@ -1,6 +1,6 @@
 """Base (nominative) forms of one-word place names written in an oblique case.
 
-``w Dębicy`` -> ``Dębica``, ``у Тисі`` -> ``Тиса``, ``в Гродне`` -> ``Гродно``: an article that names a
+``w Tarnowie`` -> ``Tarnów``, ``у Десні`` -> ``Десна``, ``в Гродне`` -> ``Гродно``: an article that names a
 town only in the locative still names the entity by its nominative, and the name keys come from it.
 """
 
@@ -43,8 +43,8 @@ def _morph_place_lemmas(word: str, language: str) -> tuple[list[str], bool]:
 def place_base_form(name: str, *, language: str | None = None) -> str:
     """The nominative of a one-word place name written in an oblique case, else ``name`` unchanged.
 
-    ``Dębicy`` -> ``Dębica``, ``Zakarpaciu`` -> ``Zakarpacie``, ``Тисі`` -> ``Тиса``, ``Дубовому`` ->
-    ``Дубове``, ``Гродне`` -> ``Гродна``/``Гродно``. Candidates come from pymorphy3 (ru/uk: an
+    ``Tarnowie`` -> ``Tarnów``, ``Podkarpaciu`` -> ``Podkarpacie``, ``Десні`` -> ``Десна``, ``Вишневому`` ->
+    ``Вишневе``, ``Гродне`` -> ``Гродна``/``Гродно``. Candidates come from pymorphy3 (ru/uk: an
     inanimate noun in an oblique case, not a person's name) and the ``place`` rows of
     ``data/names/case_endings.tsv`` (pl/be/ru/uk). A candidate the place tables or GeoNames know wins;
     otherwise the first dictionary reading when the word has no nominative or adjective reading, else

@@ -120,7 +120,7 @@ TOKENS = [
     b"\"title\": ", b"\"text\": ", b"\"published\": \"2024-13-45\"", b"\"language\": 7", b"null",
     b"\\u0000", b"\\ud800", b"1e999", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00", b"\x1b",
     b"\x0c", b"\r", b"\n", b"\n\n", b"\xd0", b"\xc3\x28", b"\xf4\x90\x80\x80", b"\xe2\x80\xa8",
-    b"Photo: ", b"Updated at 13:52, 22-04-2024", b"Source: ", b"Share", b"31.12.1969", b"29.02.2023",
+    b"Photo: ", b"Updated at 09:41, 17-03-2024", b"Source: ", b"Share", b"31.12.1969", b"29.02.2023",
 ]
 
 

@@ -304,7 +304,7 @@ def _stamp_words() -> re.Pattern[str]:
 
 
 def _is_stamp(sentence: Sentence | None, mention: DateMention) -> bool:
-    """A page stamp line ("Updated at 13:52, 22-04-2024"), not a sentence of the report."""
+    """A page stamp line ("Updated at 09:41, 17-03-2024"), not a sentence of the report."""
     if sentence is None:
         return False
     if _stamp_words().search(sentence.text):

@@ -8,7 +8,7 @@ compounds ("fünfundzwanzig"), scale words ("2 млн", "1,5 mld", "2 Mio."), va
 (``number_words.txt``, ``scales.txt``, ``approximate_numbers.txt``, ``number_phrases.txt``,
 ``halves.txt``, ``approximators.txt``, ``units.txt``, ``number_format.txt``) and ``common/``.
 
-Not quantities: numbers inside date expressions, times of day ("13:52"), ordinals ("5-й", "3rd"),
+Not quantities: numbers inside date expressions, times of day ("09:41"), ordinals ("5-й", "3rd"),
 codes glued to letters ("COVID-19", "5G"), a year standing alone ("in 2020", "1994") and a phrase
 stating a rate ("20,000 euros a year", "twice a week"). "до"/"да"/"do" before a figure means "up to"
 (approximate) except after a verb of sentencing or change (``approximator_vetoes.txt``: "засудив до

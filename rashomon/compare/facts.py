@@ -214,7 +214,7 @@ _AGE = re.compile(
 
 
 
-_AGE_APPOSITION = re.compile(r"(?<=[^\W\d_]{2}),[\s\u00a0]+(\d{1,3}),")  # "Malynovych, 46, said"
+_AGE_APPOSITION = re.compile(r"(?<=[^\W\d_]{2}),[\s\u00a0]+(\d{1,3}),")  # "Hrytsak, 46, said"
 
 
 

@@ -4,7 +4,7 @@ The words and labels come from ``rashomon/data/furniture.json``; this module onl
 
 Decisions worth knowing:
 
-* A stamp line ("Updated at 13:52,22-04-2024", "Обновлено 22.04.2024, 13:52") is a label, a date, an
+* A stamp line ("Updated at 09:41,17-03-2024", "Обновлено 17.03.2024, 09:41") is a label, a date, an
   optional time and nothing but connector words ("at", "um", "в"). A line that only holds a date is a
   publication stamp. "Published on 3 March the report said ..." is prose and stays in the body.
 * A photo credit is "Label: credit" on its own line or at the end of a line ("Caption. Photo: X"). An
@@ -146,7 +146,7 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 def parse_stamp_date(text: str, *, english: bool = False) -> tuple[str, str] | None:
-    """An ISO 8601 date (``2024-04-22`` or ``2024-04-22T13:52``) found in ``text``, and the leftover text.
+    """An ISO 8601 date (``2024-03-17`` or ``2024-03-17T09:41``) found in ``text``, and the leftover text.
 
     ``english`` reads ``04/05/2024`` as April 5 (US usage) when the day cannot tell, and honours
     "a.m."/"p.m." (in German "am" is a preposition: "um 09:15 am 14.03.2023").

@@ -49,7 +49,7 @@ def _read_line(stream: BinaryIO, max_bytes: int) -> bytes | None:
 
 
 def _date(value: str) -> str:
-    """``value`` as ISO 8601 when it is a date we can read ("22.04.2024, 13:52"), else as given."""
+    """``value`` as ISO 8601 when it is a date we can read ("17.03.2024, 09:41"), else as given."""
     try:
         dt.datetime.fromisoformat(value)
     except ValueError:
