@@ -75,7 +75,7 @@ def _english_labels(
             if inside is not None and j > 0 and doc[j - 1].lower_ == "of":  # "candidate of Belarus"
                 j = by_start.get(inside[0], j) - 2
                 continue
-            if tok.tag_ == "POS" and j > 0:  # "head of Babaryka's campaign headquarters"
+            if tok.tag_ == "POS" and j > 0:  # "head of the mayor's press office"
                 j -= 1
                 continue
             hyphen = tok.text == "-" and not tok.whitespace_ and j > 0 and not doc[j - 1].whitespace_
@@ -101,7 +101,7 @@ def _english_labels(
 def _reverse_apposition(
     doc: object, i: int, key: str, owners: list[tuple[int, int, str, str]]
 ) -> list[tuple[str, int, int]]:
-    """ "the head of Echo of Moscow, Alexei Venediktov," -> "the head of Echo of Moscow"."""
+    """ "the editor of Radio Dnipro, Ihor Savchuk," -> "the editor of Radio Dnipro"."""
     tokens = doc  # a spaCy Doc
     if i < 2 or tokens[i - 1].text != ",":  # type: ignore[index]
         return []
