@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Brief", "make_brief", "render_brief"]
+__all__ = ["Brief", "make_brief"]
 
 # The brief lists at least this many shared statements when the story has them, and at most MAX_SHARED:
 # seven lines are what a reader takes in at a glance (the issue asks for 3-7).
@@ -56,7 +56,9 @@ class Brief:
         }
 
     def to_text(self, *, markdown: bool = False, web_links: bool = False) -> str:
-        """The brief as plain text or Markdown (see :func:`render_brief`)."""
+        """The brief as plain text or Markdown (see :func:`rashomon.render.render_brief`)."""
+        from .render import render_brief
+
         return render_brief(self.to_json(), markdown=markdown, web_links=web_links)
 
 
@@ -141,55 +143,3 @@ def make_brief(
         conflicts=conflicts,
         single_source=[item for _r, item in single[:MAX_SINGLE]],
     )
-
-
-def _mark(text: str, lang: str | None, wanted: str | None) -> str:
-    return f"{text} [{lang}]" if wanted and lang and lang != wanted else text
-
-
-def sentence_link(claim: dict[str, Any], *, web: bool = False) -> str | None:
-    """Where a claim's sentence can be read: its page in the web UI, else the article's own web address."""
-    if web:
-        return f"/articles/{claim['article']}#s{claim['sentence']}"
-    url = str(claim.get("url") or "")
-    return url if url.lower().startswith(("http://", "https://")) else None
-
-
-def render_brief(data: dict[str, Any], *, markdown: bool = False, web_links: bool = False) -> str:
-    """A brief (:meth:`Brief.to_json`) as plain text or Markdown; each sentence is referred to as
-    "Outlet #N" (its sentence index), linked in Markdown to the article (``web_links``: its page in the
-    web UI)."""
-    from .render import md_escape as _md
-
-    esc = _md if markdown else (lambda t: " ".join(str(t).split()))
-    wanted = data.get("language")
-
-    def ref(claim: dict[str, Any]) -> str:
-        label = f"{claim['source']} #{claim['sentence']}"
-        url = sentence_link(claim, web=web_links) if markdown else None
-        return f"[{_md(label)}]({url})" if url else esc(label)
-
-    head = "### " if markdown else ""
-    lines = [f"{'## ' if markdown else ''}Brief: {esc(data['title'])}", ""]
-    lines.append(f"Event date: {esc(data.get('event_date') or 'unknown')}")
-    sources = "; ".join(f"{s['name']} ({', '.join(s['languages']) or '?'})" for s in data["sources"])
-    lines += [f"Sources ({len(data['sources'])}): {esc(sources)}", "", f"{head}What the sources agree on"]
-    if not data["shared"]:
-        lines.append("- no statement is made by more than one source")
-    for item in data["shared"]:
-        links = ", ".join(ref(c) for c in item["claims"])
-        lines.append(f"- {esc(_mark(item['text'], item['language'], wanted))} "
-                     f"({item['sources']} of {item['of']} sources: {links})")
-    lines += ["", f"{head}Where they disagree"]
-    if not data["conflicts"]:
-        lines.append("- no contradiction found")
-    for item in data["conflicts"]:
-        lines.append(f"- {esc(item['note'])}")
-        lines += [f"  - {esc(c['source'])}: {esc(_mark(c['text'], c['language'], wanted))} ({ref(c)})"
-                  for c in item["claims"]]
-    lines += ["", f"{head}What a single source adds"]
-    if not data["single_source"]:
-        lines.append("- nothing")
-    for item in data["single_source"]:
-        lines.append(f"- {esc(item['source'])}: {esc(_mark(item['text'], item['language'], wanted))} ({ref(item)})")
-    return "\n".join(lines) + "\n"

@@ -47,6 +47,8 @@ def move_article(store: Store, article_id: str, story_id: str, *, by: str = "api
     article = store.get_article(article_id)
     target = store.get_story(story_id)
     source = store.story_of(article.id)
+    if source == target.id:
+        raise UsageError(f"article {article.id} is already in story {target.id}")
     with store.transaction():
         store.add_decision("story_move", {"article": article.id, "story": target.id,
                                           "with": [a for a in target.article_ids if a != article.id], "by": by})
@@ -61,7 +63,7 @@ def move_article(store: Store, article_id: str, story_id: str, *, by: str = "api
 def merge_stories(store: Store, story_ids: Sequence[str], *, by: str = "api") -> str:
     """Merge stories into the first one and record the decision; returns the surviving id."""
     if len(set(story_ids)) < 2:
-        raise UsageError("name at least two different stories to merge")
+        raise UsageError("a merge needs at least two different stories (a story cannot be merged with itself)")
     found = [store.get_story(s) for s in story_ids]
     target = found[0]
     members = [a for s in found for a in s.article_ids]

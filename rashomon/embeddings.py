@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 
+from .analyse.sentences import is_full_sentence, split_sentences
 from .models import Article
 
 ModelName = Literal["e5", "use"]
@@ -33,8 +33,6 @@ LEAD_SENTENCES = 3
 LEAD_CHARS = 600
 # Embeddings of recent texts kept in memory; 4,096 x (384 + 512) float32 is ~15 MB.
 _CACHE_SIZE = 4096
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"»“”']?\s+(?=[\"«„“A-ZА-ЯЁІЎЄЇҐĄĆĘŁŃÓŚŹŻÄÖÜ0-9])")
 
 _cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 
@@ -131,11 +129,23 @@ def embed_texts(texts: list[str], *, model: ModelName = "e5") -> np.ndarray:
     return np.vstack(rows) if rows else np.zeros((0, dim), dtype=np.float32)
 
 
-def lead(text: str, *, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CHARS) -> str:
-    """The first ``sentences`` sentences of ``text``, at most ``max_chars`` characters (cut at a space)."""
-    text = " ".join(text.split())
-    parts = _SENTENCE_END.split(text, maxsplit=sentences)
-    out = " ".join(parts[:sentences])
+def lead(
+    text: str, *, language: str | None = None, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CHARS
+) -> str:
+    """The first ``sentences`` sentences of ``text``, at most ``max_chars`` characters (cut at a space).
+
+    Sentences are split as the analysis splits them (with the abbreviations of ``language``); a line
+    that is no sentence (a heading, a dateline) stays in the lead but does not count as one.
+    """
+    parts: list[str] = []
+    counted = length = 0
+    for sentence in split_sentences(text, language):
+        if counted == sentences or length > max_chars:
+            break
+        parts.append(" ".join(sentence.text.split()))
+        length += len(parts[-1]) + 1
+        counted += is_full_sentence(sentence.text)
+    out = " ".join(parts)
     if len(out) > max_chars:
         cut = out.rfind(" ", 0, max_chars)
         out = out[: cut if cut > max_chars // 2 else max_chars]
@@ -144,7 +154,7 @@ def lead(text: str, *, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CH
 
 def article_text(article: Article, *, sentences: int = LEAD_SENTENCES, max_chars: int = LEAD_CHARS) -> str:
     """What an article contributes to its embedding: title and lead."""
-    body = lead(article.text, sentences=sentences, max_chars=max_chars)
+    body = lead(article.text, language=article.language, sentences=sentences, max_chars=max_chars)
     title = " ".join(article.title.split())
     if title and body.startswith(title):
         return body

@@ -1,4 +1,5 @@
-"""The library entry point: add files -> analyse -> resolve entities -> cluster into stories.
+"""The library entry point: read files -> analyse -> store -> place in stories -> resolve entities
+(the registry reads each article's story) -> embed the statements of stories with two or more articles.
 
 Each input file is stored in its own transaction (a WARC every ``_WARC_BATCH`` records), so an
 interrupted run leaves only whole files behind and rerunning the same command finishes the job.

@@ -3,7 +3,8 @@
 Both renderings have the same sections: a header with the sources and languages, then *All sources
 agree*, *Only in <source>*, *Sources disagree*, *How each source quotes <speaker>* and *How each source
 describes <entity>*. The HTML is one self-contained file: inline CSS, no scripts, no external links
-but the articles' own URLs, and every value escaped by jinja2's autoescape.
+but the articles' own URLs, and every value escaped by jinja2's autoescape. The brief of a story
+(:mod:`rashomon.brief`) is rendered here too, as plain text or Markdown.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from jinja2 import Environment, Template
 
 from .data import read_data_text
 
-__all__ = ["md_escape", "to_html", "to_markdown"]
+__all__ = ["render_brief", "sentence_link", "to_html", "to_markdown"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
@@ -87,9 +88,6 @@ def _view(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-md_escape = _md  # public: the brief's Markdown (rashomon/brief.py) escapes the same way
-
-
 def _extras(result: dict[str, Any], source: Any) -> dict[str, Any]:
     """The brief and "How it spread" lines of an annotated comparison (rashomon/annotate.py), if present."""
     from .origin import spread_lines
@@ -121,8 +119,6 @@ def to_markdown(result: dict[str, Any]) -> str:
         lines.append(f"Event date: {_md(v['event_date'])}  ")
     lines.append(f"Languages: {_md(', '.join(v['languages']) or 'unknown')}")
     if v["brief"]:
-        from .brief import render_brief
-
         lines += ["", render_brief(v["brief"], markdown=True).rstrip()]
     lines += ["", f"## Sources ({v['total']})", ""]
     for a in v["articles"]:
@@ -183,3 +179,56 @@ def to_html(result: dict[str, Any]) -> str:
         if not str(article.get("url") or "").lower().startswith(("http://", "https://")):
             article["url"] = None
     return _template().render(v=view)
+
+
+# -- the brief (rashomon/brief.py) as text --------------------------------------------------------------
+
+
+def _mark(text: str, lang: str | None, wanted: str | None) -> str:
+    return f"{text} [{lang}]" if wanted and lang and lang != wanted else text
+
+
+def sentence_link(claim: dict[str, Any], *, web: bool = False) -> str | None:
+    """Where a claim's sentence can be read: its page in the web UI, else the article's own web address."""
+    if web:
+        return f"/articles/{claim['article']}#s{claim['sentence']}"
+    url = str(claim.get("url") or "")
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def render_brief(data: dict[str, Any], *, markdown: bool = False, web_links: bool = False) -> str:
+    """A brief (:meth:`Brief.to_json`) as plain text or Markdown; each sentence is referred to as
+    "Outlet #N" (its sentence index), linked in Markdown to the article (``web_links``: its page in the
+    web UI)."""
+    esc = _md if markdown else (lambda t: " ".join(str(t).split()))
+    wanted = data.get("language")
+
+    def ref(claim: dict[str, Any]) -> str:
+        label = f"{claim['source']} #{claim['sentence']}"
+        url = sentence_link(claim, web=web_links) if markdown else None
+        return f"[{_md(label)}]({url})" if url else esc(label)
+
+    head = "### " if markdown else ""
+    lines = [f"{'## ' if markdown else ''}Brief: {esc(data['title'])}", ""]
+    lines.append(f"Event date: {esc(data.get('event_date') or 'unknown')}")
+    sources = "; ".join(f"{s['name']} ({', '.join(s['languages']) or '?'})" for s in data["sources"])
+    lines += [f"Sources ({len(data['sources'])}): {esc(sources)}", "", f"{head}What the sources agree on"]
+    if not data["shared"]:
+        lines.append("- no statement is made by more than one source")
+    for item in data["shared"]:
+        links = ", ".join(ref(c) for c in item["claims"])
+        lines.append(f"- {esc(_mark(item['text'], item['language'], wanted))} "
+                     f"({item['sources']} of {item['of']} sources: {links})")
+    lines += ["", f"{head}Where they disagree"]
+    if not data["conflicts"]:
+        lines.append("- no contradiction found")
+    for item in data["conflicts"]:
+        lines.append(f"- {esc(item['note'])}")
+        lines += [f"  - {esc(c['source'])}: {esc(_mark(c['text'], c['language'], wanted))} ({ref(c)})"
+                  for c in item["claims"]]
+    lines += ["", f"{head}What a single source adds"]
+    if not data["single_source"]:
+        lines.append("- nothing")
+    for item in data["single_source"]:
+        lines.append(f"- {esc(item['source'])}: {esc(_mark(item['text'], item['language'], wanted))} ({ref(item)})")
+    return "\n".join(lines) + "\n"

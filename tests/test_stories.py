@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rashomon.embeddings import article_text, lead
 from rashomon.errors import UsageError
 from rashomon.models import Article
 from rashomon.stories import (
@@ -360,3 +361,31 @@ def test_words_are_compared_only_within_one_language(features: list[ArticleFeatu
     assert "terms" in pair_features(first, replace(first, article_id="again"))
     # Each kind of pair has a model that accepts it.
     assert 0.0 <= same_event_score(first, second) <= 1.0
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), [
+    # an abbreviation or a number after one does not end the lead's first sentence
+    ("en", "Crews reached hall No. 4 at 3 a.m. on Sunday. The roof had fallen in. Two guards were "
+     "unhurt. A fourth sentence is left out.",
+     "Crews reached hall No. 4 at 3 a.m. on Sunday. The roof had fallen in. Two guards were unhurt."),
+    ("ru", "Суд применил ч. 2 ст. 130 УК к двум фермерам. Они не признали вину. Приговор обжалуют. "
+     "Это четвёртое.",
+     "Суд применил ч. 2 ст. 130 УК к двум фермерам. Они не признали вину. Приговор обжалуют."),
+    # a German ordinal date is no sentence end
+    ("de", "Die Brücke bleibt bis zum 3. Mai gesperrt. Pendler fahren Umwege. Der Bürgermeister "
+     "entschuldigt sich. Mehr folgt.",
+     "Die Brücke bleibt bis zum 3. Mai gesperrt. Pendler fahren Umwege. Der Bürgermeister entschuldigt sich."),
+    # a closing quote stays with its sentence; a heading line is kept but not counted as a sentence
+    ("pl", "Pilne z Gdańska\nRadny powiedział: „To był błąd.” Port stoi. Kolejka rośnie. Nic więcej.",
+     "Pilne z Gdańska Radny powiedział: „To był błąd.” Port stoi. Kolejka rośnie."),
+])
+def test_the_embedded_lead_is_the_first_three_sentences(language: str, text: str, expected: str) -> None:
+    assert lead(text, language=language) == expected
+    article = Article(title="Headline", text=text, language=language)
+    assert article_text(article) == f"Headline. {expected}"
+
+
+def test_a_long_lead_is_cut_at_a_space() -> None:
+    text = "Word " * 400 + "end."
+    cut = lead(text, max_chars=100)
+    assert len(cut) <= 100 and cut.endswith("Word") and "  " not in cut

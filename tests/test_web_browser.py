@@ -186,3 +186,37 @@ def test_screenshot_of_story_page(server: tuple[str, str], page: Any, tmp_path: 
     shot = tmp_path / "story.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+
+
+def test_split_a_story_through_its_form(tmp_path: Path, page: Any) -> None:
+    from playwright.sync_api import expect
+
+    db = make_db(str(tmp_path / "split.db"))  # its own database: the module's server keeps its stories
+    app = create_app(db=db)
+    app.state.compare_story = fake_compare
+    with served(app) as base:
+        page.goto(base + "/stories/story-trial")
+        split = page.locator("form[action$='/split']")
+        split.get_by_label("Sputnik: Журналиста Андрея Ковалева приговорили к четырем годам").check()
+        split.get_by_role("button", name="Split into a new story").click()
+        expect(page.get_by_role("status")).to_contain_text("split off into this new story")
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            "Журналиста Андрея Ковалева приговорили к четырем годам")
+        expect(page.locator(".source-card")).to_have_count(1)
+        new_id = page.url.split("/")[-1].split("?")[0]
+        assert new_id != "story-trial"
+
+        page.goto(base + "/")
+        expect(page.get_by_role("link", name="Журналиста Андрея Ковалева приговорили к четырем годам")).to_be_visible()
+        page.goto(base + "/stories/story-trial")
+        expect(page.locator(".source-card")).to_have_count(2)
+        assert page.errors == []
+
+        # a bad choice is a message on the page (a 400, which the console logs), not a server error
+        page.locator("form[action$='/merge']").get_by_label("or the story with id").fill("story-trial")
+        page.on("dialog", lambda d: d.accept())
+        page.get_by_role("button", name="Merge stories").click()
+        expect(page.locator(".error-page")).to_contain_text("cannot be merged with itself")
+    with open_store(db) as store:
+        assert store.get_story(new_id).article_ids == ["a2trial00002"]
+        assert [kind for kind, _ in store.decisions()] == ["story_split"]

@@ -16,6 +16,8 @@ from .wordlists import language_key, rows, words
 
 # terminal punctuation, then closing quotes/brackets that belong to the sentence they close
 _END = re.compile(r"(?:[.!?…]+|\.\.\.)[»”\"’'“)\]]*(?=\s)")
+_TERMINAL = (".", "!", "?", "…")
+_CLOSERS = "»”\"’'“)]"
 _OPENERS = '«"„“‘‚([—–-‹»'
 _TOKEN_BEFORE = re.compile(r"([^\s«\"„“‘‚(\[]+)\.$")
 _DOTTED = re.compile(r"^(?:\w{1,3}\.)+\w{1,3}$")
@@ -44,7 +46,7 @@ def _next_starts_sentence(text: str, pos: int, end: int) -> bool:
 def _is_boundary(text: str, match: re.Match[str], line_start: int, line_end: int, lang: str) -> bool:
     if not _next_starts_sentence(text, match.end(), line_end):
         return False
-    punct = match.group(0).rstrip("»”\"’'“)]")
+    punct = match.group(0).rstrip(_CLOSERS)
     if punct != ".":
         return True
     before = _TOKEN_BEFORE.search(text, line_start, match.start() + 1)
@@ -71,6 +73,11 @@ def _is_boundary(text: str, match: re.Match[str], line_start: int, line_end: int
         last = words_before[-1] if words_before else ""
         return not (lang == "de" or (last.isalpha() and last.islower() and len(last) <= 3))
     return True
+
+
+def is_full_sentence(text: str) -> bool:
+    """Whether a split sentence ends with terminal punctuation (a heading or a dateline line does not)."""
+    return text.rstrip().rstrip(_CLOSERS).endswith(_TERMINAL)
 
 
 def split_sentences(text: str, language: str | None) -> list[Sentence]:

@@ -80,7 +80,7 @@ from .quotes import (
     _quote_sentences,
     _said_vectors,
 )
-from .render import _article_json, _descriptors, _entities_json, _event_date
+from .render import _descriptors, _entities_json, _event_date
 
 __all__ = [
     "ALIGN_THRESHOLD", "APPROX_TOLERANCE", "E5_WEIGHT", "ENTITY_SUPPORT", "EXACT_TOLERANCE", "FOCUS_SUPPORT",
@@ -143,7 +143,7 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
             "title": story.title,
             "event_date": _event_date([d.analysis.event_date for d in docs]) or story.event_date,
             "languages": languages,
-            "articles": [_article_json(d.article) for d in docs],
+            "articles": [d.article.to_json() for d in docs],
         },
         "entities": _entities_json(entities, order),
         "statements": statements,

@@ -7,7 +7,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from ..models import Article
 from .conflicts import _date_parts
 from .facts import _Doc, _StoryEntity
 
@@ -24,12 +23,6 @@ def _entities_json(entities: dict[str, _StoryEntity], order: dict[str, int]) -> 
         }
         for e in items
     ]
-
-
-
-def _article_json(article: Article) -> dict[str, Any]:
-    return article.to_json()
-
 
 
 def _descriptors(docs: Sequence[_Doc]) -> list[dict[str, Any]]:

@@ -36,8 +36,10 @@ __all__ = [
     "story_id_for",
 ]
 
-# Embeddings of an article's title and lead, cached per article under this name.
-_VECTOR_MODEL = "story.v1"
+# Embeddings of an article's title and lead, cached per article under this name; bumped when the
+# embedded text changes, so stored vectors are made again (v2: the lead is cut by the analysis's
+# sentence splitter, which knows abbreviations and ordinals).
+_VECTOR_MODEL = "story.v2"
 # Undated articles are compared with the stories of this many most recently added articles.
 _RECENT_FOR_UNDATED = 500
 # A batch (with its nearby stories) up to this size is clustered as a whole (order-independent,

@@ -1,21 +1,26 @@
-"""One story: its articles side by side, statements aligned in rows, quotes, descriptors, timeline.
+"""One story: its articles side by side, statements aligned in rows, quotes, descriptors, timeline,
+and the forms that move an article, split the story or merge it with another.
 
-The comparison comes from ``rashomon.compare.compare_story`` behind the stored-comparison cache.
+The comparison comes from ``rashomon.compare.compare_story`` behind the stored-comparison cache; the
+decisions are :mod:`rashomon.decisions`' own, as the CLI's ``stories move|split|merge``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ...annotate import annotate
-from ...decisions import source_label
+from ...decisions import merge_stories, move_article, source_label, split_story
+from ...errors import UsageError
 from ...models import Analysis, Article
 from ...origin import spread_lines
+from ...store import Store
 from ..common import StoreDep, coverage, load_compare, render, show_date, story_articles
+from ..security import require_csrf
 
 router = APIRouter(include_in_schema=False)
 
@@ -26,6 +31,14 @@ STATUS_HELP = {
     "unique": "only one article states it",
     "conflict": "the articles state incompatible things",
 }
+DONE_MESSAGES = {
+    "move": "The article is moved here",
+    "split": "These articles are split off into this new story",
+    "merge": "The stories are merged into this one",
+}
+# The move and merge targets are picked from a list of the newest stories, shown in two forms on every
+# story page: 200 of them (~100 bytes each) add ~40 kB; any other story's id can be typed in.
+STORY_CHOICES = 200
 
 
 def _columns(articles: list[Article]) -> list[dict[str, Any]]:
@@ -112,8 +125,14 @@ def timeline(articles: list[Article], analyses: dict[str, Analysis | None]) -> l
     ]
 
 
+def _other_stories(store: Store, story_id: str) -> list[dict[str, str]]:
+    """The newest stories but this one, as choices of the move and merge forms."""
+    found = [s for s in store.list_stories(limit=STORY_CHOICES + 1) if s.id != story_id][:STORY_CHOICES]
+    return [{"id": s.id, "label": f"{s.title} ({len(s.article_ids)})"} for s in found]
+
+
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str, store: StoreDep, status: str = "") -> Response:
+def story_page(request: Request, story_id: str, store: StoreDep, status: str = "", done: str = "") -> Response:
     """The comparison page of one story."""
     story = store.get_story(story_id)
     articles = story_articles(store, story)
@@ -132,6 +151,8 @@ def story_page(request: Request, story_id: str, store: StoreDep, status: str = "
         "status": status,
         "status_labels": STATUS_LABELS,
         "status_help": STATUS_HELP,
+        "done": DONE_MESSAGES.get(done, ""),
+        "other_stories": _other_stories(store, story.id),
         "copies": [
             {**copy, "original": next((c for c in columns if c["article"].id == copy["original_id"]), None)}
             for copy in store.copies_of_articles(article_ids)
@@ -158,3 +179,48 @@ def story_page(request: Request, story_id: str, store: StoreDep, status: str = "
         "entities": result.get("entities", []),
     })
     return render(request, "story.html", context)
+
+
+def _chosen_story(picked: str, typed: str, what: str) -> str:
+    """The story id typed in, else the one picked from the list; a usage error when neither."""
+    chosen = typed.strip() or picked.strip()
+    if not chosen:
+        raise UsageError(f"choose the story to {what}, or type its id")
+    return chosen
+
+
+@router.post("/stories/{story_id}/move", dependencies=[Depends(require_csrf)])
+def move_story_article(
+    story_id: str, store: StoreDep, article: Annotated[str, Form()] = "",
+    story: Annotated[str, Form()] = "", story_id_typed: Annotated[str, Form(alias="story_id")] = "",
+) -> Response:
+    """Move one of this story's articles into another story now (kept by later rebuilds)."""
+    current = store.get_story(story_id)
+    if not article.strip():
+        raise UsageError("choose the article to move")
+    moved = store.get_article(article.strip())
+    if moved.id not in current.article_ids:
+        raise UsageError(f"article {moved.id} is not in story {current.id}")
+    target = _chosen_story(story, story_id_typed, "move the article to")
+    move_article(store, moved.id, target, by="web")
+    return RedirectResponse(f"/stories/{target}?done=move", status_code=303)
+
+
+@router.post("/stories/{story_id}/split", dependencies=[Depends(require_csrf)])
+def split_story_articles(
+    story_id: str, store: StoreDep, article: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Split the ticked articles off this story into a new story now (kept by later rebuilds)."""
+    new_id = split_story(store, story_id, [a.strip() for a in article or []], by="web")
+    return RedirectResponse(f"/stories/{new_id}?done=split", status_code=303)
+
+
+@router.post("/stories/{story_id}/merge", dependencies=[Depends(require_csrf)])
+def merge_story(
+    story_id: str, store: StoreDep, story: Annotated[str, Form()] = "",
+    story_id_typed: Annotated[str, Form(alias="story_id")] = "",
+) -> Response:
+    """Merge another story into this one now (kept by later rebuilds)."""
+    current = store.get_story(story_id)
+    kept = merge_stories(store, [current.id, _chosen_story(story, story_id_typed, "merge with")], by="web")
+    return RedirectResponse(f"/stories/{kept}?done=merge", status_code=303)
