@@ -6,15 +6,8 @@ town only in the locative still names the entity by its nominative, and the name
 
 from __future__ import annotations
 
-from rashomon.names import (
-    _CYRILLIC,
-    _SLAVIC_LETTERS,
-    _case_endings,
-    _swap,
-    guess_cyrillic_language,
-    morph_analyser,
-    place_groups,
-)
+from rashomon.body_names import place_groups
+from rashomon.names import _CYRILLIC, _SLAVIC_LETTERS, _case_endings, _swap, guess_cyrillic_language, morph_analyser
 
 _PLACE_CASES = frozenset({"gent", "datv", "loct", "ablt"})
 

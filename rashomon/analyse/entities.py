@@ -20,12 +20,32 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
+from ..body_names import place_groups, place_kind
 from ..models import Entity, EntityType, Mention, Sentence
-from ..names import listed_given_gender, morph_analyser, person_base_form, place_groups, place_kind
+from ..names import listed_given_gender, morph_analyser, person_base_form
 from ..place_forms import place_base_form
-from .names import PERSON_TAGS, dictionary_reading, first_name, is_title, looks_like_surname, nominative, stem, stems
+from .names import (
+    PERSON_TAGS,
+    dictionary_reading,
+    first_name,
+    given_and_surname,
+    is_title,
+    looks_like_surname,
+    nominative,
+    stem,
+    stems,
+)
 from .nlp import english_doc, english_token_at, natasha_spans
-from .wordlists import language_key, places, words
+from .phrase_spans import (
+    adjectives_then,
+    genitive_tail,
+    is_acronym,
+    is_adjective,
+    quoted_names,
+    region_word,
+    street_names,
+)
+from .wordlists import countries, language_key, places, words
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?")
 _OPENING = re.compile(r"[«“„\"‘‚‹(:—–]\s*$")
@@ -38,6 +58,9 @@ _STRONG, _MODEL, _SHAPE, _WEAK = 3.0, 2.0, 2.5, 1.0
 # a nationality word that modifies a noun ("Lithuanian minister") is an adjective, not a name; the
 # plural noun ("Ukrainians") stays MISC
 _MODIFIER_DEPS = frozenset({"amod", "compound"})
+# pymorphy3 parts of speech no name's word has
+_FUNCTION_TAGS = ("NPRO", "ADVB", "CONJ", "PRCL", "PREP", "INTJ", "PRED", "VERB", "INFN", "GRND", "PRTS")
+_PLACE_KINDS = frozenset({"settlement", "river", "district", "region"})  # org_generic_words.tsv: a name's kind
 _HEADLINE_CAPS = 0.7  # share of capitalised words above which a line is title case: rules skip it
 
 
@@ -95,8 +118,15 @@ def _is_org_word(token: str, lang: str) -> bool:
 
 
 def _is_generic_org_word(token: str, lang: str) -> bool:
-    """A listed kind of organisation as such ("Police", "Суд"), not a listed name ("Gazprom")."""
-    return token.lower() in words(lang, "org_keywords") and token not in words(lang, "org_keywords", lower=False)
+    """A listed kind of organisation as such ("Police", "Суд", an inflected "Компанією"), not a listed name
+    ("Gazprom") nor an acronym."""
+    if token in words(lang, "org_keywords", lower=False) and token.lower() != token:
+        return False
+    lowered = token.lower()
+    if lowered in words(lang, "org_keywords"):
+        return True
+    stems = [k for k in words(lang, "org_keywords") if len(k) >= 4]  # Slavic stems: "компані" + case ending
+    return lang in ("ru", "uk", "be") and any(lowered.startswith(k) and len(lowered) - len(k) <= 3 for k in stems)
 
 
 @lru_cache(maxsize=16)
@@ -149,6 +179,18 @@ def _oblique_place(word: str, following: str, lang: str) -> bool:
     return place_base_form(word, language=lang) != word and not _agrees_with_noun(word, following, lang)
 
 
+def _common_word(word: str, lang: str) -> bool:
+    """Whether the ru/uk dictionary has the word (a sentence's first "Воля" is the noun); true without one."""
+    morph = morph_analyser(lang) if lang in ("ru", "uk") else None
+    return morph is None or bool(morph.word_is_known(word.lower()))
+
+
+@lru_cache(maxsize=65536)
+def _known_town(word: str, lang: str) -> bool:
+    """Whether the word, or its nominative, is a town of the place tables or GeoNames (Тернополя: Тернопіль)."""
+    return bool(place_groups(word) or place_groups(place_base_form(word, language=lang)))
+
+
 def _agrees_with_noun(word: str, following: str, lang: str) -> bool:
     """Whether the ru/uk dictionary reads ``word`` as an adjective and the lowercase ``following`` as a noun
     in a case the adjective can have ("Окружному адмінсуді")."""
@@ -173,26 +215,42 @@ def _is_headline(sentence: Sentence, tokens: list[tuple[int, int, str]]) -> bool
 def _classify(
     run: list[str], *, lang: str, titled: bool, initial: bool, prev: str, following: str = "", proper: bool = True
 ) -> tuple[EntityType, float] | None:
+    if initial and len(run) == 1 and dictionary_reading(run[0], lang, _FUNCTION_TAGS, only=True):
+        return None  # "Таким чином", "Відтак": a capitalised pronoun or adverb
     given = first_name(run[0], lang)
     if given is None and len(run) == 2 and (gender := listed_given_gender(run[0], language=lang)):
         given = (run[0], gender)  # "Ostap Malynowytsch": a given name the cross-language table spells so
     if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
         return "PER", _STRONG
-    if any(_is_org_word(t, lang) for t in run) or (prev.islower() and _is_org_word(prev, lang)):
+    adjectives_acronym = len(run) >= 2 and is_acronym(run[-1]) and all(is_adjective(t, lang) for t in run[:-1])
+    person_like = len(run) == 2 and looks_like_surname(run[-1], lang)  # "прафсаюза Кшыштаф Ламбіцкі"
+    named_after_kind = prev.islower() and _is_org_word(prev, lang) and not person_like
+    if adjectives_acronym or any(_is_org_word(t, lang) for t in run) or named_after_kind:
         if initial and all(_is_generic_org_word(t, lang) for t in run):
             return None  # "Police said": a kind of organisation, capitalised by its place
         return "ORG", _STRONG  # "Rada Miejska", or named after its kind: "агенцтва Інтэрфакс"
     if _is_place(run, lang):
         return "LOC", _STRONG  # before the acronym test: "US", "UK"
-    if len(run) <= 2 and prev[:1].islower() and place_kind(prev) in ("settlement", "river"):
+    after_abbreviation = prev in words(lang, "settlement_abbreviations")  # "м. Вербівка", "пгт Ильинка"
+    if len(run) <= 2 and prev[:1].islower() and (after_abbreviation or place_kind(prev) in _PLACE_KINDS):
         return "LOC", _SHAPE  # "w miejscowości Dubowe", "каля горада Дэмбіца", "на річці Тиса"
     after_preposition = not initial and prev in words(lang, "place_prepositions")
     if len(run) == 1 and after_preposition and _oblique_place(run[0], following, lang):
         return "LOC", _SHAPE  # "w Dębicy", "у Тячеві", "in Lwiw": a town the lists lack, or one GeoNames knows
+    if len(run) == 1 and not initial and prev in words(lang, "route_prepositions") and _known_town(run[0], lang):
+        return "LOC", _SHAPE  # "до Тернополя", "из Костромы": a town GeoNames knows in its base form
     if len(run) == 1 and run[0].isupper() and 2 <= len(run[0]) <= 6:
-        return "ORG", _SHAPE  # an acronym
+        return "ORG", _SHAPE  # an acronym (a common noun's, "ЗМІ", is dropped in find_entities)
     if titled:
         return "PER", _STRONG
+    # German capitalises every noun and English is the model's: "die Lage" is no town there
+    if 2 <= len(run) <= 3 and given_and_surname(run[0], run[-1], lang):
+        return "PER", _SHAPE  # "Марини Карафорової": a given name and a surname in one case
+    known_town = len(run) == 1 and lang not in ("en", "de") and _known_town(run[0], lang)
+    # a sentence's first word only when no dictionary has it; after a dash mid-sentence ("Ковель — Щецин") too
+    known_town = known_town and (not initial or bool(prev) or not _common_word(run[0], lang))
+    if known_town and not dictionary_reading(run[0], lang, PERSON_TAGS):
+        return "LOC", _SHAPE  # "Тлумач", "Снятині": a town GeoNames knows, not a surname the dictionary has
     if any(looks_like_surname(t, lang) for t in run[-1:]):
         return "PER", _SHAPE
     verbs = words(lang, "speech_verbs")
@@ -261,7 +319,9 @@ def _rule_spans(text: str, sentences: list[Sentence], lang: str) -> list[_Span]:
             while run:
                 pair = len(run) > 1 and f"{run[0][2]} {run[1][2]}".lower() in titles  # "Prime Minister"
                 title = pair or is_title(run[0][2], lang)
-                if not title and run[0][2].lower() not in stop:
+                # "Miasto Krosnów", "Bezirk Horliw": a capitalised word for a town or region is no part of the name
+                kind = len(run) > 1 and place_kind(run[0][2]) in _PLACE_KINDS
+                if not title and not kind and run[0][2].lower() not in stop:
                     break
                 titled = titled or title
                 initial = initial and title
@@ -279,13 +339,28 @@ def _run_span(
     text: str, toks: list[tuple[int, int, str]], j: int, run: list[tuple[int, int, str]], **context: object
 ) -> list[_Span]:
     lang = str(context["lang"])
+    if context["initial"] and dictionary_reading(run[0][2], lang, _FUNCTION_TAGS, only=True):
+        if len(run) == 1:
+            return []  # "Згодом суддя ...": a capitalised adverb, and no name after it
+        run = run[1:]  # "Отже група", "Підтримано асоціацією": a sentence's first word is no name's
+        context = {**context, "initial": False, "prev": run[0][2].lower()}
     names = [w for *_, w in run]
     plain = len(names) == 1 and not first_name(names[0], lang) and not looks_like_surname(names[0], lang)
-    if lang not in ("en", "de") and plain:  # "Каардынацыйная рада": a Slavic name's keyword is lowercase
-        k = j  # only the word right after: "Каардынацыйная рада", not "Жука распавёў агенцтву"
-        adjacent = k < len(toks) and text[toks[k - 1][1] : toks[k][0]] == " "
-        if adjacent and toks[k][2][0].islower() and _is_org_word(toks[k][2], lang):
-            return [_Span(run[0][0], toks[k][1], "ORG", _STRONG)]
+    adjectival = len(names) <= 2 and all(is_adjective(w, lang) for w in names)
+    if lang not in ("en", "de") and (plain or adjectival):
+        # "Каардынацыйная рада", "Липецької міської ради": a Slavic name's keyword is lowercase, after
+        # lowercase adjectives at most, and those only after an adjective ("Жука распавёў агенцтву",
+        # "Довідка районної організації" are no names)
+        org_end = adjectives_then(text, run[-1][1], lang, _is_org_word, adjectives=adjectival)
+        if org_end is not None:
+            return [_Span(run[0][0], org_end, "ORG", _STRONG)]
+        region_end = adjectives_then(text, run[-1][1], lang, region_word)
+        if region_end is not None and not plain:  # "Черкаській області"; a plain noun has no region word
+            return [_Span(run[0][0], region_end, "LOC", _STRONG)]
+        following = toks[j][2] if j < len(toks) and text[toks[j - 1][1] : toks[j][0]] == " " else ""
+        landmark = len(names) == 1 and not context["initial"] and place_kind(following) is not None
+        if landmark and _agrees_with_noun(names[0], following, lang):
+            return [_Span(run[0][0], toks[j][1], "LOC", _SHAPE)]  # "Кленовий парк", "Білого озера"
     found = _classify(
         names,
         lang=lang,
@@ -336,12 +411,6 @@ def _is_demonym(word: str, lang: str) -> bool:
     return not any(p.startswith(named) for p in places(lang)) and any(p.startswith(base) for p in places(lang))
 
 
-def _is_acronym(token: str) -> bool:
-    """An all-capital token of 2+ letters (PKP, БЧ), never a name's word."""
-    letters = [c for c in token if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def _clean(span: _Span, text: str, lang: str) -> _Span | None:
     """Cut leading determiners and titles and a trailing possessive from a span."""
     toks = _tokens(text, span.start, span.end)
@@ -349,7 +418,7 @@ def _clean(span: _Span, text: str, lang: str) -> _Span | None:
     while toks and (toks[0][2].lower() in stop or (is_title(toks[0][2], lang) and len(toks) > 1)):
         toks = toks[1:]
     # an acronym before a person's name is their employer ("PKP PLK Эва Сапежынская"), not the name
-    while span.type == "PER" and len(toks) > 2 and _is_acronym(toks[0][2]):
+    while span.type == "PER" and len(toks) > 2 and is_acronym(toks[0][2]):
         toks = toks[1:]
     if not toks:
         return None
@@ -568,6 +637,72 @@ def _with_region_word(span: _Span, text: str, lang: str) -> _Span:
     return span
 
 
+_PLACE_WORD = re.compile(r" ([a-z]+)\b")
+
+
+def _before_place_word(span: _Span, text: str) -> _Span:
+    """In English a name right before a lowercase word for a kind of place is a place: "the Mureva river",
+    "the Brodiv district" (the model may call them organisations, the rules a person). Slavic languages
+    put a genitive there ("Партії рівних можливостей"), German and Polish the kind word first ("Bezirk Horliw")."""
+    m = _PLACE_WORD.match(text, span.end)
+    kind = place_kind(m.group(1)) if m else None
+    one_word = span.type != "PER" or " " not in text[span.start : span.end]
+    if span.type != "LOC" and one_word and kind in _PLACE_KINDS:
+        return _Span(span.start, span.end, "LOC", span.priority, span.implied)
+    return span
+
+
+def _places_in_lists(spans: list[_Span], text: str, lang: str) -> list[_Span]:
+    """An unknown one-word name (MISC) listed next to a place is a place: "Тлумач, Добрянка, Соснівка",
+    "Тересва і Буштино" (both sides, until the list ends)."""
+    joins = words(lang, "conjunctions") | {","}
+    changed = True
+    while changed:
+        changed = False
+        for n, span in enumerate(spans):
+            if span.type != "MISC" or " " in text[span.start : span.end]:
+                continue
+            neighbours = [spans[k] for k in (n - 1, n + 1) if 0 <= k < len(spans)]
+            if any(o.type == "LOC" and _joined(o, span, text, joins) for o in neighbours):
+                spans[n] = _Span(span.start, span.end, "LOC", span.priority, span.implied)
+                changed = True
+    return spans
+
+
+def _joined(a: _Span, b: _Span, text: str, joins: frozenset[str]) -> bool:
+    """Whether only a comma or a conjunction stands between two spans."""
+    first, second = (a, b) if a.start < b.start else (b, a)
+    return text[first.end : second.start].strip().lower() in joins
+
+
+def _closing_kind(span: _Span, text: str, lang: str) -> str:
+    """A span's type for :func:`genitive_tail`: ``TOWN`` for a one-word place that is no country."""
+    toks = [w for *_, w in _tokens(text, span.start, span.end)]
+    if span.type != "LOC" or len(toks) != 1:
+        return span.type
+    return "LOC" if _place(toks, lang) in countries(lang) else "TOWN"
+
+
+def _with_dependents(spans: list[_Span], text: str, lang: str) -> list[_Span]:
+    """An organisation word takes the genitive words after it and the place or body they end on
+    ("Міністерства" + "охорони довкілля України"): one span, the spans it covers dropped."""
+    out: list[_Span] = []
+    kinds = [(s.start, s.end, _closing_kind(s, text, lang)) for s in spans]
+    for n, span in enumerate(spans):
+        if out and span.start < out[-1].end:
+            continue  # inside the previous organisation's name
+        toks = [w for *_, w in _tokens(text, span.start, span.end)]
+        headed = any(_is_org_word(w, lang) for w in toks)  # "Министерства природных ресурсов" + "России"
+        closed = text[span.end - 1 : span.end] in "»”“"  # a quoted name ends at its closing quote
+        if span.type == "ORG" and toks and not closed and (headed or is_acronym(toks[-1])):
+            following = kinds[n + 1 : n + 2]  # the tail closes on the next span only
+            lowercase = not is_acronym(toks[-1])
+            end = genitive_tail(text, span.end, lang, following, lowercase=lowercase)
+            span = _Span(span.start, end, span.type, span.priority, span.implied) if end > span.end else span
+        out.append(span)
+    return out
+
+
 def find_entities(text: str, sentences: list[Sentence], language: str | None) -> list[Entity]:
     """Find the named entities of one article with all their mentions.
 
@@ -581,11 +716,17 @@ def find_entities(text: str, sentences: list[Sentence], language: str | None) ->
     """
     lang = language_key(language)
     candidates = _model_spans(text, lang) + _rule_spans(text, sentences, lang)
-    legal = words(lang, "org_legal_forms", lower=False)
+    # a legal form alone, or a common noun's abbreviation ("СМИ", which the model takes for a body), is no name
+    bare = words(lang, "org_legal_forms", lower=False) | words(lang, "common_acronyms", lower=False)
     cleaned = [c for c in (_clean(s, text, lang) for s in candidates)
-               if c is not None and text[c.start : c.end] not in legal]  # fmt: skip
+               if c is not None and text[c.start : c.end] not in bare]  # fmt: skip
     cleaned += _legal_form_spans(text, lang)  # after _clean: the quotes belong to the name
-    spans = _coordinate([_with_region_word(s, text, lang) for s in _select(cleaned)], text, lang)
+    cleaned += [_Span(a, b, "ORG", _STRONG + 1) for a, b in quoted_names(text, lang)]
+    cleaned += [_Span(a, b, "LOC", _STRONG + 1) for a, b in street_names(text, lang)]
+    cleaned = [_before_place_word(s, text) for s in cleaned] if lang == "en" else cleaned
+    spans = _coordinate(_with_dependents([_with_region_word(s, text, lang) for s in _select(cleaned)], text, lang),
+                        text, lang)  # fmt: skip
+    spans = _places_in_lists(spans, text, lang)
     people = _group_people(spans, text, lang)
     groups = people + _group_others(spans, people, text, lang)
     _propagate(groups, text, lang)

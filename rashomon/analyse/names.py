@@ -199,3 +199,29 @@ def dictionary_reading(token: str, language: str | None, tags: tuple[str, ...], 
     parses = morph.parse(token.lower())
     readings = parses if only else parses[:1]
     return bool(parses) and all(set(tags) & set(str(p.tag).replace(" ", ",").split(",")) for p in readings)
+
+
+_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct", "voct"})
+
+
+@lru_cache(maxsize=65536)
+def _person_cases(token: str, lang: str, tag: str) -> frozenset[str]:
+    """The cases in which pymorphy3 can read ``token`` as a word with ``tag`` (Name, Surn), any reading."""
+    morph = morph_analyser(lang) if lang in ("ru", "uk") else None
+    if morph is None:
+        return frozenset()
+    found = set()
+    for p in morph.parse(token.lower()):
+        grams = set(str(p.tag).replace(" ", ",").split(","))
+        if tag in grams:
+            found |= grams & _CASES
+    return frozenset(found)
+
+
+def given_and_surname(given: str, surname: str, language: str | None) -> bool:
+    """Whether the ru/uk dictionary can read the two words as a given name and a surname in one case, even
+    when neither is its first reading ("Марини Карафорової": Марина, genitive; "Костянтину Хмаринічу")."""
+    lang = language_key(language)
+    if not given[:1].isupper() or not surname[:1].isupper():
+        return False
+    return bool(_person_cases(given, lang, "Name") & _person_cases(surname, lang, "Surn"))

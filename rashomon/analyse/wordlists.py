@@ -81,18 +81,22 @@ def tagged(language: str | None, name: str) -> dict[str, str]:
 
 
 @lru_cache(maxsize=16)
-def places(language: str | None) -> frozenset[str]:
-    """Place names: CLDR countries (via Babel), ``common/places.tsv`` and ``locations.txt``."""
-    lang = language_key(language)
-    names: set[str] = set()
+def countries(language: str | None) -> frozenset[str]:
+    """CLDR country and territory names in the language (via Babel); empty without Babel."""
     try:
         from babel import Locale
 
-        for code, name in Locale.parse(lang).territories.items():
-            if "(" not in name and not code.isdigit():
-                names.add(name)
-    except Exception:  # noqa: BLE001 - Babel missing or without this locale: the lists below still work
-        pass
+        territories = Locale.parse(language_key(language)).territories.items()
+    except Exception:  # noqa: BLE001 - Babel missing or without this locale
+        return frozenset()
+    return frozenset(name for code, name in territories if "(" not in name and not code.isdigit())
+
+
+@lru_cache(maxsize=16)
+def places(language: str | None) -> frozenset[str]:
+    """Place names: CLDR countries (via Babel), ``common/places.tsv`` and ``locations.txt``."""
+    lang = language_key(language)
+    names = set(countries(lang))
     for cells in table("common", "places.tsv"):
         column = _PLACE_COLUMNS[lang]
         if column < len(cells):

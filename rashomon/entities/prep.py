@@ -9,18 +9,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
+from rashomon.body_names import BodyKeys, body_keys, place_groups, place_words, same_stem
 from rashomon.entities.records import EntityRecord, script_of
-from rashomon.names import (
-    BodyKeys,
-    NameKeys,
-    body_keys,
-    name_keys,
-    nasal_variant,
-    place_groups,
-    place_words,
-    same_stem,
-    skeleton,
-)
+from rashomon.names import NameKeys, name_keys, nasal_variant, skeleton
 from rashomon.place_forms import place_base_form
 
 

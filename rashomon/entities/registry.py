@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from rashomon.body_names import acronym_block
 from rashomon.entities.bodies import EMBED_THRESHOLD, body_veto
 from rashomon.entities.person import person_veto
 from rashomon.entities.prep import Prep, collapse, mark_places, merge_preps, prep
@@ -25,7 +26,7 @@ from rashomon.entities.records import (
     script_of,
 )
 from rashomon.entities.score import MERGE_THRESHOLD, score_pair, types_compatible
-from rashomon.names import NameKeys, acronym_block, loose_skeleton, skeleton
+from rashomon.names import NameKeys, loose_skeleton, skeleton
 
 # Leftover partial names (surname only, given name only) with one skeleton in one story and no
 # full name to attach to are taken as one person: exactly at the threshold, as a full-name merge.
