@@ -581,7 +581,7 @@ def given_initials(keys: NameKeys) -> frozenset[str]:
 _WORD_FOLDS = (
     ("sch", "sh"), ("sz", "sh"), ("cz", "ch"), ("kh", "h"), ("ch", "h"), ("ts", "t"), ("tz", "t"),
     ("ph", "f"), ("th", "t"), ("w", "v"), ("x", "ks"), ("q", "k"), ("c", "k"), ("z", "s"), ("j", "i"),
-    ("g", "h"),  # Belarusian/Ukrainian Г: Hrodna ~ Grodno, Hanych ~ Ганич
+    ("g", "h"),  # Belarusian/Ukrainian Г: Hrodna ~ Grodno, Halych ~ Галич
 )  # fmt: skip
 
 
@@ -593,7 +593,7 @@ def word_key(word: str) -> str:
     :func:`skeleton` in a coarser form: Belarusian initial ``у-``/``-ou`` as ``v``, digraphs and sibilants
     folded, doubled letters collapsed, vowels after the first letter dropped. A Latin word is first read
     in its transcription convention (German ``tsch``/``sch``/``w``/``j``, Polish ``cz``/``sz``/``w``/``c``:
-    ``data/names/latin_rewrites.tsv``), so Tjatschiw, Tiachiv and Тячів meet. Лукашэнка, Лукашенку,
+    ``data/names/latin_rewrites.tsv``), so Tschernihiw, Chernihiv and Чернігів meet. Лукашэнка, Лукашенку,
     Lukashenko, Łukaszenka and Lukaschenko all give ``lksh``.
     """
     low = word.lower()

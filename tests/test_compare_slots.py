@@ -179,8 +179,8 @@ def test_reported_words_join_the_saying_of_the_same_person() -> None:
     entities["ent_k"].names["Oleh Kravets"] += 1
     entities["ent_p"].names["Pavlo Kravets"] += 1
     said = [
-        _said("a0", "Ми не підемо з цеху, поки дирекція не сяде з нами за стіл", "ent_k"),
-        _said("a1", "die Arbeiter würden die Halle nicht verlassen, solange die Leitung nicht verhandle", "ent_k",
+        _said("a0", "Ми не підемо з цеху, поки дирекція не вислухає наші вимоги", "ent_k"),
+        _said("a1", "die Arbeiter würden die Halle nicht verlassen, solange die Leitung ihre Forderungen nicht anhöre", "ent_k",
               direct=False),
         _said("a2", "другие цеха работают в обычном режиме", "ent_p", direct=False),
     ]

@@ -219,7 +219,7 @@ def _classify(
         return None  # "Таким чином", "Відтак": a capitalised pronoun or adverb
     given = first_name(run[0], lang)
     if given is None and len(run) == 2 and (gender := listed_given_gender(run[0], language=lang)):
-        given = (run[0], gender)  # "Ostap Malynowytsch": a given name the cross-language table spells so
+        given = (run[0], gender)  # "Ostap Hrabowezkyj": a given name the cross-language table spells so
     if given and (len(run) > 1 or not looks_like_surname(run[0], lang)) and not _is_place(run, lang):
         return "PER", _STRONG
     adjectives_acronym = len(run) >= 2 and is_acronym(run[-1]) and all(is_adjective(t, lang) for t in run[:-1])
@@ -233,7 +233,7 @@ def _classify(
         return "LOC", _STRONG  # before the acronym test: "US", "UK"
     after_abbreviation = prev in words(lang, "settlement_abbreviations")  # "м. Вербівка", "пгт Ильинка"
     if len(run) <= 2 and prev[:1].islower() and (after_abbreviation or place_kind(prev) in _PLACE_KINDS):
-        return "LOC", _SHAPE  # "w miejscowości Dubowe", "каля горада Дэмбіца", "на річці Тиса"
+        return "LOC", _SHAPE  # "w miejscowości Wierzbna", "каля горада Мелец", "на річці Десна"
     after_preposition = not initial and prev in words(lang, "place_prepositions")
     if len(run) == 1 and after_preposition and _oblique_place(run[0], following, lang):
         return "LOC", _SHAPE  # "w Dębicy", "у Тячеві", "in Lwiw": a town the lists lack, or one GeoNames knows
@@ -589,7 +589,7 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
         return (len(form.split()), int(is_nominative(form)), forms[form], -first_seen[form])
 
     best = max(forms, key=score).split()
-    if group.type in ("LOC", "MISC"):  # a listed place, else the nominative of a one-word name (Dębicy: Dębica)
+    if group.type in ("LOC", "MISC"):  # a listed place, else the nominative of a one-word name (Tarnowie: Tarnów)
         return _place(best, lang) or place_base_form(" ".join(best), language=lang)
     if group.type != "PER":
         return " ".join(best)
@@ -599,7 +599,7 @@ def _best_name(group: _Group, text: str, lang: str) -> str:
     if len(best) > 1:
         # the one base-form algorithm of the name keys (case tables, pymorphy3); the first-name table
         # wins for the given name, and a surname it leaves is guessed only when the gender is known
-        # (an unknown first name gives none: Кшыштаф Навіцкі is no feminine Навіцка)
+        # (an unknown first name gives none: Кшыштаф Ламбіцкі is no feminine Ламбіцка)
         base_given, base_surname = person_base_form(best[0], best[-1], language=lang)
         best[0] = given[0] if given else base_given
         if base_surname != best[-1] or not given:

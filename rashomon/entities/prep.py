@@ -30,7 +30,7 @@ class Prep:
     articles: frozenset[str] = frozenset()
     stories: frozenset[str] = frozenset()
     count: int = 1
-    # name skeleton of an organisation or place name with Polish nasal vowels spelt out (Dębica: Dembica)
+    # name skeleton of an organisation or place name with Polish nasal vowels spelt out (Dęblin: Demblin)
     nasal: str | None = None
 
     @property
@@ -76,7 +76,7 @@ def _retyped(rec: EntityRecord) -> EntityRecord:
 
 def prep(rec: EntityRecord) -> Prep:
     rec = _retyped(rec)
-    # a place's keys come from its nominative (Dębicy, Тисі: Dębica, Тиса), whatever form named the record
+    # a place's keys come from its nominative (Tarnowie, Десні: Tarnów, Десна), whatever form named the record
     name = place_base_form(rec.name, language=rec.language) if rec.type == "LOC" else rec.name
     keys = name_keys(name, rec.type, language=rec.language)
     own = _mention_key(rec.name)

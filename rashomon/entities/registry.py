@@ -248,7 +248,7 @@ def _merge_full(clusters: _Clusters, first_new: int, embedder: Embedder | None, 
                     blocks[("L", key)].append(i)
         else:
             blocks[("O", p.keys.skeleton)].append(i)
-            if p.nasal:  # Polish nasal vowels spelt out: Dębica meets Дэмбіца
+            if p.nasal:  # Polish nasal vowels spelt out: Dęblin meets Дэмблін
                 blocks[("O", p.nasal)].append(i)
             blocks[("G", loose_skeleton(p.keys.skeleton))].append(i)  # German transcription (Saporischschja)
             for group in p.known_places:

@@ -10,8 +10,8 @@ from rashomon.entities.records import EntityRecord, MatchEvidence
 # A full-name pair needs surname skeleton equal (0.75) plus at least an initial that fits (0.05);
 # a similar-but-not-equal surname (0.55) plus the same first-name group (0.2) needs context too.
 MERGE_THRESHOLD = 0.8
-# MISC is the per-article NER's "unknown": an unknown body or an unknown town ("Tiachiv district",
-# "каля горада Дэмбіца") is often left MISC. A MISC record may join either; an ORG and a LOC record
+# MISC is the per-article NER's "unknown": an unknown body or an unknown town ("Bilky district",
+# "каля горада Мелец") is often left MISC. A MISC record may join either; an ORG and a LOC record
 # still never meet (the complete-link veto keeps them apart inside one cluster too).
 _COMPATIBLE_TYPES = {frozenset({"ORG", "MISC"}), frozenset({"LOC", "MISC"})}
 # Context of two records: one story, each shared co-mentioned name (at most two count) and a shared

@@ -225,7 +225,7 @@ _MAX_PLACE_WORDS = 5
 
 
 def _is_place(text: str) -> bool:
-    """Whether a dateline's place part is short and capitalised ("ГРОДНО", "Debica, Poland")."""
+    """Whether a dateline's place part is short and capitalised ("ГРОДНО", "Mielec, Poland")."""
     words = _WORD.findall(text)
     return 0 < len(words) <= _MAX_PLACE_WORDS and all(word[0].isupper() for word in words)
 
