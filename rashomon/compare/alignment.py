@@ -194,12 +194,15 @@ def _details(
 
 def _support(claims: list[_Claim], sims: np.ndarray) -> np.ndarray:
     """Cosine plus :data:`ENTITY_SUPPORT` where two claims name the same entity; -1 for a list item
-    (:mod:`rashomon.statements`) against a claim that does not name the item's people."""
+    or a relative clause (:mod:`rashomon.statements`) against a claim that does not name the item's
+    people or the clause's antecedent ("X, who fled to Y" is not "Z, who is in jail")."""
     support = sims.copy()
     for a, b in combinations(claims, 2):
         if a.article == b.article:
             continue
-        if (a.focus and not a.focus & b.entities.keys()) or (b.focus and not b.focus & a.entities.keys()):
+        if (a.about and not a.about & b.entities.keys()) or (b.about and not b.about & a.entities.keys()):
+            support[a.row, b.row] = support[b.row, a.row] = -1.0
+        elif (a.focus and not a.focus & b.entities.keys()) or (b.focus and not b.focus & a.entities.keys()):
             support[a.row, b.row] = support[b.row, a.row] = -1.0  # one listed person is not another
         elif (a.focus & b.entities.keys()) or (b.focus & a.entities.keys()):
             support[a.row, b.row] += FOCUS_SUPPORT

@@ -1,0 +1,162 @@
+"""A statement reads as one: a clause cut out of a sentence keeps who it is about (issue #15).
+
+Every sentence here is invented for these tests (people, places, outlets), in en/ru/be/uk/pl/de.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rashomon.analyse import analyse
+from rashomon.compare import compare_story
+from rashomon.models import Article, Story
+from rashomon.render import to_html, to_markdown
+from rashomon.statements import clauses
+from rashomon.store import Store, open_store
+
+from .conftest import validate
+
+
+def _span(text: str, name: str) -> tuple[int, int]:
+    start = text.index(name)
+    return start, start + len(name)
+
+
+def _texts(text: str, language: str, *, people: tuple[str, ...] = (), names: tuple[str, ...] = ()) -> list[str]:
+    return [c.text for c in clauses(text, language, people=[_span(text, p) for p in people],
+                                    names=[_span(text, n) for n in names])]
+
+
+@pytest.mark.parametrize(("language", "text", "name", "clause"), [
+    ("en", "Marta Olszewska, who has lived in Tallinn since the spring, wrote on her blog on Monday that the "
+           "court had ignored every witness.", "Marta Olszewska",
+     "Marta Olszewska, who has lived in Tallinn since the spring"),
+    ("ru", "Глеб Ковалёв, который уже полгода живёт в Риге, написал в понедельник, что суд не выслушал ни "
+           "одного свидетеля.", "Глеб Ковалёв", "Глеб Ковалёв, который уже полгода живёт в Риге"),
+    ("be", "Алесь Шымко, які з вясны жыве ў Вільні, напісаў у панядзелак, што суд не выслухаў ніводнага "
+           "сведкі.", "Алесь Шымко", "Алесь Шымко, які з вясны жыве ў Вільні"),
+    ("uk", "Оксана Гнатюк, яка з весни мешкає у Кракові, написала в понеділок, що суд не вислухав жодного "
+           "свідка.", "Оксана Гнатюк", "Оксана Гнатюк, яка з весни мешкає у Кракові"),
+    ("pl", "Tomasz Wrona, który od wiosny mieszka w Wilnie, napisał w poniedziałek, że sąd nie wysłuchał "
+           "żadnego świadka.", "Tomasz Wrona", "Tomasz Wrona, który od wiosny mieszka w Wilnie"),
+    ("de", "Jonas Keller, der seit dem Frühjahr in Riga lebt, schrieb am Montag, das Gericht habe keinen "
+           "einzigen Zeugen angehört.", "Jonas Keller", "Jonas Keller, der seit dem Frühjahr in Riga lebt"),
+])
+def test_a_relative_clause_keeps_the_name_it_is_about(language: str, text: str, name: str, clause: str) -> None:
+    found = clauses(text, language, people=[_span(text, name)])
+    assert [c.text for c in found][1] == clause
+    assert found[1].about == (_span(text, name),)  # aligned only with a sentence naming that person
+    assert found[0].text.startswith(name)  # the main clause keeps its subject too
+
+
+def test_an_apposition_keeps_the_person_and_a_place_can_be_an_antecedent() -> None:
+    text = ("The photo shows the defendants at a long table with Pavel Zorin, a lawyer once seen as the "
+            "strongest candidate for the post but who was barred from the vote.")
+    assert _texts(text, "en", people=("Pavel Zorin",))[1].startswith("Pavel Zorin, a lawyer once seen")
+    text = ("Rzeka Wkra, która w zeszłym tygodniu przekroczyła stan alarmowy, opadła w nocy o ponad pół "
+            "metra i nie zagraża już mieszkańcom.")
+    assert _texts(text, "pl", names=("Wkra",))[1] == "Wkra, która w zeszłym tygodniu przekroczyła stan alarmowy"
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "The old ferry across the lake, which was repaired over the winter at great cost, sank again in "
+           "the storm on Sunday."),
+    ("ru", "Старый мост через реку, который ремонтировали всю зиму за большие деньги, снова закрыли после "
+           "бури в воскресенье."),
+    ("de", "Die alte Fähre über den See, die im Winter für viel Geld repariert wurde, ist am Sonntag im "
+           "Sturm wieder gesunken."),
+])
+def test_a_relative_clause_without_a_name_before_it_stays_in_its_sentence(language: str, text: str) -> None:
+    assert len(clauses(text, language)) == 1
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "The reporter wrote that she did not know what had been agreed in the talks, but claimed that the "
+           "results would show within weeks."),
+    ("ru", "Журналистка написала, что не знает, о чём договорились на переговорах, но заявила, что результаты "
+           "станут видны через несколько недель."),
+    ("be", "Журналістка напісала, што не ведае, пра што дамовіліся на перамовах, але заявіла, што вынікі будуць "
+           "бачныя праз некалькі тыдняў."),
+    ("uk", "Журналістка написала, що не знає, про що домовилися на переговорах, але заявила, що результати "
+           "буде видно за кілька тижнів."),
+    ("pl", "Dziennikarka napisała, że nie wie, co ustalono podczas rozmów, ale stwierdziła, że wyniki będzie "
+           "widać za kilka tygodni."),
+    ("de", "Die Reporterin schrieb, sie wisse nicht, was bei den Gesprächen vereinbart wurde, aber betonte, "
+           "dass die Ergebnisse in wenigen Wochen sichtbar würden."),
+])
+def test_a_second_predicate_without_its_own_subject_is_not_cut_off(language: str, text: str) -> None:
+    assert _texts(text, language) == [" ".join(text.split())]
+
+
+@pytest.mark.parametrize(("language", "text", "second"), [
+    ("en", "The mayor opened the new bridge over the river on Friday morning, but the road to it is still "
+           "closed to trucks.", "the road to it is still closed to trucks."),
+    ("ru", "Мэр открыл новый мост через реку в пятницу утром, но дорога к нему всё ещё закрыта для "
+           "грузовиков.", "дорога к нему всё ещё закрыта для грузовиков."),
+    ("pl", "Burmistrz otworzył nowy most na rzece w piątek rano, ale droga do niego wciąż jest zamknięta "
+           "dla ciężarówek.", "droga do niego wciąż jest zamknięta dla ciężarówek."),
+])
+def test_a_second_clause_with_its_own_subject_is_still_its_own_statement(language: str, text: str,
+                                                                         second: str) -> None:
+    assert _texts(text, language)[1] == second
+
+
+@pytest.mark.parametrize(("language", "text"), [
+    ("en", "Regional television reported that the governor toured the flooded villages along the river on "
+           "Sunday -- supposedly to inspect the new dams."),
+    ("en", "Saturday also saw another march through the old town of Kaunas -- a weekly event in which "
+           "pensioners carry candles and banners."),
+    ("ru", "Местное телевидение сообщило, что губернатор в воскресенье объехал затопленные сёла вдоль реки — "
+           "якобы для осмотра новых дамб."),
+])
+def test_a_phrase_after_a_dash_stays_with_its_clause(language: str, text: str) -> None:
+    assert len(clauses(text, language)) == 1
+
+
+# -- what a user reads --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shelter(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, dict[str, Any]]]:
+    """A two-article story whose sentences hold a relative clause, an apposition, a subject-less
+    second predicate and a dash before a phrase."""
+    sides = [
+        ("en", "Volunteers reopened the animal shelter in Narva on Tuesday after a week of repairs to its "
+               "roof. Irena Mets, who has run the shelter since 2015, told reporters that the city had paid "
+               "for the repairs. The volunteers said they had found new homes for forty dogs, but declined to "
+               "name the families who took them. The city council met on Wednesday -- ostensibly to discuss "
+               "the budget for next year."),
+        ("en", "The animal shelter in Narva opened its doors again on Tuesday after the roof was repaired. "
+               "Its head, Irena Mets, said the city covered the cost of the work. Forty dogs have been given "
+               "to new owners since the spring, the volunteers said."),
+    ]
+    with open_store(str(Path(tmp_path_factory.mktemp("shelter")) / "s.db")) as store:
+        ids = []
+        for number, (language, text) in enumerate(sides):
+            article = Article(id=f"shelter{number}", title="", text=text, language=language,
+                              source=f"outlet {number}", published="2025-04-02")
+            with store.transaction():
+                store.insert_article(article, fingerprint=article.id, bands=[])
+                store.save_analysis(analyse(article))
+            ids.append(article.id)
+        with store.transaction():
+            store.save_story(Story(id="shelter", title="Shelter reopens", event_date=None))
+            for article_id in ids:
+                store.assign_article(article_id, "shelter")
+        yield store, compare_story(store, "shelter")
+
+
+def test_no_statement_shown_is_a_fragment(shelter: tuple[Store, dict[str, Any]], schemas: dict[str, Any]) -> None:
+    _store, result = shelter
+    validate(result, "compare.schema.json", schemas)
+    texts = [c["text"] for s in result["statements"] for c in s["claims"]]
+    fragments = ("who ", "declined ", "ostensibly ")
+    assert not [t for t in texts if t.startswith(fragments)]
+    assert any(t.startswith("Irena Mets, who has run the shelter") for t in texts)
+    rendered = to_markdown(result) + to_html(result)
+    for fragment in ("\n- who ", "\n- declined ", "\n- ostensibly ", "<li>who ", "<li>declined "):
+        assert fragment not in rendered
