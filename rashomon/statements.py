@@ -4,7 +4,7 @@ A long sentence often joins several facts ("the ferry ran for six hours on Monda
 were sold"); aligned whole, one fact hides the other. A sentence is cut:
 
 * at clause boundaries: a contrast or a semicolon (``split`` markers), a dash before a clause with a
-  verb of its own (``aside``), a relative clause or an apposition after a name (``relative``/
+  verb of its own (``aside``), a relative clause or an apposition after a person's name (``relative``/
   ``apposition``: the clause becomes its own statement that keeps the name it is about — "X, who fled
   to Y" — and, when it is parenthetical, the main clause is rejoined around it with " … ");
 * at the items of a list of people ("The picture shows A, B and C"): each item becomes a statement that
@@ -12,8 +12,8 @@ were sold"); aligned whole, one fact hides the other. A sentence is cut:
   a sentence naming that person.
 
 Every statement must read as one: a second predicate sharing the first one's subject ("..., but
-declined to comment"), a dash before a phrase without a verb, a relative clause with no name before it
-stay in the main clause.
+declined to comment"), a dash before a phrase without a verb, a relative clause after anything but
+a person's name stay in the main clause.
 
 The markers are data, per language: ``rashomon/data/compare/clauses.tsv``. Every piece keeps its
 offsets in the sentence, so a claim still points at its sentence and carries only the entities,
@@ -148,16 +148,14 @@ def _trim(text: str, start: int, end: int) -> Span:
     return start, end
 
 
-def clauses(
-    text: str, language: str | None, *, people: Sequence[Span] = (), names: Sequence[Span] = ()
-) -> list[Clause]:
+def clauses(text: str, language: str | None, *, people: Sequence[Span] = ()) -> list[Clause]:
     """The statements of one sentence.
 
     Args:
         text: the sentence.
         language: ISO 639-1 code choosing the clause markers; ``None`` uses only the shared ones.
-        people: spans of person-name mentions in ``text`` (for appositions and lists of people).
-        names: spans of other name mentions (places, organisations) a relative clause may be about.
+        people: spans of person-name mentions in ``text`` (for relative clauses, appositions and lists
+            of people).
 
     Returns:
         At least one clause; the whole sentence when it is short or has no usable boundary.
@@ -175,7 +173,7 @@ def clauses(
         if items:
             out.extend(items)
         else:
-            out.extend(_relative(text, (start, end), kinds, people, [*people, *names]))
+            out.extend(_relative(text, (start, end), kinds, people))
     return out if len(out) > 1 else [whole]
 
 
@@ -212,24 +210,23 @@ def _joins_names(text: str, a: int, b: int) -> bool:
 
 
 def _antecedent(text: str, at: int, names: Sequence[Span]) -> int | None:
-    """The start of the name mention ending at ``at`` (closing quotes or brackets aside), if any."""
+    """The start of the person's name ending at ``at`` (closing quotes or brackets aside), if any."""
     bare = len(text[:at].rstrip("\"'»”“)]"))
     return next((a for a, b in names if bare <= b <= at and a < bare), None)
 
 
-def _relative(
-    text: str, span: Span, kinds: Sequence[tuple[str, str]], people: Sequence[Span], names: Sequence[Span]
-) -> list[Clause]:
-    """A main clause and the first relative clause or apposition in it after a name, the clause
-    keeping that name ("Anna Kowal, who runs the shelter"): a clause without one is not a statement."""
+def _relative(text: str, span: Span, kinds: Sequence[tuple[str, str]], people: Sequence[Span]) -> list[Clause]:
+    """A main clause and the first relative clause or apposition in it after a person's name, the
+    clause keeping that name ("Anna Kowal, who runs the shelter"). After any other word it stays in
+    its sentence: "the bridge, which …" has no subject of its own, and a place name before the
+    pronoun is often not what it is about ("obywatele Ukrainy, którzy …")."""
     start, end = span
     for kind, marker in kinds:
         if kind not in ("relative", "apposition"):
             continue
         for m in re.finditer(re.escape(marker), text[start:end]):
             at = start + m.start()
-            # "X, a banker": only after a person's name; "X, who/which/который": after any name
-            name = _antecedent(text, at, people if kind == "apposition" else names)
+            name = _antecedent(text, at, people)
             if name is None or name < start:
                 continue
             inner = at + 2  # after ", "

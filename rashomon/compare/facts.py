@@ -175,8 +175,7 @@ def _claims(doc: _Doc) -> list[_Claim]:
             and not _year_like(n) and not _not_a_quantity(doc.article.text, n)
         ] + ages
         people = [(a, b) for _id, kind, a, b in mentions if kind == "PER"]
-        names = [(a, b) for _id, kind, a, b in mentions if kind != "PER"]
-        for clause in clauses(sentence.text, language, people=people, names=names):
+        for clause in clauses(sentence.text, language, people=people):
             out.append(_Claim(
                 article=doc.article.id, sentence=sentence.index, text=clause.text,
                 entities={e: kind for e, kind, a, _b in mentions if clause.covers(a)},
