@@ -220,12 +220,13 @@ def _inside_names(
     longer += [f" {_fold(m.group(1))} " for m in _QUOTED.finditer(claim.text)
                if len(_WORD.findall(m.group(1))) <= _TITLE_WORDS]
     there = f" {said_there} "
-    # a bare surname another person of the story bears too ("Babaryka") does not spell this one out
-    full = [name for name in own if len(name.split()) > 1] or list(own)
-    return any(f" {name} " in there for name in full) or any(
-        any(f" {name} " in text and f" {name} " != text for text in longer)
+    # a bare surname another person of the story bears too ("Babaryka") names neither on its own
+    full = [name for name in own if len(name.split()) > 1] or [name for name in own if _WORD.search(name)]
+    return any(
+        f" {name} " in there
+        or any(f" {name} " in text and f" {name} " != text for text in longer)
         or any(f" {_stems(name)} " == outlet for outlet in outlets)
-        for name in own if _WORD.search(name)
+        for name in full
     )
 
 

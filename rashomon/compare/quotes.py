@@ -103,8 +103,8 @@ def _quote_groups(
         entity = entities.get(speakers[i] or "")
         return entity.id if entity and entity.resolved and entity.type == "PER" and not outlets[i] else None
 
-    votes_of = [{outlet: OUTLET_VOTE} if (outlet := outlets[i]) else _speaker_votes(person(i), quotes[i][1].speaker_text, entities)
-                for i in range(len(quotes))]
+    votes_of = [{outlet: OUTLET_VOTE} if (outlet := outlets[i])
+                else _speaker_votes(person(i), quotes[i][1].speaker_text, entities) for i in range(len(quotes))]
     shared: dict[tuple[str, int], set[str]] = defaultdict(set)  # (article, sentence) -> shared statements
     for statement in statements:
         if len({c["article"] for c in statement["claims"]}) > 1:
@@ -226,8 +226,9 @@ def _organisation(doc: _Doc, quote: Quote, entity: _StoryEntity | None) -> str |
     tagged one, or named as one ("according to the channel «X»"), whatever the tagger typed its name."""
     if quote.speaker is None:
         return None
-    if (entity and entity.type in ("ORG", "MISC")) or names_organisation(quote.speaker_text or "", doc.article.language):
-        return entity.id if entity else f"outlet:{_fold(quote.speaker_text or '')}"
+    said_by = quote.speaker_text or ""
+    if (entity and entity.type in ("ORG", "MISC")) or names_organisation(said_by, doc.article.language):
+        return entity.id if entity else f"outlet:{_fold(said_by)}"
     return None
 
 
