@@ -219,7 +219,7 @@ def _relative(text: str, span: Span, kinds: Sequence[tuple[str, str]], people: S
     """A main clause and the first relative clause or apposition in it after a person's name, the
     clause keeping that name ("Anna Kowal, who runs the shelter"). After any other word it stays in
     its sentence: "the bridge, which …" has no subject of its own, and a place name before the
-    pronoun is often not what it is about ("obywatele Ukrainy, którzy …")."""
+    pronoun is often not what it is about ("kierowcy z Łotwy, którzy …")."""
     start, end = span
     for kind, marker in kinds:
         if kind not in ("relative", "apposition"):

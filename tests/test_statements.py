@@ -63,9 +63,9 @@ def test_an_apposition_keeps_the_person() -> None:
            "бури в воскресенье."),
     ("de", "Die alte Fähre über den See, die im Winter für viel Geld repariert wurde, ist am Sonntag im "
            "Sturm wieder gesunken."),
-    # a place before the pronoun is not what the clause is about: the citizens are
-    ("pl", "Na dworcu czekało ponad dwustu obywateli Ukrainy, którzy przesiedli się w Chełmie z pociągów "
-           "z Kowla i Łucka."),
+    # a place before the pronoun is not what the clause is about: the drivers are
+    ("pl", "Na przejściu granicznym od rana czekało kilkudziesięciu kierowców z Łotwy, którzy wieźli drewno do "
+           "tartaku pod Suwałkami."),
 ])
 def test_a_relative_clause_without_a_name_before_it_stays_in_its_sentence(language: str, text: str) -> None:
     assert len(clauses(text, language)) == 1

@@ -172,7 +172,7 @@ def _details(
     A figure with a unit that no other article of the statement gives anywhere ("four and a half
     hours" against "sat down with the prisoners"), and a resolved person or place they never name
     and their aligned sentences do not spell out either; never a word of a longer name (of another
-    entity, or set in quotation marks: "First" of «Pool of the First») nor an outlet of the story.
+    entity, or set in quotation marks: "Dawn" of «Voice of the Dawn») nor an outlet of the story.
 
     Returns:
         (claim, note for the shared statement, its figures or "") per claim adding something.
@@ -220,7 +220,7 @@ def _inside_names(
     longer += [f" {_fold(m.group(1))} " for m in _QUOTED.finditer(claim.text)
                if len(_WORD.findall(m.group(1))) <= _TITLE_WORDS]
     there = f" {said_there} "
-    # a bare surname another person of the story bears too ("Babaryka") names neither on its own
+    # a bare surname another person of the story bears too ("Kowal") names neither on its own
     full = [name for name in own if len(name.split()) > 1] or [name for name in own if _WORD.search(name)]
     return any(
         f" {name} " in there

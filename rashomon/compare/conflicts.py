@@ -271,8 +271,8 @@ def _one_spelling(x: str, y: str) -> bool:
 
 
 def _acronym_of(short: str, long: str) -> bool:
-    """True when a word in capitals of ``short`` spells the initials of ``long``'s words ("PLK" /
-    "Polskich Linii Kolejowych"; small words aside, "Biuro Ochrony Rządu" / "BOR")."""
+    """True when a word in capitals of ``short`` spells the initials of ``long``'s words ("ZEM" /
+    "Zakładu Energetyki Miejskiej"; small words aside: "Służba Ochrony Państwa" / "SOP")."""
     words = [w for w in _WORD.findall(long) if w[:1].isupper()]
     initials = "".join(w[0] for w in words).upper()
     return len(words) >= 2 and any(len(w) >= 2 and w.isupper() and w == initials for w in _WORD.findall(short))
