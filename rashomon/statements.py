@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from .data import data_rows
@@ -174,7 +174,10 @@ def clauses(text: str, language: str | None, *, people: Sequence[Span] = ()) -> 
             out.extend(items)
         else:
             out.extend(_relative(text, (start, end), kinds, people))
-    return out if len(out) > 1 else [whole]
+    if len(out) < 2:
+        return [whole]
+    # the clause after a contrast opens like a sentence: "The details were not given.", not "the details …"
+    return [replace(c, text=c.text[:1].upper() + c.text[1:]) if c.spans[0][0] > 0 else c for c in out]
 
 
 def _split(text: str, span: Span, markers: Sequence[tuple[str, bool]], language: str) -> list[Span]:

@@ -91,11 +91,11 @@ def test_a_second_predicate_without_its_own_subject_is_not_cut_off(language: str
 
 @pytest.mark.parametrize(("language", "text", "second"), [
     ("en", "The mayor opened the new bridge over the river on Friday morning, but the road to it is still "
-           "closed to trucks.", "the road to it is still closed to trucks."),
+           "closed to trucks.", "The road to it is still closed to trucks."),
     ("ru", "Мэр открыл новый мост через реку в пятницу утром, но дорога к нему всё ещё закрыта для "
-           "грузовиков.", "дорога к нему всё ещё закрыта для грузовиков."),
+           "грузовиков.", "Дорога к нему всё ещё закрыта для грузовиков."),
     ("pl", "Burmistrz otworzył nowy most na rzece w piątek rano, ale droga do niego wciąż jest zamknięta "
-           "dla ciężarówek.", "droga do niego wciąż jest zamknięta dla ciężarówek."),
+           "dla ciężarówek.", "Droga do niego wciąż jest zamknięta dla ciężarówek."),
 ])
 def test_a_second_clause_with_its_own_subject_is_still_its_own_statement(language: str, text: str,
                                                                          second: str) -> None:
