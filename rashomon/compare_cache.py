@@ -22,7 +22,7 @@ __all__ = ["cached_compare", "comparison_key"]
 
 # Bumped when what compare_story returns for the same inputs changes (its shape, or its statements,
 # conflicts or quote groups) in a way old rows must not survive.
-_FORMAT = "compare-cache.v3"
+_FORMAT = "compare-cache.v4"
 
 
 def comparison_key(store: Store, story_id: str) -> str:

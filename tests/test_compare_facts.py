@@ -317,3 +317,9 @@ def test_one_sentence_of_a_longer_saying_joins_the_saying() -> None:
     assert float(vectors[0] @ vectors[1]) < QUOTE_THRESHOLD  # the whole saying against one sentence of it
     groups = _quote_groups(said, _said_vectors(quotes, vectors, 0, len(quotes)), {}, {"a0": 0, "a1": 1, "a2": 2})
     assert [len(g["variants"]) for g in groups] == [3]
+
+
+def test_an_acronym_is_another_spelling_of_its_name() -> None:
+    assert _one_spelling("Zakładu Energetyki Miejskiej", "ZEM")
+    assert _one_spelling("ЗЭМ", "Завод Энергетического Машиностроения")
+    assert not _one_spelling("Zakładu Energetyki Miejskiej", "PKS")

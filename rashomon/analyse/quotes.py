@@ -17,6 +17,7 @@ from typing import Any
 from ..models import Entity, Quote, Sentence
 from .coref import References
 from .descriptors import attached_labels
+from .entities import _is_org_word
 from .nlp import english_doc, english_token_at
 from .wordlists import language_key, role_groups, tagged, words
 
@@ -36,6 +37,7 @@ _MIN_QUOTE_WORDS = 3
 _MIN_CLAUSE_WORDS = 2  # "сказал, что страна просыпается": a complementizer makes a two-word clause speech
 _TITLE_WORD_LEN = 3  # "Pool of the First": every word longer than this capitalised -> a name, not a quote
 _WINDOW_WORDS = 4
+_SOURCE_WORDS = 4  # "nach Angaben der Zeitung „X“": words between the phrase and a source's name in marks
 _CLAUSE_TRIM = " \t,.;:—–-"
 _PARTICLE_WORDS = 6  # a separable verb's particle follows within this many words ("gibt Piotr Nowak zu")
 # Languages that capitalise common nouns: a capitalised one- or two-word quotation (»Racheakt«) is no name.
@@ -103,18 +105,30 @@ class _Finder:
         self.according = _phrase_pattern(words(lang, "according_to"))
         self.as_words = words(lang, "as_words")
         self.attributions: list[tuple[int, int]] = []  # "– mówi Suchy" inside a quotation's marks
+        spans = _direct_spans(text)
         self.marks = [
             m
-            for m in _direct_spans(text)
+            for m in spans
             if _is_quotation(
                 text[m[2] : m[3]],
                 capitalised_ok=lang in _NOUN_CAPITALS and not self.refs.at(m[2], m[3], overlapping=True),
             )
+            and not self._names_source(m[0])
         ]
+        self.named = [m for m in spans if m not in self.marks]  # names and titles in marks: «Białe Wieże»
         self.marks += self._dash_lines()
         self.marks.sort()
         self.splits = {m: self._split_attribution(m[2], m[3]) for m in self.marks}
         self.attributions = [a for _, a in self.splits.values() if a is not None]
+
+    def _names_source(self, mark_start: int) -> bool:
+        """Whether marks opening at ``mark_start`` hold the name of a source: "laut dem Sender „X“"."""
+        sentence = self.sentence_of(mark_start)
+        phrases = list(self.according.finditer(self.text, sentence.start, mark_start))
+        if not phrases:
+            return False
+        between = self.text[phrases[-1].end() : mark_start]
+        return not _CLAUSE_PUNCT.search(between) and len(_WORD.findall(between)) <= _SOURCE_WORDS
 
     def sentence_of(self, position: int) -> Sentence:
         return next((s for s in self.sentences if s.start <= position < s.end), self.sentences[-1])
@@ -495,7 +509,13 @@ class _Finder:
                     source_end = mentions[0][1] if mentions else source_end  # "Laut X ist …": no comma
                     if not mentions and self.resolve(m.start(), m.end())[1] is not None:
                         source_end = m.end()  # "Jej zdaniem strony są …": the phrase names its source
+                    # "Laut dem Sender „X“ sprach …": the source's name in marks is part of the source
+                    source_end = next((b for a, b, *_ in self.named
+                                       if source_end <= a and not self.text[source_end:a].strip()), source_end)
                 key, said = self.resolve(m.start(), source_end)  # the phrase may hold a pronoun: "jej zdaniem"
+                if said is not None and self.outlet(m.end(), source_end):
+                    # the channel, not a person its name was mistaken for: the words tell what it is
+                    said = " ".join(self.text[slice(*_trim(self.text, m.end(), source_end))].split())
                 if trailing:
                     a, b = _trim(self.text, sentence.start, m.start())
                 else:
@@ -506,11 +526,25 @@ class _Finder:
                 self._add(quotes, Quote(self.text[a:b], a, b, sentence.index, False, key, said))
         return quotes
 
+    def outlet(self, start: int, end: int) -> bool:
+        """Whether the source named in ``[start, end)`` is an organisation by its words ("the channel",
+        "агенцтва", "der Zeitung") or a name set in marks («…»), whatever type the tagger gave it."""
+        return names_organisation(self.text[start:end], self.lang)
+
     def _add(self, quotes: list[Quote], quote: Quote) -> None:
         """Keep a reported quote and remember its speaker for the pronouns and roles that follow."""
         quotes.append(quote)
         if quote.speaker is not None:
             self.refs.speakers.append((quote.start, quote.speaker))
+
+
+def names_organisation(phrase: str, language: str | None) -> bool:
+    """Whether the words naming a speaker name an organisation: a kind of organisation or outlet
+    ("the channel", "агенцтва", "der Zeitung"; ``org_keywords``) or a name set in marks («…», “…”)."""
+    if any(m[0] < m[1] for m in _direct_spans(phrase)):
+        return True
+    lang = language_key(language)
+    return any(_is_org_word(word, lang) for word in _WORD.findall(phrase))
 
 
 def _phrase_pattern(phrases: frozenset[str]) -> re.Pattern[str]:

@@ -66,6 +66,7 @@ from .facts import (
     _counted_kind,
     _Doc,
     _doc,
+    _fold,
     _load,
     _masked,
     _merge_entities,
@@ -134,7 +135,8 @@ def compare_story(store: Store, story_id: str, *, embedder: Embedder | None = No
 
     names = {e.id: e.names.most_common(1)[0][0] for e in entities.values() if e.resolved}
     labels = {d.article.id: d.article.source or d.article.title or d.article.id for d in docs}
-    statements = _statements(claims, sims, masked, order, names, labels)
+    spellings = {e.id: frozenset(_fold(n) for n in [*e.names, *e.aliases]) for e in entities.values()}
+    statements = _statements(claims, sims, masked, order, names, labels, spellings=spellings)
     quote_groups = _quote_groups(quotes, said, entities, order, statements=statements)
     languages = story.languages or sorted({d.article.language for d in docs if d.article.language})
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from itertools import combinations
@@ -23,7 +24,7 @@ from .conflicts import (
     _number,
     _related_number_conflicts,
 )
-from .facts import _Claim, _masked, _mutual_best
+from .facts import _WORD, _Claim, _fold, _masked, _mutual_best
 from .quotes import _quote_sentences
 
 Embedder = Callable[[list[str]], np.ndarray]
@@ -94,8 +95,10 @@ def _texts(claims: Sequence[_Claim], quotes: Sequence[Quote]) -> list[str]:
 
 def _statements(
     claims: list[_Claim], sims: np.ndarray, masked: np.ndarray, order: dict[str, int],
-    names: dict[str, str], labels: dict[str, str],
+    names: dict[str, str], labels: dict[str, str], *, spellings: dict[str, frozenset[str]] | None = None,
 ) -> list[dict[str, Any]]:
+    """Claims aligned into statements with their status and notes; ``names`` holds the resolved
+    entities' names, ``spellings`` every entity's folded names and aliases (for the notes)."""
     by_article: dict[str, list[_Claim]] = defaultdict(list)
     named: dict[str, set[str]] = defaultdict(set)  # article -> entities named anywhere in it
     for claim in claims:
@@ -141,7 +144,7 @@ def _statements(
         if status != "shared":
             items.append(((*place(members), 0), members, notes[g], status))
             continue
-        details = _details(members, by_article, named, names, labels)
+        details = _details(members, by_article, named, names, labels, spellings=spellings or {})
         items.append(((*place(members), 0), members, [note for _c, note, _f in details], status))
         items.extend(((*place(members), 1), [c], [f"only this source gives {figures}"], "unique")
                      for c, _n, figures in details if figures)
@@ -162,17 +165,20 @@ def _statements(
 
 def _details(
     members: list[_Claim], by_article: dict[str, list[_Claim]], named: dict[str, set[str]],
-    names: dict[str, str], labels: dict[str, str],
+    names: dict[str, str], labels: dict[str, str], *, spellings: dict[str, frozenset[str]] | None = None,
 ) -> list[tuple[_Claim, str, str]]:
     """What one claim of a shared statement adds that the other articles never state.
 
     A figure with a unit that no other article of the statement gives anywhere ("four and a half
-    hours" against "sat down with the prisoners"), and a resolved person or place they never name.
+    hours" against "sat down with the prisoners"), and a resolved person or place they never name
+    and their aligned sentences do not spell out either; never a word of a longer name (of another
+    entity, or set in quotation marks: "Dawn" of «Voice of the Dawn») nor an outlet of the story.
 
     Returns:
         (claim, note for the shared statement, its figures or "") per claim adding something.
     """
     found = []
+    outlets = [f" {_stems(_fold(label))} " for label in labels.values()]
     for claim in members:
         others = {c.article for c in members} - {claim.article}
         given = [n for a in others for c in by_article[a] for n in c.numbers]
@@ -180,9 +186,11 @@ def _details(
             _number(n) for n in claim.numbers
             if n.unit and not any(_close(n, m) for m in given if _comparable(n, m))
         ]
+        said_there = " ".join(_fold(c.text) for c in members if c.article != claim.article)
         people = [
             names[e] for e, kind in sorted(claim.entities.items())
             if kind in ("PER", "LOC") and e in names and not any(e in named[a] for a in others)
+            and not _inside_names(e, claim, spellings or {}, said_there, outlets)
         ]
         extra = [*dict.fromkeys(figures), *dict.fromkeys(people)]
         if extra:
@@ -192,14 +200,54 @@ def _details(
 
 
 
+# A name in quotation marks (a channel, a paper, a ship) has at most this many words.
+_TITLE_WORDS = 6
+# Letters of a word that survive its case ending ("Nasha Niva" / "Nashai Nivy"): 4 of 4-7-letter names.
+_STEM_LETTERS = 4
+_QUOTED = re.compile(r"[«„“\"»]([^«»„“”\"\n]{2,80})[»“”\"«]")
+
+
+
+def _inside_names(
+    entity: str, claim: _Claim, spellings: dict[str, frozenset[str]], said_there: str, outlets: Sequence[str]
+) -> bool:
+    """Whether an entity of a claim is no detail of its own: a word of a longer name in the claim
+    (another entity's, or one set in quotation marks), spelled out in the other sources' aligned
+    sentences (``said_there``, folded), or the whole name of an outlet of the story in any case
+    (``outlets``, :func:`_stems`)."""
+    own = spellings.get(entity, frozenset())
+    longer = [f" {name} " for other in claim.entities if other != entity for name in spellings.get(other, ())]
+    longer += [f" {_fold(m.group(1))} " for m in _QUOTED.finditer(claim.text)
+               if len(_WORD.findall(m.group(1))) <= _TITLE_WORDS]
+    there = f" {said_there} "
+    # a bare surname another person of the story bears too ("Kowal") names neither on its own
+    full = [name for name in own if len(name.split()) > 1] or [name for name in own if _WORD.search(name)]
+    return any(
+        f" {name} " in there
+        or any(f" {name} " in text and f" {name} " != text for text in longer)
+        or any(f" {_stems(name)} " == outlet for outlet in outlets)
+        for name in full
+    )
+
+
+
+def _stems(folded: str) -> str:
+    """The words' first letters, so that an outlet's name matches in another grammatical case."""
+    return " ".join(word[:_STEM_LETTERS] for word in folded.split())
+
+
+
 def _support(claims: list[_Claim], sims: np.ndarray) -> np.ndarray:
     """Cosine plus :data:`ENTITY_SUPPORT` where two claims name the same entity; -1 for a list item
-    (:mod:`rashomon.statements`) against a claim that does not name the item's people."""
+    or a relative clause (:mod:`rashomon.statements`) against a claim that does not name the item's
+    people or the clause's antecedent ("X, who fled to Y" is not "Z, who is in jail")."""
     support = sims.copy()
     for a, b in combinations(claims, 2):
         if a.article == b.article:
             continue
-        if (a.focus and not a.focus & b.entities.keys()) or (b.focus and not b.focus & a.entities.keys()):
+        if (a.about and not a.about & b.entities.keys()) or (b.about and not b.about & a.entities.keys()):
+            support[a.row, b.row] = support[b.row, a.row] = -1.0
+        elif (a.focus and not a.focus & b.entities.keys()) or (b.focus and not b.focus & a.entities.keys()):
             support[a.row, b.row] = support[b.row, a.row] = -1.0  # one listed person is not another
         elif (a.focus & b.entities.keys()) or (b.focus & a.entities.keys()):
             support[a.row, b.row] += FOCUS_SUPPORT

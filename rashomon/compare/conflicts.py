@@ -266,7 +266,16 @@ def _one_spelling(x: str, y: str) -> bool:
         return True
     keys_x = {_skeleton(w)[:4] for w in _WORD.findall(x) if len(w) > 3}
     keys_y = {_skeleton(w)[:4] for w in _WORD.findall(y) if len(w) > 3}
-    return bool({k for k in keys_x if len(k) >= 3} & keys_y)
+    return bool({k for k in keys_x if len(k) >= 3} & keys_y) or _acronym_of(x, y) or _acronym_of(y, x)
+
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    """True when a word in capitals of ``short`` spells the initials of ``long``'s words ("ZEM" /
+    "Zakładu Energetyki Miejskiej"; small words aside: "Służba Ochrony Państwa" / "SOP")."""
+    words = [w for w in _WORD.findall(long) if w[:1].isupper()]
+    initials = "".join(w[0] for w in words).upper()
+    return len(words) >= 2 and any(len(w) >= 2 and w.isupper() and w == initials for w in _WORD.findall(short))
 
 
 

@@ -55,6 +55,7 @@ class _Claim:
     negated: bool
     row: int = 0
     focus: frozenset[str] = frozenset()  # an item of a list of people: aligns only where they are named
+    about: frozenset[str] = frozenset()  # a relative clause's antecedent: aligns only where it is named
     roles: frozenset[str] = frozenset()  # requested / offered / daily / cumulative / planned (roles.tsv)
     counted: dict[int, str] = field(default_factory=dict)  # figure's start -> kind of what it counts (counted.tsv)
 
@@ -183,6 +184,7 @@ def _claims(doc: _Doc) -> list[_Claim]:
                 negated=_negated(clause.text, language),
                 roles=_roles(clause.text),
                 focus=frozenset(e for e, _k, a, _b in mentions if clause.in_focus(a)),
+                about=frozenset(e for e, _k, a, _b in mentions if clause.is_about(a)),
                 counted={n.start: kind for n in numbers if clause.covers(n.start - base)
                          and (kind := _counted_kind(sentence.text, n.end - base, n.unit))},
             ))

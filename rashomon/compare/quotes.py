@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..analyse.quotes import names_organisation
 from ..analyse.sentences import split_sentences
 from ..models import Quote
 from .facts import _WORD, _Doc, _fold, _StoryEntity
@@ -27,6 +28,19 @@ QUOTE_THRESHOLD = 0.81
 # to 0.80-0.82 (a mayor on a closed bridge / a doctor on postponed operations, both in Ukrainian),
 # while one saying quoted twice in a language is near-verbatim (0.88 and up).
 QUOTE_ANY_SPEAKER = 0.84
+
+
+
+# A saying a source attributes to an organisation or outlet ("according to the channel «X»") joins
+# one attributed to a person only when near-verbatim (one saying relayed): two reports of one meeting
+# in one language, a channel's account and a politician's, score 0.85 and are not one saying.
+QUOTE_OTHER_KIND = 0.90
+
+
+
+# An outlet's vote for the speaker of a saying it relays, against a person's 1.0: the person it
+# quotes speaks.
+OUTLET_VOTE = 0.5
 
 
 
@@ -80,22 +94,26 @@ def _quote_groups(
     ``vectors`` holds per quote the rows of its whole text and of its sentences; two quotes score the
     best cosine of any of them. ``statements`` (the comparison's) tell which quotes' sentences are
     aligned. Groups are formed by :func:`_said_clusters`; each group's speaker is the resolved person
-    its variants vote for.
+    its variants vote for (an organisation votes for itself: a channel's report is not a person's saying).
     """
     speakers = [doc.ids.get(quote.speaker) if quote.speaker else None for doc, quote in quotes]
+    outlets = [_organisation(doc, quote, entities.get(speakers[i] or "")) for i, (doc, quote) in enumerate(quotes)]
 
     def person(i: int) -> str | None:
         entity = entities.get(speakers[i] or "")
-        return entity.id if entity and entity.resolved and entity.type == "PER" else None
+        return entity.id if entity and entity.resolved and entity.type == "PER" and not outlets[i] else None
 
-    votes_of = [_speaker_votes(person(i), quotes[i][1].speaker_text, entities) for i in range(len(quotes))]
+    votes_of = [{outlet: OUTLET_VOTE} if (outlet := outlets[i])
+                else _speaker_votes(person(i), quotes[i][1].speaker_text, entities) for i in range(len(quotes))]
     shared: dict[tuple[str, int], set[str]] = defaultdict(set)  # (article, sentence) -> shared statements
     for statement in statements:
         if len({c["article"] for c in statement["claims"]}) > 1:
             for claim in statement["claims"]:
                 shared[(claim["article"], claim["sentence"])].add(statement["id"])
     context = [shared.get((doc.article.id, quote.sentence), set()) for doc, quote in quotes]
-    clusters = _said_clusters(quotes, vectors, [set(v) for v in votes_of], context)
+    kinds = ["organisation" if outlets[i] else "person" if (entities.get(speakers[i] or "") or _NONE).type == "PER"
+             else None for i in range(len(quotes))]
+    clusters = _said_clusters(quotes, vectors, [set(v) for v in votes_of], context, kinds)
     out: list[tuple[tuple[bool, int, str], dict[str, Any]]] = []
     for members in clusters:
         votes: dict[str, float] = defaultdict(float)
@@ -130,6 +148,7 @@ def _said_clusters(
     vectors: Sequence[np.ndarray],
     voices: list[set[str]],
     context: Sequence[set[str]],
+    kinds: Sequence[str | None] = (),
 ) -> list[list[int]]:
     """Quotes linked by what they say, the closest pairs first, whatever order the articles come in.
 
@@ -139,8 +158,9 @@ def _said_clusters(
     speakers can be one person (an unresolved or unnamed one counts as agreeing: a spelling the
     resolver missed must not split a saying); at :data:`QUOTE_REPORTED` when one side is reported
     speech, both can name the same person and their sentences share a statement or the quotes a
-    figure; at :data:`QUOTE_ANY_SPEAKER` when their speakers cannot be one person, the two quotes
-    share a language or both give figures and share none. Two quotes of one article join only as
+    figure; at :data:`QUOTE_ANY_SPEAKER` when their speakers cannot be one person, the two quotes share
+    a language or both give figures and share none; at :data:`QUOTE_OTHER_KIND` when one side names an
+    organisation and the other a person (``kinds``). Two quotes of one article join only as
     pieces of one saying: each closest to another sentence of a variant from another article.
     """
     root = list(range(len(quotes)))
@@ -149,6 +169,7 @@ def _said_clusters(
     figures = [_figures(doc, quote) for doc, quote in quotes]
     members = {i: [i] for i in range(len(quotes))}
     group_voices = [set(v) for v in voices]
+    group_kinds = [{kinds[i]} - {None} if i < len(kinds) else set() for i in range(len(quotes))]
 
     def find(i: int) -> int:
         while root[i] != i:
@@ -177,7 +198,9 @@ def _said_clusters(
         both = group_voices[a] & group_voices[b]
         one_language = language[i] is not None and language[i] == language[j]
         agree = _same_figures(figures[i], figures[j])
-        if (group_voices[a] and group_voices[b] and not both) or one_language or agree is False:
+        if {"person", "organisation"} <= group_kinds[a] | group_kinds[b]:
+            need = QUOTE_OTHER_KIND
+        elif (group_voices[a] and group_voices[b] and not both) or one_language or agree is False:
             need = QUOTE_ANY_SPEAKER
         elif (voices[i] & voices[j] and (context[i] & context[j] or agree)
               and not (quotes[i][1].direct and quotes[j][1].direct)):
@@ -189,7 +212,24 @@ def _said_clusters(
             members[a] += members.pop(b)
             # the people the joined group's speaker can be: those both sides allow, else all of either
             group_voices[a] = both or group_voices[a] | group_voices[b]
+            group_kinds[a] |= group_kinds[b]
     return list(members.values())
+
+
+
+_NONE = _StoryEntity(id="", type="")
+
+
+
+def _organisation(doc: _Doc, quote: Quote, entity: _StoryEntity | None) -> str | None:
+    """The story entity (else the folded words) of a speaker that is an organisation or an outlet:
+    tagged one, or named as one ("according to the channel «X»"), whatever the tagger typed its name."""
+    if quote.speaker is None:
+        return None
+    said_by = quote.speaker_text or ""
+    if (entity and entity.type in ("ORG", "MISC")) or names_organisation(said_by, doc.article.language):
+        return entity.id if entity else f"outlet:{_fold(said_by)}"
+    return None
 
 
 
