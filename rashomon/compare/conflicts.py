@@ -8,9 +8,9 @@ from collections.abc import Callable, Iterator
 from itertools import combinations
 
 import numpy as np
-from anyascii import anyascii
 
 from ..models import NumberMention
+from ..names import word_key
 from .facts import _WORD, AGE_UNIT, _Claim, _fold, _mutual_best
 
 # Sentences of different articles that are not aligned but related are checked for number conflicts
@@ -21,12 +21,10 @@ from .facts import _WORD, AGE_UNIT, _Claim, _fold, _mutual_best
 RELATED_THRESHOLD = 0.77
 
 
-
 # Added there when both figures fill one role of the event (both "overnight", both requested): a
 # slot signal like a shared entity ("the Odra rose 2.1 m overnight" / "Odra … podniosła się
 # w nocy o 2,6 metra" scores 0.76 with the river's name missed by one side's NER).
 ROLE_SUPPORT = 0.02
-
 
 
 # A negation alone flips a statement only between near-copies: paraphrases often swap a negated verb
@@ -37,7 +35,6 @@ ROLE_SUPPORT = 0.02
 NEGATION_THRESHOLD = 0.93
 
 
-
 # A different figure lowers the cosine of two reports of one fact: on the labelled pairs, conflicting
 # pairs (same statement, another figure) score 0.77-0.88 against 0.79-0.93 for agreeing ones. With
 # every figure masked ("Divers recovered the bodies of # passengers") conflicting pairs score
@@ -46,21 +43,17 @@ NEGATION_THRESHOLD = 0.93
 MASKED_THRESHOLD = 0.83
 
 
-
 # Figures are equal within 1% (rounding: 1.2 km vs 1,200 m), or within 10% when either side says
 # "about"/"nearly" ("about 2,000" vs "2,100" agree; "about 4 hours" vs "about 3 hours" do not).
 EXACT_TOLERANCE = 0.01
 
 
-
 APPROX_TOLERANCE = 0.10
-
 
 
 # Two figures further apart than this factor measure different things (330 kV vs 38,000 households,
 # "thirty years" vs "three decades"); reported conflicts in news differ by less (3 vs 7, 18 vs 40 km).
 MAX_CONFLICT_RATIO = 5.0
-
 
 
 def _group_conflicts(
@@ -78,11 +71,9 @@ def _group_conflicts(
     return _merge_notes(notes)
 
 
-
 def _close(a: NumberMention, b: NumberMention) -> bool:
     tolerance = APPROX_TOLERANCE if a.approximate or b.approximate else EXACT_TOLERANCE
     return abs(a.value - b.value) <= tolerance * max(abs(a.value), abs(b.value))
-
 
 
 def _comparable(a: NumberMention, b: NumberMention, kind_a: str | None = None, kind_b: str | None = None) -> bool:
@@ -98,11 +89,9 @@ def _comparable(a: NumberMention, b: NumberMention, kind_a: str | None = None, k
     return a.unit == b.unit or a.unit is None or b.unit is None
 
 
-
 def _ratio(a: NumberMention, b: NumberMention) -> float:
     low, high = sorted((abs(a.value), abs(b.value)))
     return high / low if low else float("inf")
-
 
 
 def _number_conflicts(a: _Claim, b: _Claim, *, unit: str | None = None, same_unit: bool = False) -> list[str]:
@@ -132,14 +121,12 @@ def _number_conflicts(a: _Claim, b: _Claim, *, unit: str | None = None, same_uni
     return [f"{_number(n)} vs {_number(m)}"]
 
 
-
 def _number(n: NumberMention) -> str:
     value = f"{int(n.value):,}" if n.value.is_integer() else f"{n.value:,.2f}".rstrip("0").rstrip(".")
     prefix = "~" if n.approximate else ""
     if not n.unit:
         return prefix + value
     return f"{prefix}{value}{n.unit}" if n.unit == "%" else f"{prefix}{value} {n.unit}"
-
 
 
 def _date_parts(value: str) -> tuple[str | None, str | None, str | None]:
@@ -151,10 +138,8 @@ def _date_parts(value: str) -> tuple[str | None, str | None, str | None]:
     return parts[0] or None, parts[1] or None, parts[2] or None
 
 
-
 def _dates_compatible(x: str, y: str) -> bool:
     return all(p is None or q is None or p == q for p, q in zip(_date_parts(x), _date_parts(y), strict=True))
-
 
 
 def _date_conflict(a: _Claim, b: _Claim) -> str | None:
@@ -171,12 +156,10 @@ def _date_conflict(a: _Claim, b: _Claim) -> str | None:
     return f"{x.value} vs {y.value}"
 
 
-
 def _same_date_slot(a: _Claim, b: _Claim) -> bool:
     if a.roles == b.roles:
         return True
     return not a.numbers and not b.numbers and (a.roles ^ b.roles) <= {"cumulative"}
-
 
 
 def _shared_parts(x: str, y: str) -> int:
@@ -184,13 +167,11 @@ def _shared_parts(x: str, y: str) -> int:
     return sum(p is not None and p == q for p, q in zip(_date_parts(x), _date_parts(y), strict=True))
 
 
-
 # Names of one type both sentences give that fix the frame of a name slot when one sentence adds a
 # name the other lacks: with one shared name ("fans from Lithuania came back from Augustów" / "fans
 # from Lithuania crossed from Suwałki into Poland") the extra name is as likely another slot as a
 # side detail.
 MIN_SHARED_FRAME = 2
-
 
 
 def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dict[str, str]) -> list[str]:
@@ -226,7 +207,6 @@ def _name_conflicts(a: _Claim, b: _Claim, named: dict[str, set[str]], names: dic
     return notes
 
 
-
 # Endings of adjectives (and of Slavic place adjectives: "Літоўскія", "Шведский", "lubelskiego"),
 # which NER sometimes tags as places; a surname with such an ending is a PER, not checked here.
 _ADJECTIVE_END = re.compile(
@@ -234,40 +214,21 @@ _ADJECTIVE_END = re.compile(
 )
 
 
-
 def _adjective(name: str) -> bool:
     words = name.split()
     return len(words) == 1 and bool(_ADJECTIVE_END.search(words[0]))
 
 
-
-# Polish digraphs to their Cyrillic transliterations; x/ch/kh and c/ts spell one sound
-_SPELLINGS = (("rz", "zh"), ("sz", "sh"), ("cz", "ch"), ("w", "v"), ("kh", "h"), ("ch", "h"), ("ts", "c"), ("'", ""))
-
-
-
-def _skeleton(word: str) -> str:
-    """A spelling-free key of a transliterated word: Polish/Cyrillic digraphs folded, vowels dropped
-    ("Wasilewski" / "Васілеўскі" / "Василевський" -> "vslvsk")."""
-    w = anyascii(word).lower()
-    for old, new in _SPELLINGS:
-        w = w.replace(old, new)
-    w = re.sub(r"[aeiouyj]+", "", w)
-    return w
-
-
-
 def _one_spelling(x: str, y: str) -> bool:
     """True when a word of each starts with the same three Latin letters ("Warsaw"/"Warszawa", "Kaniv"/"Канева")
-    or shares its consonant skeleton ("Grzegorz Wasilewski" / "Рыгор Васілеўскі")."""
+    or shares its name key (:func:`rashomon.names.word_key`: "Grzegorz Wasilewski" / "Рыгор Васілеўскі")."""
     # The resolver leaves some cross-script spellings apart; two different places or people named in one
     # statement rarely share a word's first three letters, and a false "sources disagree" costs more.
     if {w[:3] for w in _fold(x).split() if len(w) > 2} & {w[:3] for w in _fold(y).split() if len(w) > 2}:
         return True
-    keys_x = {_skeleton(w)[:4] for w in _WORD.findall(x) if len(w) > 3}
-    keys_y = {_skeleton(w)[:4] for w in _WORD.findall(y) if len(w) > 3}
+    keys_x = {word_key(w) for w in _WORD.findall(x) if len(w) > 3}
+    keys_y = {word_key(w) for w in _WORD.findall(y) if len(w) > 3}
     return bool({k for k in keys_x if len(k) >= 3} & keys_y) or _acronym_of(x, y) or _acronym_of(y, x)
-
 
 
 def _acronym_of(short: str, long: str) -> bool:
@@ -276,7 +237,6 @@ def _acronym_of(short: str, long: str) -> bool:
     words = [w for w in _WORD.findall(long) if w[:1].isupper()]
     initials = "".join(w[0] for w in words).upper()
     return len(words) >= 2 and any(len(w) >= 2 and w.isupper() and w == initials for w in _WORD.findall(short))
-
 
 
 def _related_number_conflicts(
@@ -301,7 +261,6 @@ def _related_number_conflicts(
                 for note in _number_conflicts(a, b, unit=unit):
                     found.append((a, b, note))
     return found
-
 
 
 def _masked_pairs(
