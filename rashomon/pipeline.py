@@ -172,7 +172,7 @@ def _cluster(store: Store, placed: list[str], *, analyser: _Analyser, report: Ad
     # With workers, this process only reads the statements and stores the vectors the workers make.
     with report.timed("statement vectors" if analyser.pool is None else WAITING):
         embed_compared_statements(store, placed, run=analyser.statement_calls(report),
-                                  calls_at_least=2 * analyser.workers)
+                                  calls_at_least=2 * analyser.workers if analyser.pool else 1)
 
 
 def embed_compared_statements(
