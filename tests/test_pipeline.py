@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 from rashomon import embeddings
-from rashomon.pipeline import _init_worker, add_paths, embed_compared_statements
+from rashomon.pipeline import _Analyser, _init_worker, add_paths, embed_compared_statements
 from rashomon.sentence_vectors import embed_statements_of, stored_vectors, vector_model
 from rashomon.settings import Settings
 from rashomon.store import open_store
@@ -92,3 +93,16 @@ def test_statement_vectors_are_cut_into_calls_to_share_among_workers(tmp_path: P
         assert len(sizes) >= 2 and max(sizes) <= max(4, -(-len(compared) // 4))  # at least 4 articles a call
         sizes.clear()
         assert embed_compared_statements(store, ids, run=run) == [] and sizes == []  # all stored: nothing to do
+
+
+def test_workers_start_with_blas_and_openmp_on_their_share_of_the_cores() -> None:
+    before = {name: os.environ.get(name) for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
+    with _Analyser(2, features=False) as analyser:
+        seen = analyser._submit(_environment, ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")).result()
+    share = str(max(1, (os.cpu_count() or 1) // 2))
+    assert seen == {name: value or share for name, value in before.items()}  # a user's own setting is kept
+    assert {name: os.environ.get(name) for name in before} == before  # this process is left as it was
+
+
+def _environment(names: tuple[str, ...]) -> dict[str, str | None]:
+    return {name: os.environ.get(name) for name in names}
