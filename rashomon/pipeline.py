@@ -3,8 +3,8 @@
 Each input file is stored in its own transaction (a WARC every ``_WARC_BATCH`` records), so an
 interrupted run leaves only whole files behind and rerunning the same command finishes the job.
 The statements a comparison will need are embedded (:mod:`rashomon.sentence_vectors`) only for
-articles whose story has two or more articles, once stories are placed, many articles per model call:
-most stories of an archive have one article and nothing to compare.
+articles whose story has two or more articles, once stories are placed, many articles per model call
+(by the workers, with ``--workers``): most stories of an archive have one article and nothing to compare.
 """
 
 from __future__ import annotations
@@ -378,12 +378,13 @@ class _Piece:
 
 class _Analyser:
     """Runs :func:`article_steps` in this process, or in worker processes when ``workers`` > 1, on
-    calls of about ``_STEP_BATCH`` articles gathered across files.
+    calls of about ``_STEP_BATCH`` articles gathered across files; then the statement vectors, the
+    largest share of the work (:meth:`statement_calls`).
 
     Not a dataclass: it owns a process pool. Workers are spawned (not forked: the language models
     hold threads) and each loads the models once, which pays off from a few dozen articles on. Each
-    worker runs e5 on cores/workers threads: two workers of 2 OpenMP threads each on 2 cores spun
-    against each other and made ``--workers 2`` slower than one (bench_pipeline.py).
+    worker runs e5, and numpy's BLAS (USE), on cores/workers threads: two workers of 2 OpenMP threads
+    each on 2 cores spun against each other and made ``--workers 2`` slower than one (bench_pipeline.py).
     """
 
     def __init__(self, workers: int, *, features: bool) -> None:
