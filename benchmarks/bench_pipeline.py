@@ -11,9 +11,11 @@ Each measurement is one fresh process running ``add_paths`` on the whole folder 
 database, so model loading is counted as a user pays it. Reported per run: wall seconds, CPU seconds
 of the whole process tree (user+sys of the process and its reaped workers), articles/s by wall and
 per CPU-second, peak RSS of the tree (sampled every 0.2 s), the time of the first ``compare`` of the
-largest story, a digest of the stories made (two versions must make the same stories), the machine's
-1-minute load average when the run started and ended (other jobs sharing the cores), and the split
-of wall and CPU time by stage when the code under test reports it (``AddReport.stages``).
+largest story (``--compare-unstored``: also with every statement embedded at compare time), the
+articles in stories of two or more (the only ones whose statements are embedded), a digest of the
+stories made (two versions must make the same stories), the machine's 1-minute load average when the
+run started and ended (other jobs sharing the cores), and the split of wall and CPU time by stage
+when the code under test reports it (``AddReport.stages``).
 
 ``--against DIR`` runs the same measurements on another checkout (e.g. the previous commit in a
 temporary ``git worktree``) in the same run, interleaved with this one (1 worker: this, other; 2
@@ -21,6 +23,7 @@ workers: this, other), so load on a shared machine hits both alike.
 
     python benchmarks/bench_pipeline.py                       # 500 articles; "## Pipeline" in results.md
     python benchmarks/bench_pipeline.py -n 60 --against ../base --no-write
+    python benchmarks/bench_pipeline.py -n 48 --compare-unstored    # also compare without stored vectors
 """
 
 from __future__ import annotations
