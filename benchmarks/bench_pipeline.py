@@ -11,9 +11,11 @@ Each measurement is one fresh process running ``add_paths`` on the whole folder 
 database, so model loading is counted as a user pays it. Reported per run: wall seconds, CPU seconds
 of the whole process tree (user+sys of the process and its reaped workers), articles/s by wall and
 per CPU-second, peak RSS of the tree (sampled every 0.2 s), the time of the first ``compare`` of the
-largest story, a digest of the stories made (two versions must make the same stories), the machine's
-1-minute load average when the run started and ended (other jobs sharing the cores), and the split
-of wall and CPU time by stage when the code under test reports it (``AddReport.stages``).
+largest story (``--compare-unstored``: also with every statement embedded at compare time), the
+articles in stories of two or more (the only ones whose statements are embedded), a digest of the
+stories made (two versions must make the same stories), the machine's 1-minute load average when the
+run started and ended (other jobs sharing the cores), and the split of wall and CPU time by stage
+when the code under test reports it (``AddReport.stages``).
 
 ``--against DIR`` runs the same measurements on another checkout (e.g. the previous commit in a
 temporary ``git worktree``) in the same run, interleaved with this one (1 worker: this, other; 2
@@ -21,6 +23,7 @@ workers: this, other), so load on a shared machine hits both alike.
 
     python benchmarks/bench_pipeline.py                       # 500 articles; "## Pipeline" in results.md
     python benchmarks/bench_pipeline.py -n 60 --against ../base --no-write
+    python benchmarks/bench_pipeline.py -n 48 --compare-unstored    # also compare without stored vectors
 """
 
 from __future__ import annotations
@@ -155,10 +158,12 @@ def _tree_rss_kb(root: int) -> int:
     return total
 
 
-def run_once(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
-    """Add the corpus with ``workers`` workers; the figures of the run."""
+def run_once(corpus: Path, db: Path, workers: int, *, unstored: bool = False) -> dict[str, Any]:
+    """Add the corpus with ``workers`` workers; the figures of the run (with ``unstored``, also the
+    first compare of the widest story if its statements had no stored vectors)."""
     import rashomon
-    from rashomon.compare import compare_story
+    from rashomon import embeddings
+    from rashomon.compare import compare_story, default_embedder
     from rashomon.pipeline import add_paths
     from rashomon.settings import Settings
     from rashomon.store import open_store
@@ -185,6 +190,12 @@ def run_once(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
         compare_started = time.perf_counter()
         compare_story(store, widest.id)
         compare_seconds = time.perf_counter() - compare_started
+        unstored_seconds = None
+        if unstored:  # every statement embedded at compare time, none from the in-process cache
+            embeddings._cache.clear()
+            compare_started = time.perf_counter()
+            compare_story(store, widest.id, embedder=default_embedder)
+            unstored_seconds = time.perf_counter() - compare_started
     stages = getattr(report, "stages", {})
     return {
         "code": str(Path(rashomon.__file__).parent.parent),
@@ -192,6 +203,7 @@ def run_once(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
         "wall": wall, "cpu": sum(u.ru_utime + u.ru_stime for u in usage),
         "peak_rss_mb": max(peak[0], max(u.ru_maxrss for u in usage)) / 1024,
         "stories": len(found), "multi": sum(len(g) > 1 for g in groups),
+        "in_multi": sum(len(g) for g in groups if len(g) > 1), "compare_unstored_seconds": unstored_seconds,
         "stories_digest": hashlib.sha1(json.dumps(groups).encode()).hexdigest()[:12],
         "compare_articles": len(widest.article_ids), "compare_seconds": compare_seconds,
         "stages": {k: list(v) for k, v in stages.items()},
@@ -199,12 +211,13 @@ def run_once(corpus: Path, db: Path, workers: int) -> dict[str, Any]:
     }
 
 
-def measure(code: Path, corpus: Path, workers: int, scratch: Path) -> dict[str, Any]:
+def measure(code: Path, corpus: Path, workers: int, scratch: Path, *, unstored: bool = False) -> dict[str, Any]:
     """:func:`run_once` in a fresh interpreter that imports rashomon from ``code``."""
     db = scratch / f"run-{time.monotonic_ns()}.db"
     env = {**os.environ, "PYTHONPATH": str(code), "HF_HUB_OFFLINE": "1"}
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--run", str(corpus), str(db), str(workers)],
-                          env=env, capture_output=True, text=True, check=False)
+    command = [sys.executable, str(Path(__file__).resolve()), "--run", str(corpus), str(db), str(workers)]
+    done = subprocess.run(command + ["--compare-unstored"] * unstored, env=env, capture_output=True, text=True,
+                          check=False)
     if done.returncode:
         raise SystemExit(f"run failed ({code}, {workers} workers):\n{done.stderr[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -228,14 +241,16 @@ def _load(result: dict[str, Any]) -> str:
 def table(results: list[dict[str, Any]], labels: dict[str, str]) -> str:
     """One row per run."""
     rows = ["| code | workers | articles | load avg (start, end) | wall s | CPU s | articles/s (wall) | articles/CPU-s "
-            "| peak RSS MB | first compare (articles, s) | stories (multi) | digest |",
+            "| peak RSS MB | first compare (articles, s; without stored vectors) | stories (multi; their articles) "
+            "| digest |",
             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
+        unstored = r.get("compare_unstored_seconds")
         rows.append(
             f"| {labels[r['code']]} | {r['workers']} | {r['added']} | {_load(r)} | {r['wall']:.1f} | {r['cpu']:.1f} "
             f"| **{_rate(r, 'wall'):.2f}** | {_rate(r, 'cpu'):.2f} | {r['peak_rss_mb']:.0f} "
-            f"| {r['compare_articles']}, {r['compare_seconds']:.2f} | {r['stories']} ({r['multi']}) "
-            f"| `{r['stories_digest']}` |")
+            f"| {r['compare_articles']}, {r['compare_seconds']:.2f}{f'; {unstored:.2f}' if unstored else ''} "
+            f"| {r['stories']} ({r['multi']}; {r.get('in_multi', '?')}) | `{r['stories_digest']}` |")
     return "\n".join(rows)
 
 
@@ -261,11 +276,13 @@ def main() -> None:
     parser.add_argument("--label", default="this", help="name of this checkout in the tables")
     parser.add_argument("--against-label", default="previous", help="name of the other checkout")
     parser.add_argument("--no-write", action="store_true", help="print, do not update results.md")
+    parser.add_argument("--compare-unstored", action="store_true",
+                        help="also time the first compare of the widest story with no stored statement vectors")
     parser.add_argument("--run", nargs=3, metavar=("CORPUS", "DB", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         corpus, db, workers = args.run
-        print(json.dumps(run_once(Path(corpus), Path(db), int(workers))))
+        print(json.dumps(run_once(Path(corpus), Path(db), int(workers), unstored=args.compare_unstored)))
         return
     codes = [ROOT] + ([args.against.resolve()] if args.against else [])
     labels = {str(ROOT): args.label, **({str(codes[1]): args.against_label} if args.against else {})}
@@ -277,7 +294,7 @@ def main() -> None:
         results = []
         for workers in (int(w) for w in args.workers.split(",")):
             for code in codes:
-                result = measure(code, corpus, workers, Path(scratch))
+                result = measure(code, corpus, workers, Path(scratch), unstored=args.compare_unstored)
                 print(json.dumps(result), flush=True)
                 results.append(result)
     load = os.getloadavg()

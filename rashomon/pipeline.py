@@ -4,8 +4,8 @@
 Each input file is stored in its own transaction (a WARC every ``_WARC_BATCH`` records), so an
 interrupted run leaves only whole files behind and rerunning the same command finishes the job.
 The statements a comparison will need are embedded (:mod:`rashomon.sentence_vectors`) only for
-articles whose story has two or more articles, once stories are placed, many articles per model call:
-most stories of an archive have one article and nothing to compare.
+articles whose story has two or more articles, once stories are placed, many articles per model call
+(by the workers, with ``--workers``): most stories of an archive have one article and nothing to compare.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any, TypeVar
 
 from .analyse import analyse
 from .compare import statement_texts
@@ -29,12 +30,18 @@ from .errors import InputError, RashomonError
 from .ingest import RecordError, read_path
 from .linking import resolve_entities, update_links
 from .models import Analysis, Article
-from .sentence_vectors import ensure_statement_vectors, vector_model
+from .sentence_vectors import (
+    EmbedCalls,
+    embed_statements_of,
+    ensure_statement_vectors,
+    vector_model,
+)
 from .settings import Settings
 from .store import Store
 from .stories import ArticleFeatures, features_from_many
 from .stories.placement import place_in_stories, save_story_vectors
 
+_T = TypeVar("_T")
 # Records of one WARC stored per transaction: bounds memory and the work lost to an interruption.
 _WARC_BATCH = 200
 # Articles the per-article step takes in one call, gathered across files, so e5 and USE embed all
@@ -43,6 +50,11 @@ _WARC_BATCH = 200
 # 2-core machine (5 either way once they sleep instead, embeddings.py; USE still gains ~30 %).
 # 32 leads (~2,000 tokens) amortise a call; only the files of one call wait for it.
 _STEP_BATCH = 32
+# The stage of AddReport.stages in which this process waits for its workers (their stages overlap it).
+WAITING = "waiting for workers"
+# Variables that set the thread pools of numpy's BLAS and of OpenMP when a library loads; a worker
+# process gets them in its environment, since it loads numpy before its initializer runs.
+_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass
@@ -145,21 +157,33 @@ def add_paths(
                 _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
         while window:
             _finish(store, window.popleft(), settings=settings, report=report, on_file=on_file)
-    if (report.added or report.unlinked) and settings.cluster:
-        placed = list(dict.fromkeys(report.added + report.unlinked))
-        with report.timed("stories"):
-            place_in_stories(store, placed)
-        with report.timed("entities"):
-            resolve_entities(store)
-        with report.timed("statement vectors"):
-            embed_compared_statements(store, placed)
+        # The workers stay up for the statement vectors, the largest share of the work.
+        if (report.added or report.unlinked) and settings.cluster:
+            _cluster(store, list(dict.fromkeys(report.added + report.unlinked)), analyser=analyser, report=report)
     return report
 
 
-def embed_compared_statements(store: Store, article_ids: Sequence[str], *, replace: bool = False) -> list[str]:
+def _cluster(store: Store, placed: list[str], *, analyser: _Analyser, report: AddReport) -> None:
+    """Place the new articles in stories, rebuild the entity registry, and embed the statements of
+    the stories that now have two or more articles (in the workers, when there are workers)."""
+    with report.timed("stories"):
+        place_in_stories(store, placed)
+    with report.timed("entities"):
+        resolve_entities(store)
+    # With workers, this process only reads the statements and stores the vectors the workers make.
+    with report.timed("statement vectors" if analyser.pool is None else WAITING):
+        embed_compared_statements(store, placed, run=analyser.statement_calls(report),
+                                  calls_at_least=2 * analyser.workers if analyser.pool else 1)
+
+
+def embed_compared_statements(
+    store: Store, article_ids: Sequence[str], *, replace: bool = False, run: EmbedCalls | None = None,
+    calls_at_least: int = 1,
+) -> list[str]:
     """Embed the statements of every article in a story of two or more articles that holds one of
-    ``article_ids`` and has none stored (:func:`rashomon.sentence_vectors.ensure_statement_vectors`);
-    ``replace`` re-embeds those of ``article_ids``. Returns the ids embedded."""
+    ``article_ids`` and has none stored (:func:`rashomon.sentence_vectors.ensure_statement_vectors`,
+    which takes ``run`` and ``calls_at_least``); ``replace`` re-embeds those of ``article_ids``.
+    Returns the ids embedded."""
     members: list[str] = []
     replaced: list[str] = []
     for story_id in dict.fromkeys(s for s in map(store.story_of, article_ids) if s is not None):
@@ -170,8 +194,9 @@ def embed_compared_statements(store: Store, article_ids: Sequence[str], *, repla
         wanted = set(article_ids)
         replaced = [a for a in members if a in wanted]
         members = [a for a in members if a not in wanted]
-    return (ensure_statement_vectors(store, replaced, statement_texts, replace=True)
-            + ensure_statement_vectors(store, members, statement_texts))
+    return [a for ids, again in ((replaced, True), (members, False))
+            for a in ensure_statement_vectors(store, ids, statement_texts, replace=again, run=run,
+                                              calls_at_least=calls_at_least)]
 
 
 def _timed_iter(items: Iterator[_Unit], report: AddReport, stage: str) -> Iterator[_Unit]:
@@ -245,7 +270,7 @@ def _finish(
 ) -> None:
     analyses: list[ArticleStep] | str = []
     if unit.error is None and unit.analyses is not None:
-        with report.timed("waiting for workers"):
+        with report.timed(WAITING):
             analyses = unit.analyses()
     if isinstance(analyses, str):
         report.failures.append((str(unit.path), analyses))
@@ -328,6 +353,13 @@ def _init_worker(threads: int) -> None:
     set_threads(threads)
 
 
+def _embed_call(articles: list[list[str]]) -> tuple[list[bytes], float, float]:
+    """:func:`rashomon.sentence_vectors.embed_statements_of` in a worker, with its wall and CPU seconds."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    packed = embed_statements_of(articles)
+    return packed, time.perf_counter() - wall, time.process_time() - cpu
+
+
 class _Piece:
     """Up to ``_STEP_BATCH`` articles of one file, and once they are stepped, their steps."""
 
@@ -347,32 +379,72 @@ class _Piece:
 
 class _Analyser:
     """Runs :func:`article_steps` in this process, or in worker processes when ``workers`` > 1, on
-    calls of about ``_STEP_BATCH`` articles gathered across files.
+    calls of about ``_STEP_BATCH`` articles gathered across files; then the statement vectors, the
+    largest share of the work (:meth:`statement_calls`).
 
     Not a dataclass: it owns a process pool. Workers are spawned (not forked: the language models
     hold threads) and each loads the models once, which pays off from a few dozen articles on. Each
-    worker runs e5 on cores/workers threads: two workers of 2 OpenMP threads each on 2 cores spun
-    against each other and made ``--workers 2`` slower than one (bench_pipeline.py).
+    worker runs e5, and numpy's BLAS (USE), on cores/workers threads: two workers of 2 OpenMP threads
+    each on 2 cores spun against each other and made ``--workers 2`` slower than one (bench_pipeline.py).
     """
 
     def __init__(self, workers: int, *, features: bool) -> None:
         self.workers = workers
         self.features = features
         self.pool: ProcessPoolExecutor | None = None
+        self.threads = 0  # of each worker's models, BLAS and OpenMP
         self.queued: list[_Piece] = []
         # With workers: articles read ahead of the file being stored, two calls per worker.
         self.lookahead = workers * 2 * _STEP_BATCH
 
     def __enter__(self) -> _Analyser:
         if self.workers > 1:
-            threads = max(1, (os.cpu_count() or 1) // self.workers)
+            self.threads = max(1, (os.cpu_count() or 1) // self.workers)
             self.pool = ProcessPoolExecutor(self.workers, mp_context=get_context("spawn"),
-                                            initializer=_init_worker, initargs=(threads,))
+                                            initializer=_init_worker, initargs=(self.threads,))
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+    def _submit(self, fn: Callable[..., _T], *args: Any, **kwargs: Any) -> Future[_T]:
+        """Submit to the pool. A submission may start a worker, which inherits this environment: the
+        thread counts of BLAS and OpenMP are set in it meanwhile (a user's own choice is kept)."""
+        assert self.pool is not None
+        saved = {name: os.environ.get(name) for name in _THREAD_VARIABLES}
+        for name, value in saved.items():
+            if value is None:
+                os.environ[name] = str(self.threads)
+        try:
+            return self.pool.submit(fn, *args, **kwargs)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    del os.environ[name]
+
+    def statement_calls(self, report: AddReport) -> EmbedCalls | None:
+        """How statement vectors are made: ``None`` (in this process), or in the workers, two calls in
+        flight per worker, their time counted towards the "statement vectors" stage of ``report``."""
+        if self.pool is None:
+            return None
+
+        def run(calls: Iterator[list[list[str]]]) -> Iterator[list[bytes]]:
+            flying: deque[Future[tuple[list[bytes], float, float]]] = deque()
+            for call in calls:
+                flying.append(self._submit(_embed_call, call))
+                if len(flying) >= 2 * self.workers:
+                    yield self._landed(flying.popleft(), report)
+            while flying:
+                yield self._landed(flying.popleft(), report)
+
+        return run
+
+    @staticmethod
+    def _landed(future: Future[tuple[list[bytes], float, float]], report: AddReport) -> list[bytes]:
+        packed, wall, cpu = future.result()
+        report.add_time("statement vectors", wall, cpu)
+        return packed
 
     def submit(self, articles: list[Article]) -> Callable[[], list[ArticleStep] | str]:
         """Queue the articles of one file; the returned callable waits for their steps (in order) or
@@ -419,7 +491,7 @@ class _Analyser:
                 for piece, steps in zip(call, grouped_steps(groups, features=self.features), strict=True):
                     piece.steps = steps
             else:
-                future = self.pool.submit(grouped_steps, groups, features=self.features)
+                future = self._submit(grouped_steps, groups, features=self.features)
                 for index, piece in enumerate(call):
                     piece.future, piece.index = future, index
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib.metadata import version
 from typing import Any
@@ -31,8 +32,8 @@ from .models import Analysis, Article
 from .store import Store
 
 __all__ = [
-    "StatementTexts", "Vectors", "embed_statements", "embed_statements_of", "ensure_statement_vectors",
-    "stored_vectors", "text_key", "vector_model",
+    "ARTICLES_PER_CALL", "EmbedCalls", "StatementTexts", "Vectors", "embed_statements", "embed_statements_of",
+    "ensure_statement_vectors", "stored_vectors", "text_key", "vector_model",
 ]
 
 Vectors = dict[ModelName, np.ndarray]
@@ -44,7 +45,13 @@ StatementTexts = Callable[[Article, Analysis], list[str]]
 _KEY_BYTES = 16
 # Articles whose statements go through the models in one call: ~30 statements each, so a call embeds
 # ~1,000 texts, bounding memory while the fixed cost of a call is paid once for many articles.
-_ARTICLES_PER_CALL = 32
+ARTICLES_PER_CALL = 32
+# Fewest articles in a call cut smaller to share the work: ~120 texts, so a call's fixed cost stays small.
+_MIN_PER_CALL = 4
+
+EmbedCalls = Callable[[Iterator[list[list[str]]]], Iterator[list[bytes]]]
+"""Runs :func:`embed_statements_of` on each call (one list of statements per article) and yields the
+packed rows of each call in order: ``map`` in this process, or a worker pool."""
 
 
 @lru_cache(maxsize=1)
@@ -82,28 +89,44 @@ def embed_statements_of(articles: Sequence[Sequence[str]]) -> list[bytes]:
 
 def ensure_statement_vectors(
     store: Store, article_ids: Sequence[str], texts_of: StatementTexts, *, replace: bool = False,
+    run: EmbedCalls | None = None, calls_at_least: int = 1,
 ) -> list[str]:
     """Embed and store the statement vectors of those of ``article_ids`` that have none under the
     current :func:`vector_model` (all of them with ``replace``, e.g. after a re-analysis); an
     unanalysed article is skipped. Returns the ids embedded.
 
-    Many articles go through each model in one call; each call's rows are stored in one transaction,
-    so an interruption loses at most one call's work and a rerun embeds only what is still missing.
+    Up to :data:`ARTICLES_PER_CALL` articles go through each model in one call, made by ``run`` (in
+    this process by default; ``add`` passes its worker pool), and the work is cut into at least
+    ``calls_at_least`` calls when there is enough of it (e.g. two per worker). Each call's rows are
+    stored in one transaction, so an interruption loses at most the work in flight and a rerun
+    embeds only what is still missing.
     """
     wanted = list(dict.fromkeys(article_ids))
     present = set() if replace else set(store.sentence_vectors(wanted, vector_model()))
     missing = [a for a in wanted if a not in present]
+    per_call = max(_MIN_PER_CALL, min(ARTICLES_PER_CALL, -(-len(missing) // max(1, calls_at_least))))
+    called: deque[list[str]] = deque()  # ids of the calls handed to ``run``, oldest first
+
+    def calls() -> Iterator[list[list[str]]]:
+        for start in range(0, len(missing), per_call):
+            chunk = missing[start:start + per_call]
+            analyses = store.get_analyses(chunk)
+            ids = [a for a in chunk if a in analyses]
+            called.append(ids)
+            yield [texts_of(store.get_article(a), analyses[a]) for a in ids]
+
     done: list[str] = []
-    for start in range(0, len(missing), _ARTICLES_PER_CALL):
-        chunk = missing[start:start + _ARTICLES_PER_CALL]
-        analyses = store.get_analyses(chunk)
-        ids = [a for a in chunk if a in analyses]
-        blobs = embed_statements_of([texts_of(store.get_article(a), analyses[a]) for a in ids])
+    for blobs in (run or _in_process)(calls()):
+        ids = called.popleft()
         with store.transaction():
             for article_id, blob in zip(ids, blobs, strict=True):
                 store.save_sentence_vectors(article_id, vector_model(), blob)
         done.extend(ids)
     return done
+
+
+def _in_process(calls: Iterable[Sequence[Sequence[str]]]) -> Iterator[list[bytes]]:
+    return map(embed_statements_of, calls)
 
 
 def stored_vectors(store: Store, article_ids: Sequence[str]) -> dict[bytes, Vectors]:
