@@ -180,8 +180,8 @@ def test_reported_words_join_the_saying_of_the_same_person() -> None:
     entities["ent_p"].names["Pavlo Kravets"] += 1
     said = [
         _said("a0", "Ми не підемо з цеху, поки дирекція не вислухає наші вимоги", "ent_k"),
-        _said("a1", "die Arbeiter würden die Halle nicht verlassen, solange die Leitung ihre Forderungen nicht anhöre", "ent_k",
-              direct=False),
+        _said("a1", "die Arbeiter würden die Halle nicht verlassen, solange die Leitung ihre Forderungen "
+              "nicht anhöre", "ent_k", direct=False),
         _said("a2", "другие цеха работают в обычном режиме", "ent_p", direct=False),
     ]
     # a1 and a2 each 0.80 from a0, on either side of it (0.28 from each other); the sentences carrying
