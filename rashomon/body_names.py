@@ -26,13 +26,39 @@ def _place_form(name: str) -> str:
 
 
 @cache
+def _place_rows() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(group, kind, forms) of ``place_names.tsv`` (kind ``place``: towns and countries) and of
+    ``regions_rivers.tsv`` (kind ``region`` or ``river``: exonyms of regions and rivers)."""
+    rows = [(group, "place", forms) for group, forms in _data("place_names.tsv")]
+    rows += [(group, kind, forms) for group, kind, forms in _data("regions_rivers.tsv")]
+    return tuple((g, k, tuple(f.strip() for f in forms.split(",") if f.strip())) for g, k, forms in rows)
+
+
+@cache
 def _place_table() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-    for group, forms in _data("place_names.tsv"):
-        for form in forms.split(","):
-            if form.strip():
-                out.setdefault(_place_form(form), set()).add(group)
+    for group, _kind, forms in _place_rows():
+        for form in forms:
+            out.setdefault(_place_form(form), set()).add(group)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
+def region_river_forms(script_name: str) -> frozenset[str]:
+    """The forms of ``regions_rivers.tsv`` written in one script (``Latn`` or ``Cyrl``), as listed."""
+    return frozenset(f for _g, kind, forms in _place_rows() if kind != "place" for f in forms if script(f) == script_name)
+
+
+@cache
+def _group_kinds() -> dict[str, str]:
+    return {group: kind for group, kind, _forms in _place_rows()}
+
+
+def place_group_kinds(groups: frozenset[str]) -> frozenset[str]:
+    """The kinds of place of ``place_groups``' groups: ``region`` or ``river`` (the generic-word concepts
+    of ``org_generic_words.tsv``), ``place`` for a town or country of ``place_names.tsv`` or GeoNames."""
+    kinds = _group_kinds()
+    return frozenset(kinds.get(g, "place") for g in groups)
 
 
 @cache
@@ -53,19 +79,20 @@ def _geonames_table() -> dict[str, frozenset[str]]:
 
 
 def place_groups(name: str) -> frozenset[str]:
-    """The places the whole name is a form of: groups of ``data/names/place_names.tsv`` (Lemberg: Lviv) and
-    GeoNames city ids (Перемишль: Przemyśl); empty if none."""
+    """The places the whole name is a form of: groups of ``data/names/place_names.tsv`` (Lemberg: Lviv),
+    of ``data/names/regions_rivers.tsv`` (Transkarpatien: Zakarpattia, Theiß: Tisza) and GeoNames city
+    ids (Перемишль: Przemyśl); empty if none."""
     form = _place_form(name)
     return _place_table().get(form, frozenset()) | _geonames_table().get(form, frozenset())
 
 
 @cache
 def place_words() -> frozenset[str]:
-    """ASCII forms of the one-word names of ``place_names.tsv`` (qualifiers such as Belarus in a body's name).
+    """ASCII forms of the one-word names of the place tables (qualifiers such as Belarus in a body's name).
 
     Acronyms (USA, ФРГ) are left out: they do not inflect, and as prefixes they would match words.
     """
-    forms = {f.strip() for _group, row in _data("place_names.tsv") for f in row.split(",")}
+    forms = {f for _group, _kind, row in _place_rows() for f in row}
     return frozenset(to_ascii(f) for f in forms if f and not f.isupper() and " " not in f and "-" not in f)
 
 _BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
-from ..body_names import place_groups, place_kind
+from ..body_names import place_groups, place_kind, region_river_forms
 from ..models import Entity, EntityType, Mention, Sentence
 from ..names import listed_given_gender, morph_analyser, person_base_form
 from ..place_forms import place_base_form
@@ -133,7 +133,11 @@ def _is_generic_org_word(token: str, lang: str) -> bool:
 def _place_index(lang: str) -> dict[str, str]:
     """Stem (or stem phrase) of every known place -> the place's name as listed."""
     index: dict[str, str] = {}
-    for place in places(lang):
+    # regions and rivers of the place tables in the language's script (Cisa, Theiß, Закарпаття), unless a
+    # form is a common word of the language (German "Oder")
+    stop = words(lang, "stopwords")
+    tables = region_river_forms("Cyrl" if lang in ("ru", "uk", "be") else "Latn")
+    for place in sorted(places(lang) | {f for f in tables if f.lower() not in stop}):
         toks = place.split()
         if len(toks) == 1:
             for key in stems(place, lang):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from rapidfuzz.fuzz import ratio
 
-from rashomon.body_names import acronyms_agree, fits_acronym, same_stem
+from rashomon.body_names import acronyms_agree, fits_acronym, place_group_kinds, same_stem
 from rashomon.entities.prep import Prep, person_like
 from rashomon.entities.records import script_of
 from rashomon.names import loose_skeleton, skeleton
@@ -57,7 +57,7 @@ def body_base(a: Prep, b: Prep, reasons: list[str], *, cosine: float | None, mut
         reasons.append(link)
     elif a.known_places & b.known_places:
         base = SAME_PLACE
-        reasons.append(f"one place in place_names.tsv ({min(a.known_places & b.known_places)})")
+        reasons.append(f"one place in the place tables ({min(a.known_places & b.known_places)})")
     elif ka.skeleton and ka.skeleton == kb.skeleton and same_kind:
         base = NAME_EQUAL
         reasons.append(f"name skeleton equal ({ka.skeleton})")
@@ -167,8 +167,10 @@ def body_veto(a: Prep, b: Prep) -> str | None:
     if a.known_places and b.known_places:
         same = a.known_places & b.known_places
         return None if same else f"different places ({'/'.join(sorted(a.known_places | b.known_places))})"
-    if (a.known_places and kb.places) or (b.known_places and ka.places):
-        return "a city or country of place_names.tsv vs a region or district"
+    for x, y in ((a, b), (b, a)):
+        kinds = place_group_kinds(x.known_places)
+        if x.known_places and y.body is not None and y.body.places and not kinds & y.body.places:
+            return f"a {'/'.join(sorted(kinds))} of the place tables vs a {'/'.join(sorted(y.body.places))}"
     if ka.generic_only or kb.generic_only:
         near = bool(a.articles & b.articles or a.stories & b.stories)
         if not (near and a.keys.skeleton == b.keys.skeleton):
