@@ -98,6 +98,11 @@ def place_words() -> frozenset[str]:
 _BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")
 # a name in quotation marks: «Чиста Жека», „Czysta Rzeka”, "Clean River"
 _QUOTED = re.compile(r"[«„“\"]([^«»„“”\"]+)[»”“\"]")
+# Prepositions before the place a body's name names it after ("Sąd Rejonowy w Kępnie", "суд у Тячеві",
+# "Landgericht in Velbrook"): the word after them is a place qualifier. "of" only before a known place,
+# since "Ministry of Health" names no place.
+_LOCATIVE = frozenset({"in", "im", "am", "bei", "w", "we", "в", "во", "у", "ў"})
+_OF = frozenset({"of"})
 _STEM_TAIL = 4  # inflection letters a "word*" entry of org_generic_words.tsv may take (суд* -> судом)
 _COMPOUND_TAIL = 2  # letters after a German compound closer (*gericht -> Gerichts)
 
@@ -119,6 +124,7 @@ class BodyKeys:
     acronym: str  # the letters, lowercase, when the whole name is one 2-5 letter capitalised word
     initials: str  # first letters of the words other than function words, lowercase
     quoted: tuple[str, ...] = ()  # ASCII forms of the words in quotation marks: a proper name, never generic
+    located: tuple[str, ...] = ()  # ASCII forms of the words after "in"/"w"/"у" (or "of" + a known place)
 
     @property
     def generic_only(self) -> bool:
@@ -191,7 +197,10 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
     parts = 0
     in_quotes = {w.strip(_QUOTES + ".,;:!?&") for q in _QUOTED.findall(clean) for w in _BODY_SPLIT.split(q)}
     quoted: list[str] = []
+    located: list[str] = []
+    before = ""  # the previous token, lowercase
     for token in raw:
+        after, before = before, token.lower()
         numbers.update(re.findall(r"\d+", token))
         letters = re.sub(r"[\d']", "", token)
         if not letters.strip("-"):
@@ -219,12 +228,14 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
             distinct.append(word)
             if token in in_quotes:
                 quoted.append(word)
+            if after in _LOCATIVE or (after in _OF and token[:1].isupper() and place_groups(token)):
+                located.append(word)
     one = raw[0] if len(raw) == 1 else ""
     is_acronym = 2 <= len(one) <= 5 and one.isalpha() and one.isupper()
     acronym = _generic_form(one, script(one)) if is_acronym else ""
     return BodyKeys(parts=parts, distinct=tuple(distinct), bodies=frozenset(bodies),
                     places=frozenset(places), numbers=frozenset(numbers), acronym=acronym,
-                    initials=initials, quoted=tuple(quoted))  # fmt: skip
+                    initials=initials, quoted=tuple(quoted), located=tuple(located))  # fmt: skip
 
 
 def _common_prefix(a: str, b: str) -> int:

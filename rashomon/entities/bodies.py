@@ -155,8 +155,9 @@ def body_veto(a: Prep, b: Prep) -> str | None:
     * a name of generic words only ("Regional Court", "Міністэрства") names no particular body: it
       joins only the same name in the same article or story;
     * different numbers (Mi-8 / Mi-24);
-    * organisations with disjoint head concepts (a court is not a committee) or with place qualifiers
-      that name different places (Kaluga / Grodno Regional Court);
+    * organisations with disjoint head concepts (a court is not a committee), with place qualifiers
+      that name different places (Kaluga / Grodno Regional Court), or one named after a place ("in X",
+      "w X", "у X") the other name lacks in every spelling;
     * two names in the same language unless every distinguishing word of the shorter is in the longer
       (Foreign Ministry / Emergencies Ministry differ) or one is the acronym of the other;
     * places whose distinguishing words disagree in every word (Kryvorizka-Skhidna / Кривом Роге).
@@ -191,6 +192,12 @@ def body_veto(a: Prep, b: Prep) -> str | None:
         return None
     if ka.bodies and kb.bodies and not ka.bodies & kb.bodies:
         return f"different kinds of body ({'/'.join(sorted(ka.bodies))} vs {'/'.join(sorted(kb.bodies))})"
+    for x, y in ((a, b), (b, a)):
+        xk, yk = x.body, y.body
+        assert xk is not None and yk is not None
+        # "Sąd Rejonowy w Kępnie" / "Amtsgericht Marlhausen": one name says where, the other names no such place
+        if xk.located and yk.distinct and not _words_agree(xk.located, yk.distinct, loose=True):
+            return f"named after a place the other name lacks ({'/'.join(xk.located)})"
     if (
         a.places
         and b.places
