@@ -1,0 +1,112 @@
+"""Exonyms of regions and rivers, and bodies named after different towns (issue #16).
+
+The sentences and the towns, courts and people in them are made up for these tests; the regions and
+rivers are real because the tables that relate their names in six languages are what is tested.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from rashomon.analyse.entities import find_entities
+from rashomon.analyse.sentences import split_sentences
+from rashomon.body_names import place_groups
+from rashomon.entities import EntityRecord, match_score, resolve
+
+
+def _rec(rid: str, name: str, lang: str, type: str = "LOC") -> EntityRecord:
+    return EntityRecord(id=rid, type=type, name=name, language=lang, article_id=rid.split(":")[0])
+
+
+def _owners(records: list[EntityRecord]) -> dict[str, str]:
+    return {rid: e.id for e in resolve(records, embeddings=False) for rid in e.record_ids}
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("Vistula", "Weichsel", "Wisła", "Висла", "Вісла"),  # a river
+        ("Daugava", "Western Dvina", "Düna", "Dźwina", "Западная Двина", "Заходняя Дзвіна"),
+        ("Volhynia", "Wolhynien", "Wołyń", "Волинь", "Валынь"),  # a region with a noun name
+        ("Subcarpathia", "Karpatenvorland", "Podkarpacie", "Підкарпаття", "Подкарпатье"),
+        ("Samogitia", "Schamaiten", "Żmudź", "Жмудь"),
+        ("Vitebsk Region", "Oblast Witebsk", "obwód witebski", "Віцебская вобласць", "Витебская область"),
+    ],
+)
+def test_exonyms_of_a_region_or_river_are_one_place(forms: tuple[str, ...]) -> None:
+    owner = _owners([_rec(f"a{i}:1", form, "xx") for i, form in enumerate(forms)])
+    assert len(set(owner.values())) == 1
+
+
+def test_a_region_stays_apart_from_its_capital_and_from_another_region() -> None:
+    owner = _owners([
+        _rec("a1:1", "Volhynia", "en"),
+        _rec("a2:1", "Wołyń", "pl"),
+        _rec("a3:1", "Lutsk", "en"),  # the region's capital
+        _rec("a4:1", "Podlasie", "pl"),  # a neighbouring region
+        _rec("a5:1", "Vilnius County", "en"),
+        _rec("a6:1", "Vilnius", "en"),
+    ])  # fmt: skip
+    assert owner["a1:1"] == owner["a2:1"]
+    assert len({owner["a1:1"], owner["a3:1"], owner["a4:1"]}) == 3
+    assert owner["a5:1"] != owner["a6:1"]
+
+
+def test_an_oblique_region_or_river_meets_its_nominative_in_another_language() -> None:
+    owner = _owners([
+        _rec("a1:1", "Podkarpaciu", "pl"),  # "na Podkarpaciu": locative
+        _rec("a2:1", "Karpatenvorland", "de"),
+        _rec("a3:1", "Вісли", "uk"),  # "біля Вісли": genitive
+        _rec("a4:1", "Weichsel", "de"),
+    ])  # fmt: skip
+    assert owner["a1:1"] == owner["a2:1"]
+    assert owner["a3:1"] == owner["a4:1"] != owner["a1:1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "place"),
+    [
+        ("Wisła wystąpiła z brzegów, a strażacy z Gródka układali worki.", "pl", "Wisła"),
+        ("Seit Tagen steigt die Weichsel, berichtet die Feuerwehr.", "de", "Weichsel"),
+        ("Das Hochwasser hat am Abend auch das Karpatenvorland erreicht.", "de", "Karpatenvorland"),
+        ("Вісла піднялася за ніч на метр.", "uk", "Вісла"),
+        ("Спасатели прибыли в Жмудь утром.", "ru", "Жмудь"),
+    ],
+)
+def test_the_ner_takes_a_region_or_river_of_the_tables_as_a_place(text: str, lang: str, place: str) -> None:
+    found = {(e.name, e.type) for e in find_entities(text, split_sentences(text, lang), lang)}
+    assert (place, "LOC") in found
+
+
+def test_a_common_word_of_a_language_is_not_taken_for_a_river() -> None:
+    text = "Oder war es doch der Nachbar? Niemand wusste es."
+    found = {e.name for e in find_entities(text, split_sentences(text, "de"), "de")}
+    assert "Oder" not in found
+    assert place_groups("Oder")  # the river itself is in the table
+
+
+@pytest.mark.parametrize(
+    ("a", "la", "b", "lb"),
+    [
+        ("Sąd Rejonowy w Brzezinkach", "pl", "District Court in Olszanka Dolna", "en"),
+        ("Amtsgericht Marlhausen", "de", "District Court in Velbrook", "en"),
+        ("Районный суд в Гореличах", "ru", "Sąd Rejonowy w Brzezinkach", "pl"),
+        ("Окружний суд у Вербівці", "uk", "Landgericht in Sonnfeld", "de"),
+    ],
+)
+def test_two_courts_of_one_kind_in_different_towns_never_merge(a: str, la: str, b: str, lb: str) -> None:
+    ev = match_score(_rec("a1:1", a, la, "ORG"), _rec("a2:1", b, lb, "ORG"), cosine=0.95, mutual_best=True)
+    assert ev.veto and "place" in ev.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("a", "la", "b", "lb"),
+    [
+        ("Sąd Rejonowy w Brzezinkach", "pl", "District Court in Brzezinki", "en"),
+        ("Amtsgericht Velbrook", "de", "District Court in Velbrook", "en"),
+        ("Районный суд в Гореличах", "ru", "Rajonowy sąd w Gorieliczach", "pl"),
+    ],
+)
+def test_one_court_named_after_its_town_in_two_languages_still_merges(a: str, la: str, b: str, lb: str) -> None:
+    ev = match_score(_rec("a1:1", a, la, "ORG"), _rec("a2:1", b, lb, "ORG"), cosine=0.95, mutual_best=True)
+    assert not ev.veto and ev.score >= 0.8
