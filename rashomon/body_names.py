@@ -88,11 +88,12 @@ def place_groups(name: str) -> frozenset[str]:
 
 @cache
 def place_words() -> frozenset[str]:
-    """ASCII forms of the one-word names of the place tables (qualifiers such as Belarus in a body's name).
+    """ASCII forms of the one-word names of ``place_names.tsv`` (qualifiers such as Belarus in a body's name).
 
-    Acronyms (USA, ФРГ) are left out: they do not inflect, and as prefixes they would match words.
+    Acronyms (USA, ФРГ) are left out: they do not inflect, and as prefixes they would match words. So are
+    the regions and rivers, whose short skeletons begin common words (Галіцыя: Health).
     """
-    forms = {f for _group, _kind, row in _place_rows() for f in row}
+    forms = {f for _group, kind, row in _place_rows() if kind == "place" for f in row}
     return frozenset(to_ascii(f) for f in forms if f and not f.isupper() and " " not in f and "-" not in f)
 
 _BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")
