@@ -1,4 +1,4 @@
-"""Exonyms of regions and rivers, and bodies named after different towns (issue #16).
+"""Exonyms of regions and rivers, bodies named after different towns, parliaments transliterated (issue #16).
 
 The sentences and the towns, courts and people in them are made up for these tests; the regions and
 rivers are real because the tables that relate their names in six languages are what is tested.
@@ -110,3 +110,16 @@ def test_two_courts_of_one_kind_in_different_towns_never_merge(a: str, la: str, 
 def test_one_court_named_after_its_town_in_two_languages_still_merges(a: str, la: str, b: str, lb: str) -> None:
     ev = match_score(_rec("a1:1", a, la, "ORG"), _rec("a2:1", b, lb, "ORG"), cosine=0.95, mutual_best=True)
     assert not ev.veto and ev.score >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Am Donnerstag hat die Werchowna Rada das Budget gebilligt.", "Werchowna Rada"),
+        ("Der Sejm stimmte nach langer Debatte zu.", "Sejm"),
+        ("In Vilnius hat der Seimas die Sitzung vertagt.", "Seimas"),
+    ],
+)
+def test_a_german_article_takes_a_neighbours_parliament_as_an_organisation(text: str, name: str) -> None:
+    found = {(e.name, e.type) for e in find_entities(text, split_sentences(text, "de"), "de")}
+    assert (name, "ORG") in found
