@@ -123,3 +123,24 @@ def test_one_court_named_after_its_town_in_two_languages_still_merges(a: str, la
 def test_a_german_article_takes_a_neighbours_parliament_as_an_organisation(text: str, name: str) -> None:
     found = {(e.name, e.type) for e in find_entities(text, split_sentences(text, "de"), "de")}
     assert (name, "ORG") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "name"),
+    [
+        ("Wczoraj załoga Pomorskiego Terminalu Węglowego odeszła od stanowisk.", "pl", "Pomorskiego Terminalu Węglowego"),
+        ("Workers at the Pomeranian Coal Terminal walked out on Monday.", "en", "Pomeranian Coal Terminal"),
+        ("Rzecznik Stoczni Wiślanej nie odpowiedział na pytania.", "pl", "Stoczni Wiślanej"),
+    ],
+)
+def test_a_terminal_or_shipyard_named_in_an_oblique_case_is_an_organisation(text: str, lang: str, name: str) -> None:
+    found = {(e.name, e.type) for e in find_entities(text, split_sentences(text, lang), lang)}
+    assert (name, "ORG") in found
+
+
+def test_a_terminal_and_its_translation_merge_and_another_terminal_does_not() -> None:
+    coal = _rec("a1:1", "Pomorskiego Terminalu Węglowego", "pl", "ORG")
+    same = match_score(coal, _rec("a2:1", "Pomeranian Coal Terminal", "en", "ORG"), cosine=0.93, mutual_best=True)
+    assert not same.veto and same.score >= 0.8
+    other = match_score(coal, _rec("a3:1", "Pomorska Stocznia", "pl", "ORG"), cosine=0.9, mutual_best=True)
+    assert other.veto

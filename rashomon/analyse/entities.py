@@ -134,10 +134,12 @@ def _place_index(lang: str) -> dict[str, str]:
     """Stem (or stem phrase) of every known place -> the place's name as listed."""
     index: dict[str, str] = {}
     # regions and rivers of the place tables in the language's script (Cisa, Theiß, Закарпаття), unless a
-    # form is a common word of the language (German "Oder")
+    # form is a common word of the language (German "Oder") or a bare Polish adjective ("Pomorskie"),
+    # whose stem would cut "Pomorskiego Terminalu" in two
     stop = words(lang, "stopwords")
     tables = region_river_forms("Cyrl" if lang in ("ru", "uk", "be") else "Latn")
-    for place in sorted(places(lang) | {f for f in tables if f.lower() not in stop}):
+    tables = {f for f in tables if f.lower() not in stop and not (" " not in f and f.endswith("kie"))}
+    for place in sorted(places(lang) | tables):
         toks = place.split()
         if len(toks) == 1:
             for key in stems(place, lang):
