@@ -46,7 +46,8 @@ def _place_table() -> dict[str, frozenset[str]]:
 @cache
 def region_river_forms(script_name: str) -> frozenset[str]:
     """The forms of ``regions_rivers.tsv`` written in one script (``Latn`` or ``Cyrl``), as listed."""
-    return frozenset(f for _g, kind, forms in _place_rows() if kind != "place" for f in forms if script(f) == script_name)
+    rows = _place_rows()
+    return frozenset(f for _g, kind, forms in rows if kind != "place" for f in forms if script(f) == script_name)
 
 
 @cache

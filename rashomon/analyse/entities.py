@@ -137,8 +137,8 @@ def _place_index(lang: str) -> dict[str, str]:
     # form is a common word of the language (German "Oder") or a bare Polish adjective ("Pomorskie"),
     # whose stem would cut "Pomorskiego Terminalu" in two
     stop = words(lang, "stopwords")
-    tables = region_river_forms("Cyrl" if lang in ("ru", "uk", "be") else "Latn")
-    tables = {f for f in tables if f.lower() not in stop and not (" " not in f and f.endswith("kie"))}
+    listed = region_river_forms("Cyrl" if lang in ("ru", "uk", "be") else "Latn")
+    tables = {f for f in listed if f.lower() not in stop and not (" " not in f and f.endswith("kie"))}
     for place in sorted(places(lang) | tables):
         toks = place.split()
         if len(toks) == 1:
