@@ -79,6 +79,11 @@ def _geonames_table() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _town(name: str) -> bool:
+    """A town GeoNames knows (not a country: "Bank of Ukraine" is often just "НБУ" or "Нацбанк")."""
+    return any(g.startswith("geonames:") for g in place_groups(name))
+
+
 def place_groups(name: str) -> frozenset[str]:
     """The places the whole name is a form of: groups of ``data/names/place_names.tsv`` (Lemberg: Lviv),
     of ``data/names/regions_rivers.tsv`` (Transkarpatien: Zakarpattia, Theiß: Tisza) and GeoNames city
@@ -101,7 +106,7 @@ _BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")
 # a name in quotation marks: «Чиста Жека», „Czysta Rzeka”, "Clean River"
 _QUOTED = re.compile(r"[«„“\"]([^«»„“”\"]+)[»”“\"]")
 # Prepositions before the place a body's name names it after ("Sąd Rejonowy w Kępnie", "суд у Тячеві",
-# "Landgericht in Velbrook"): the word after them is a place qualifier. "of" only before a known place,
+# "Landgericht in Velbrook"): the word after them is a place qualifier. "of" only before a known town,
 # since "Ministry of Health" names no place.
 _LOCATIVE = frozenset({"in", "im", "am", "bei", "w", "we", "в", "во", "у", "ў"})
 _OF = frozenset({"of"})
@@ -126,7 +131,7 @@ class BodyKeys:
     acronym: str  # the letters, lowercase, when the whole name is one 2-5 letter capitalised word
     initials: str  # first letters of the words other than function words, lowercase
     quoted: tuple[str, ...] = ()  # ASCII forms of the words in quotation marks: a proper name, never generic
-    located: tuple[str, ...] = ()  # ASCII forms of the words after "in"/"w"/"у" (or "of" + a known place)
+    located: tuple[str, ...] = ()  # ASCII forms of the words after "in"/"w"/"у" (or "of" + a known town)
 
     @property
     def generic_only(self) -> bool:
@@ -230,7 +235,7 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
             distinct.append(word)
             if token in in_quotes:
                 quoted.append(word)
-            if after in _LOCATIVE or (after in _OF and token[:1].isupper() and place_groups(token)):
+            if after in _LOCATIVE or (after in _OF and token[:1].isupper() and _town(token)):
                 located.append(word)
     one = raw[0] if len(raw) == 1 else ""
     is_acronym = 2 <= len(one) <= 5 and one.isalpha() and one.isupper()

@@ -196,7 +196,7 @@ def body_veto(a: Prep, b: Prep) -> str | None:
         xk, yk = x.body, y.body
         assert xk is not None and yk is not None
         # "Sąd Rejonowy w Kępnie" / "Amtsgericht Marlhausen": one name says where, the other names no such place
-        if xk.located and yk.distinct and not _words_agree(xk.located, yk.distinct, loose=True):
+        if xk.located and yk.distinct and not yk.acronym and not _words_agree(xk.located, yk.distinct, loose=True):
             return f"named after a place the other name lacks ({'/'.join(xk.located)})"
     if (
         a.places
