@@ -12,6 +12,7 @@ from rashomon.analyse.entities import find_entities
 from rashomon.analyse.sentences import split_sentences
 from rashomon.body_names import place_groups
 from rashomon.entities import EntityRecord, match_score, resolve
+from rashomon.place_forms import place_base_form
 
 
 def _rec(rid: str, name: str, lang: str, type: str = "LOC") -> EntityRecord:
@@ -61,6 +62,27 @@ def test_an_oblique_region_or_river_meets_its_nominative_in_another_language() -
     ])  # fmt: skip
     assert owner["a1:1"] == owner["a2:1"]
     assert owner["a3:1"] == owner["a4:1"] != owner["a1:1"]
+
+
+@pytest.mark.parametrize(
+    ("oblique", "lang", "nominative"),
+    [
+        ("Волинської області", "uk", "Волинська область"),
+        ("Витебской области", "ru", "Витебская область"),
+        ("Віцебскай вобласьці", "be", "Віцебская вобласць"),
+        ("obwodzie wołyńskim", "pl", "obwód wołyński"),
+        ("województwa podlaskiego", "pl", "województwo podlaskie"),
+    ],
+)
+def test_a_region_named_in_an_oblique_case_finds_its_nominative(oblique: str, lang: str, nominative: str) -> None:
+    assert place_base_form(oblique, language=lang) == nominative
+    owner = _owners([_rec("a1:1", oblique, lang), _rec("a2:1", nominative, lang)])
+    assert owner["a1:1"] == owner["a2:1"]
+
+
+def test_a_multi_word_name_without_a_region_word_stays_as_written() -> None:
+    assert place_base_form("Sądu Rejonowego", language="pl") == "Sądu Rejonowego"
+    assert place_base_form("Lviv Oblast", language="en") == "Lviv Oblast"
 
 
 @pytest.mark.parametrize(
