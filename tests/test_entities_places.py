@@ -102,6 +102,7 @@ def test_a_multi_word_name_without_a_region_word_stays_as_written() -> None:
         ("Wczoraj załoga Pomorskiego Terminalu Węglowego odeszła.", "pl", "Pomorskiego Terminalu Węglowego", "ORG"),
         ("Workers at the Pomeranian Coal Terminal walked out on Monday.", "en", "Pomeranian Coal Terminal", "ORG"),
         ("Rzecznik Stoczni Wiślanej nie odpowiedział na pytania.", "pl", "Stoczni Wiślanej", "ORG"),
+        ("Die Beschäftigten des Pommerschen Kohleterminals streiken.", "de", "Pommerschen Kohleterminals", "ORG"),
     ],
 )
 def test_the_ner_types_regions_rivers_parliaments_and_terminals(text: str, lang: str, name: str, type: str) -> None:

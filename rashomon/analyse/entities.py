@@ -109,8 +109,8 @@ def _is_org_word(token: str, lang: str) -> bool:
     keywords = [k for k in cased if k == k.lower() and len(k) >= 3]  # acronyms ("PiS") match exactly only
     if lang == "en":
         return lowered in keywords
-    if lang == "de":
-        return any(lowered.endswith(k) for k in keywords)
+    if lang == "de":  # also the genitive: "des Parlaments", "des Kohleterminals"
+        return any(lowered.endswith(k) or lowered.endswith(k + "s") for k in keywords)
     return any(
         (lowered.startswith(k) and len(lowered) - len(k) <= 3) or (len(k) >= 6 and k in lowered[2:])
         for k in keywords
