@@ -26,13 +26,40 @@ def _place_form(name: str) -> str:
 
 
 @cache
+def _place_rows() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(group, kind, forms) of ``place_names.tsv`` (kind ``place``: towns and countries) and of
+    ``regions_rivers.tsv`` (kind ``region`` or ``river``: exonyms of regions and rivers)."""
+    rows = [(group, "place", forms) for group, forms in _data("place_names.tsv")]
+    rows += [(group, kind, forms) for group, kind, forms in _data("regions_rivers.tsv")]
+    return tuple((g, k, tuple(f.strip() for f in forms.split(",") if f.strip())) for g, k, forms in rows)
+
+
+@cache
 def _place_table() -> dict[str, frozenset[str]]:
     out: dict[str, set[str]] = {}
-    for group, forms in _data("place_names.tsv"):
-        for form in forms.split(","):
-            if form.strip():
-                out.setdefault(_place_form(form), set()).add(group)
+    for group, _kind, forms in _place_rows():
+        for form in forms:
+            out.setdefault(_place_form(form), set()).add(group)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
+def region_river_forms(script_name: str) -> frozenset[str]:
+    """The forms of ``regions_rivers.tsv`` written in one script (``Latn`` or ``Cyrl``), as listed."""
+    rows = _place_rows()
+    return frozenset(f for _g, kind, forms in rows if kind != "place" for f in forms if script(f) == script_name)
+
+
+@cache
+def _group_kinds() -> dict[str, str]:
+    return {group: kind for group, kind, _forms in _place_rows()}
+
+
+def place_group_kinds(groups: frozenset[str]) -> frozenset[str]:
+    """The kinds of place of ``place_groups``' groups: ``region`` or ``river`` (the generic-word concepts
+    of ``org_generic_words.tsv``), ``place`` for a town or country of ``place_names.tsv`` or GeoNames."""
+    kinds = _group_kinds()
+    return frozenset(kinds.get(g, "place") for g in groups)
 
 
 @cache
@@ -52,9 +79,15 @@ def _geonames_table() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _town(name: str) -> bool:
+    """A town GeoNames knows (not a country: "Bank of Ukraine" is often just "НБУ" or "Нацбанк")."""
+    return any(g.startswith("geonames:") for g in place_groups(name))
+
+
 def place_groups(name: str) -> frozenset[str]:
-    """The places the whole name is a form of: groups of ``data/names/place_names.tsv`` (Lemberg: Lviv) and
-    GeoNames city ids (Перемишль: Przemyśl); empty if none."""
+    """The places the whole name is a form of: groups of ``data/names/place_names.tsv`` (Lemberg: Lviv),
+    of ``data/names/regions_rivers.tsv`` (Transkarpatien: Zakarpattia, Theiß: Tisza) and GeoNames city
+    ids (Перемишль: Przemyśl); empty if none."""
     form = _place_form(name)
     return _place_table().get(form, frozenset()) | _geonames_table().get(form, frozenset())
 
@@ -63,14 +96,20 @@ def place_groups(name: str) -> frozenset[str]:
 def place_words() -> frozenset[str]:
     """ASCII forms of the one-word names of ``place_names.tsv`` (qualifiers such as Belarus in a body's name).
 
-    Acronyms (USA, ФРГ) are left out: they do not inflect, and as prefixes they would match words.
+    Acronyms (USA, ФРГ) are left out: they do not inflect, and as prefixes they would match words. So are
+    the regions and rivers, whose short skeletons begin common words (Галіцыя: Health).
     """
-    forms = {f.strip() for _group, row in _data("place_names.tsv") for f in row.split(",")}
+    forms = {f for _group, kind, row in _place_rows() if kind == "place" for f in row}
     return frozenset(to_ascii(f) for f in forms if f and not f.isupper() and " " not in f and "-" not in f)
 
 _BODY_SPLIT = re.compile(r"[\s,/–—]+|(?<=\w)-(?=\w)")
 # a name in quotation marks: «Чиста Жека», „Czysta Rzeka”, "Clean River"
 _QUOTED = re.compile(r"[«„“\"]([^«»„“”\"]+)[»”“\"]")
+# Prepositions before the place a body's name names it after ("Sąd Rejonowy w Kępnie", "суд у Тячеві",
+# "Landgericht in Velbrook"): the word after them is a place qualifier. "of" only before a known town,
+# since "Ministry of Health" names no place.
+_LOCATIVE = frozenset({"in", "im", "am", "bei", "w", "we", "в", "во", "у", "ў"})
+_OF = frozenset({"of"})
 _STEM_TAIL = 4  # inflection letters a "word*" entry of org_generic_words.tsv may take (суд* -> судом)
 _COMPOUND_TAIL = 2  # letters after a German compound closer (*gericht -> Gerichts)
 
@@ -92,6 +131,7 @@ class BodyKeys:
     acronym: str  # the letters, lowercase, when the whole name is one 2-5 letter capitalised word
     initials: str  # first letters of the words other than function words, lowercase
     quoted: tuple[str, ...] = ()  # ASCII forms of the words in quotation marks: a proper name, never generic
+    located: tuple[str, ...] = ()  # ASCII forms of the words after "in"/"w"/"у" (or "of" + a known town)
 
     @property
     def generic_only(self) -> bool:
@@ -164,7 +204,10 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
     parts = 0
     in_quotes = {w.strip(_QUOTES + ".,;:!?&") for q in _QUOTED.findall(clean) for w in _BODY_SPLIT.split(q)}
     quoted: list[str] = []
+    located: list[str] = []
+    before = ""  # the previous token, lowercase
     for token in raw:
+        after, before = before, token.lower()
         numbers.update(re.findall(r"\d+", token))
         letters = re.sub(r"[\d']", "", token)
         if not letters.strip("-"):
@@ -192,12 +235,14 @@ def body_keys(name: str, *, language: str | None = None) -> BodyKeys:
             distinct.append(word)
             if token in in_quotes:
                 quoted.append(word)
+            if after in _LOCATIVE or (after in _OF and token[:1].isupper() and _town(token)):
+                located.append(word)
     one = raw[0] if len(raw) == 1 else ""
     is_acronym = 2 <= len(one) <= 5 and one.isalpha() and one.isupper()
     acronym = _generic_form(one, script(one)) if is_acronym else ""
     return BodyKeys(parts=parts, distinct=tuple(distinct), bodies=frozenset(bodies),
                     places=frozenset(places), numbers=frozenset(numbers), acronym=acronym,
-                    initials=initials, quoted=tuple(quoted))  # fmt: skip
+                    initials=initials, quoted=tuple(quoted), located=tuple(located))  # fmt: skip
 
 
 def _common_prefix(a: str, b: str) -> int:

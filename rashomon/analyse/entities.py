@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 
-from ..body_names import place_groups, place_kind
+from ..body_names import place_groups, place_kind, region_river_forms
 from ..models import Entity, EntityType, Mention, Sentence
 from ..names import listed_given_gender, morph_analyser, person_base_form
 from ..place_forms import place_base_form
@@ -109,8 +109,8 @@ def _is_org_word(token: str, lang: str) -> bool:
     keywords = [k for k in cased if k == k.lower() and len(k) >= 3]  # acronyms ("PiS") match exactly only
     if lang == "en":
         return lowered in keywords
-    if lang == "de":
-        return any(lowered.endswith(k) for k in keywords)
+    if lang == "de":  # also the genitive: "des Parlaments", "des Kohleterminals"
+        return any(lowered.endswith(k) or lowered.endswith(k + "s") for k in keywords)
     return any(
         (lowered.startswith(k) and len(lowered) - len(k) <= 3) or (len(k) >= 6 and k in lowered[2:])
         for k in keywords
@@ -133,7 +133,13 @@ def _is_generic_org_word(token: str, lang: str) -> bool:
 def _place_index(lang: str) -> dict[str, str]:
     """Stem (or stem phrase) of every known place -> the place's name as listed."""
     index: dict[str, str] = {}
-    for place in places(lang):
+    # regions and rivers of the place tables in the language's script (Cisa, Theiß, Закарпаття), unless a
+    # form is a common word of the language (German "Oder") or a bare Polish adjective ("Pomorskie"),
+    # whose stem would cut "Pomorskiego Terminalu" in two
+    stop = words(lang, "stopwords")
+    listed = region_river_forms("Cyrl" if lang in ("ru", "uk", "be") else "Latn")
+    tables = {f for f in listed if f.lower() not in stop and not (" " not in f and f.endswith("kie"))}
+    for place in sorted(places(lang) | tables):
         toks = place.split()
         if len(toks) == 1:
             for key in stems(place, lang):

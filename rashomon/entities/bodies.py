@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from rapidfuzz.fuzz import ratio
 
-from rashomon.body_names import acronyms_agree, fits_acronym, same_stem
+from rashomon.body_names import acronyms_agree, fits_acronym, place_group_kinds, same_stem
 from rashomon.entities.prep import Prep, person_like
 from rashomon.entities.records import script_of
 from rashomon.names import loose_skeleton, skeleton
@@ -57,7 +57,7 @@ def body_base(a: Prep, b: Prep, reasons: list[str], *, cosine: float | None, mut
         reasons.append(link)
     elif a.known_places & b.known_places:
         base = SAME_PLACE
-        reasons.append(f"one place in place_names.tsv ({min(a.known_places & b.known_places)})")
+        reasons.append(f"one place in the place tables ({min(a.known_places & b.known_places)})")
     elif ka.skeleton and ka.skeleton == kb.skeleton and same_kind:
         base = NAME_EQUAL
         reasons.append(f"name skeleton equal ({ka.skeleton})")
@@ -155,8 +155,9 @@ def body_veto(a: Prep, b: Prep) -> str | None:
     * a name of generic words only ("Regional Court", "Міністэрства") names no particular body: it
       joins only the same name in the same article or story;
     * different numbers (Mi-8 / Mi-24);
-    * organisations with disjoint head concepts (a court is not a committee) or with place qualifiers
-      that name different places (Kaluga / Grodno Regional Court);
+    * organisations with disjoint head concepts (a court is not a committee), with place qualifiers
+      that name different places (Kaluga / Grodno Regional Court), or one named after a place ("in X",
+      "w X", "у X") the other name lacks in every spelling;
     * two names in the same language unless every distinguishing word of the shorter is in the longer
       (Foreign Ministry / Emergencies Ministry differ) or one is the acronym of the other;
     * places whose distinguishing words disagree in every word (Kryvorizka-Skhidna / Кривом Роге).
@@ -167,8 +168,10 @@ def body_veto(a: Prep, b: Prep) -> str | None:
     if a.known_places and b.known_places:
         same = a.known_places & b.known_places
         return None if same else f"different places ({'/'.join(sorted(a.known_places | b.known_places))})"
-    if (a.known_places and kb.places) or (b.known_places and ka.places):
-        return "a city or country of place_names.tsv vs a region or district"
+    for x, y in ((a, b), (b, a)):
+        kinds = place_group_kinds(x.known_places)
+        if x.known_places and y.body is not None and y.body.places and not kinds & y.body.places:
+            return f"a {'/'.join(sorted(kinds))} of the place tables vs a {'/'.join(sorted(y.body.places))}"
     if ka.generic_only or kb.generic_only:
         near = bool(a.articles & b.articles or a.stories & b.stories)
         if not (near and a.keys.skeleton == b.keys.skeleton):
@@ -189,6 +192,12 @@ def body_veto(a: Prep, b: Prep) -> str | None:
         return None
     if ka.bodies and kb.bodies and not ka.bodies & kb.bodies:
         return f"different kinds of body ({'/'.join(sorted(ka.bodies))} vs {'/'.join(sorted(kb.bodies))})"
+    for x, y in ((a, b), (b, a)):
+        xk, yk = x.body, y.body
+        assert xk is not None and yk is not None
+        # "Sąd Rejonowy w Kępnie" / "Amtsgericht Marlhausen": one name says where, the other names no such place
+        if xk.located and yk.distinct and not yk.acronym and not _words_agree(xk.located, yk.distinct, loose=True):
+            return f"named after a place the other name lacks ({'/'.join(xk.located)})"
     if (
         a.places
         and b.places

@@ -161,6 +161,7 @@ def mark_places(preps: list[Prep]) -> None:
                 w for w in p.body.distinct
                 if any(_place_word(w, x) for x in index.get(skeleton(w)[:1], ()))
                 or any(_table_place_word(w, x) for x in table.get(skeleton(w)[:1], ()))
+                or w in p.body.located
             )  # fmt: skip
 
 
