@@ -660,7 +660,7 @@ def _before_place_word(span: _Span, text: str) -> _Span:
 
 def _places_in_lists(spans: list[_Span], text: str, lang: str) -> list[_Span]:
     """An unknown one-word name (MISC) listed next to a place is a place: "Тлумач, Добрянка, Соснівка",
-    "Тересва і Буштино" (both sides, until the list ends)."""
+    "Рахів і Ясіня" (both sides, until the list ends)."""
     joins = words(lang, "conjunctions") | {","}
     changed = True
     while changed:
