@@ -204,6 +204,16 @@ def test_a_quoted_name_is_not_a_quotation() -> None:
     assert not [q for q in quotes if q.direct]
 
 
+@pytest.mark.parametrize(("language", "text"), [
+    ("ru", "Пожар начался на складе ЗАО «Северный речной порт», сообщил директор Иван Петров."),
+    ("uk", "Про затримку зарплати повідомила бухгалтерка ТОВ «Карпатська деревина», заявив Петро Гнатюк."),
+    ("be", "Склад таварыства «Палескі лён» згарэў уначы, паведаміў старшыня Янка Мароз."),
+])  # fmt: skip
+def test_a_company_name_in_marks_beside_a_speech_verb_is_no_quotation(language: str, text: str) -> None:
+    _, quotes, _ = _analyse(text, language)
+    assert not [q for q in quotes if q.direct]
+
+
 @pytest.mark.parametrize(
     ("language", "text", "speaker", "clause"),
     [

@@ -16,7 +16,7 @@ from .quotes import find_quotes
 from .sentences import split_sentences
 
 # Bump a component's version when its output changes, so `rashomon reanalyse` knows what is stale.
-ANALYSIS_VERSION = "sentences.v2+entities.v6+quotes.v4+descriptors.v1+dates.v1+numbers.v3"
+ANALYSIS_VERSION = "sentences.v2+entities.v6+quotes.v5+descriptors.v1+dates.v1+numbers.v3"
 
 __all__ = ["ANALYSIS_VERSION", "analyse"]
 

@@ -114,12 +114,20 @@ class _Finder:
                 capitalised_ok=lang in _NOUN_CAPITALS and not self.refs.at(m[2], m[3], overlapping=True),
             )
             and not self._names_source(m[0])
+            and not self._inside_name(m[2], m[3])
         ]
         self.named = [m for m in spans if m not in self.marks]  # names and titles in marks: «Białe Wieże»
         self.marks += self._dash_lines()
         self.marks.sort()
         self.splits = {m: self._split_attribution(m[2], m[3]) for m in self.marks}
         self.attributions = [a for _, a in self.splits.values() if a is not None]
+
+    def _inside_name(self, start: int, end: int) -> bool:
+        """Whether quoted text is part of a non-person name the tagger found: ОАО «X», the «Y» party."""
+        return any(
+            a <= start and end <= b and self.refs.type_of(key) != "PER"
+            for a, b, key in self.refs.at(start, end, overlapping=True)
+        )
 
     def _names_source(self, mark_start: int) -> bool:
         """Whether marks opening at ``mark_start`` hold the name of a source: "laut dem Sender „X“"."""
