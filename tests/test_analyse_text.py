@@ -204,6 +204,15 @@ def test_a_quoted_name_is_not_a_quotation() -> None:
     assert not [q for q in quotes if q.direct]
 
 
+def test_a_place_inside_the_speakers_phrase_is_not_the_speaker() -> None:
+    text = "The fire burned for seven hours, residents of the nearby Dolyna district told reporters."
+    entities, quotes, _ = _analyse(text, "en")
+    places = {e.key for e in entities if e.type == "LOC"}
+    assert quotes and places and all(q.speaker not in places for q in quotes)
+    _, quotes, _ = _analyse("Lithuania said the border would stay closed for another week.", "en")
+    assert [q.speaker_text for q in quotes] == ["Lithuania"]  # a country that opens the phrase speaks
+
+
 @pytest.mark.parametrize(("language", "text"), [
     ("ru", "Пожар начался на складе ЗАО «Северный речной порт», сообщил директор Иван Петров."),
     ("uk", "Про затримку зарплати повідомила бухгалтерка ТОВ «Карпатська деревина», заявив Петро Гнатюк."),

@@ -156,8 +156,10 @@ class _Finder:
             return None, None
         inside = [m for m in self.refs.at(start, end, overlapping=True) if not self.quoted(m[0])]
         people = [m for m in inside if self.refs.type_of(m[2]) == "PER"]
-        # an organisation, else whatever the tagger called it: a country or a mistyped name can speak
-        speakers = people or [m for m in inside if self.refs.type_of(m[2]) == "ORG"] or inside
+        # an organisation, else whatever the tagger called it when it opens the phrase: a country or a
+        # mistyped name can speak ("Poland said"), a place inside "residents of the X district" does not
+        opening = [m for m in inside if not _lowercase_words(self.text[start : m[0]])]
+        speakers = people or [m for m in inside if self.refs.type_of(m[2]) == "ORG"] or opening
         if speakers:
             return speakers[-1][2], self.text[speakers[-1][0] : speakers[-1][1]]
         phrase = self.text[start:end]
@@ -544,6 +546,11 @@ class _Finder:
         quotes.append(quote)
         if quote.speaker is not None:
             self.refs.speakers.append((quote.start, quote.speaker))
+
+
+def _lowercase_words(text: str) -> bool:
+    """Whether ``text`` holds a lowercase word other than an article ("the", "die"): a head noun."""
+    return any(w[0].islower() and len(w) > 3 for w in _WORD.findall(text))
 
 
 def names_organisation(phrase: str, language: str | None) -> bool:
