@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from anyascii import anyascii
 
+from .analyse.phrase_spans import is_acronym
 from .data import read_data_json
 from .dedup import shingles
 from .models import Analysis, Article
@@ -247,15 +248,10 @@ def find_citations(article: Article, analysis: Analysis | None = None) -> list[C
     return sorted(found.values(), key=lambda c: c.start)
 
 
-def _is_acronym(word: str) -> bool:
-    letters = [c for c in word if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
 def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """A person's mention without leading acronyms, which never name a person ("PKP PLK Joanna Wirska")."""
     for word in re.finditer(r"\S+", text[start:end]):
-        if not _is_acronym(word.group(0)):
+        if not is_acronym(word.group(0)):
             return start + word.start(), end
     return None
 
@@ -263,7 +259,7 @@ def _person_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _looks_personal(name: str) -> bool:
     """A name that opens with a known given name ("Oksana Hrytsiuk") is a person's, not an outlet's."""
     words = name.strip("«»„“”\"").split()
-    return len(words) >= 2 and not _is_acronym(words[0]) and bool(given_groups(to_ascii(words[0])))
+    return len(words) >= 2 and not is_acronym(words[0]) and bool(given_groups(to_ascii(words[0])))
 
 
 def _trim(
