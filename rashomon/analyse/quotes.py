@@ -158,8 +158,8 @@ class _Finder:
         people = [m for m in inside if self.refs.type_of(m[2]) == "PER"]
         # an organisation, else whatever the tagger called it when it opens the phrase: a country or a
         # mistyped name can speak ("Poland said"), a place inside "residents of the X district" does not
-        opening = [m for m in inside if not _lowercase_words(self.text[start : m[0]])]
-        speakers = people or [m for m in inside if self.refs.type_of(m[2]) == "ORG"] or opening
+        speakers = (people or [m for m in inside if self.refs.type_of(m[2]) == "ORG"]
+                    or [m for m in inside if not _lowercase_words(self.text[start : m[0]])])
         if speakers:
             return speakers[-1][2], self.text[speakers[-1][0] : speakers[-1][1]]
         phrase = self.text[start:end]
@@ -549,7 +549,8 @@ class _Finder:
 
 
 def _lowercase_words(text: str) -> bool:
-    """Whether ``text`` holds a lowercase word other than an article ("the", "die"): a head noun."""
+    """Whether ``text`` holds a lowercase word of four letters or more (a head noun such as "residents";
+    "the", "die", "of" are shorter)."""
     return any(w[0].islower() and len(w) > 3 for w in _WORD.findall(text))
 
 
