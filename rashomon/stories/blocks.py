@@ -50,13 +50,12 @@ class FeatureArrays:
                 if model in f.embeddings:
                     matrix[i], has[i] = f.embeddings[model], True
             self.vectors[model], self.has_vector[model] = matrix, has
-        self.event = _ordinals([f.event_date for f in features])
+        self.event = _ordinals([f.event_date for f in features])  # the event days' ordinals (-1: undated)
         self.bound = _ordinals([f.published for f in features])
         times = [f.time for f in features]
         self.first = _ordinals([t.first for t in times])
         self.last = _ordinals([t.last for t in times])
         self.month_day = np.array([-1 if t.month_day is None else t.month_day for t in times], dtype=np.int64)
-        self.day = np.array([-1 if f.day is None else f.day for f in features], dtype=np.int64)
         self.entities = _unit_sets([f.entity_keys for f in features])
         self.numbers = _unit_sets([f.numbers for f in features])
         self.years = _unit_sets([f.years for f in features])
@@ -171,19 +170,19 @@ def linked_pairs(arrays: FeatureArrays, scorer: Scorer, threshold: float) -> Ite
     Dated articles are scored with those dated up to ``window_days`` later; undated ones with all.
     """
     index = np.arange(arrays.size)
-    dated = index[arrays.day >= 0]
-    dated = dated[np.argsort(arrays.day[dated], kind="stable")]
-    days = arrays.day[dated]
+    dated = index[arrays.event >= 0]
+    dated = dated[np.argsort(arrays.event[dated], kind="stable")]
+    days = arrays.event[dated]
     for day in np.unique(days):
         rows = dated[np.searchsorted(days, day, "left") : np.searchsorted(days, day, "right")]
         cols = dated[np.searchsorted(days, day, "left") : np.searchsorted(days, day + scorer.window_days, "right")]
-        later = (arrays.day[cols][None, :] > day) | (cols[None, :] > rows[:, None])
+        later = (arrays.event[cols][None, :] > day) | (cols[None, :] > rows[:, None])
         yield from _hits(score_block(arrays, rows, cols, scorer), rows, cols, later, threshold)
-    undated = index[arrays.day < 0]
+    undated = index[arrays.event < 0]
     step = max(1, _CELLS // max(1, arrays.size))
     for start in range(0, len(undated), step):
         rows = undated[start : start + step]
-        pairs = (arrays.day[index][None, :] >= 0) | (index[None, :] > rows[:, None])
+        pairs = (arrays.event[index][None, :] >= 0) | (index[None, :] > rows[:, None])
         yield from _hits(score_block(arrays, rows, index, scorer), rows, index, pairs, threshold)
 
 
